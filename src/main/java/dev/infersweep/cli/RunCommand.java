@@ -1,0 +1,127 @@
+package dev.infersweep.cli;
+
+import dev.infersweep.grid.ConfigException;
+import dev.infersweep.grid.GridConfig;
+import dev.infersweep.grid.GridLoader;
+import dev.infersweep.spark.Sessions;
+import dev.infersweep.spark.SweepJob;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sweep run}: trains and times every run of a grid file and writes one Parquet partition. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run a sweep: expand the grid, train and time each run on Spark, write Parquet.")
+public final class RunCommand implements Callable<Integer> {
+  @Option(names = "--grid", required = true, paramLabel = "FILE", description = "Grid file (YAML), e.g. conf/smoke.yaml.")
+  Path grid;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "results", description = "Results root (default: ${DEFAULT-VALUE}); any Hadoop path.")
+  String out;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*], or what spark-submit set).")
+  String master;
+
+  @Option(names = "--sweep-id", paramLabel = "ID", description = "Sweep identifier (default: <grid name>-<UTC time>).")
+  String sweepId;
+
+  @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "Sweep date (default: today, UTC).")
+  String date;
+
+  @Option(names = "--allow-large", description = "Run a grid with more rows than its max_rows.")
+  boolean allowLarge;
+
+  @Option(names = "--spark-defaults", paramLabel = "FILE", description = "Spark properties file (default: conf/spark-defaults.conf of the installation, if present).")
+  Path sparkDefaults;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting; repeatable. Wins over --spark-defaults.")
+  Map<String, String> conf = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() {
+    SweepJob.Summary summary = execute(System.out);
+    return summary.exitCode();
+  }
+
+  /** Runs the sweep and prints progress and the summary to {@code console}. */
+  public SweepJob.Summary execute(PrintStream console) {
+    GridConfig config = GridLoader.load(grid);
+    LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+    String id = sweepId != null ? sweepId : config.name() + "-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    if (!id.matches("[A-Za-z0-9._-]{1,100}")) {
+      throw new ConfigException("--sweep-id '" + id + "': use 1-100 letters, digits, '.', '_' or '-'");
+    }
+    String day = date != null ? parseDate(date) : now.toLocalDate().toString();
+    SweepJob.Request request = new SweepJob.Request(config, out, id, day, allowLarge);
+    // Checked again by the job; here so that no Spark session is started for nothing.
+    config.checkSize(allowLarge);
+    SparkSession spark = Sessions.create("infersweep " + id, effectiveMaster(), sparkConf());
+    try {
+      SweepJob.Summary summary = SweepJob.run(spark, request, console);
+      print(summary, console);
+      return summary;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private String effectiveMaster() {
+    if (master != null) {
+      return master;
+    }
+    // Under spark-submit the master is already set; otherwise run embedded.
+    return System.getProperty("spark.master") == null ? "local[*]" : null;
+  }
+
+  private Map<String, String> sparkConf() {
+    Map<String, String> all = new LinkedHashMap<>();
+    Path defaults = sparkDefaults;
+    if (defaults == null && System.getProperty("infersweep.home") != null) {
+      Path candidate = Path.of(System.getProperty("infersweep.home"), "conf", "spark-defaults.conf");
+      defaults = Files.isRegularFile(candidate) ? candidate : null;
+    }
+    if (defaults != null) {
+      if (!Files.isRegularFile(defaults)) {
+        throw new ConfigException("--spark-defaults " + defaults + ": no such file");
+      }
+      all.putAll(Sessions.readConfFile(defaults));
+    }
+    all.putAll(conf);
+    return all;
+  }
+
+  static String parseDate(String text) {
+    try {
+      return LocalDate.parse(text).toString();
+    } catch (DateTimeParseException e) {
+      throw new ConfigException("--date '" + text + "': expected YYYY-MM-DD");
+    }
+  }
+
+  static void print(SweepJob.Summary s, PrintStream console) {
+    console.printf(
+        "[infersweep] done in %.1f s: %d runs (%d failed), %d rows: %d ok, %d failed, %d unsupported%n",
+        s.wallSeconds(), s.runs(), s.runsFailed(), s.rows(), s.rowsOk(), s.rowsFailed(), s.rowsUnsupported());
+    for (String note : s.notes()) {
+      console.println("[infersweep] note: " + note);
+    }
+    for (String failure : s.failures()) {
+      console.println("[infersweep] failed: " + failure);
+    }
+    console.println("[infersweep] results: " + s.output());
+    console.flush();
+  }
+}

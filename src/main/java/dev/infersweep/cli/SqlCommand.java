@@ -1,0 +1,53 @@
+package dev.infersweep.cli;
+
+import dev.infersweep.analysis.SqlQuery;
+import dev.infersweep.spark.Sessions;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sweep sql}: Spark SQL over the results, with every sweep registered as {@code trials}. */
+@Command(
+    name = "sql",
+    mixinStandardHelpOptions = true,
+    description = "Query results with Spark SQL; every sweep under --results is the view 'trials'.")
+public final class SqlCommand implements Callable<Integer> {
+  @Option(names = "--results", required = true, paramLabel = "DIR", description = "Results root (or one sweep_date=/sweep_id= folder).")
+  String results;
+
+  @Option(names = "--format", defaultValue = "table", paramLabel = "FMT", description = "table, csv or json (JSON lines); default: ${DEFAULT-VALUE}.")
+  String format;
+
+  @Option(names = "--max-rows", defaultValue = "1000", paramLabel = "N", description = "Rows to print at most (default: ${DEFAULT-VALUE}).")
+  int maxRows;
+
+  @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]", description = "Spark master (default: ${DEFAULT-VALUE}).")
+  String master;
+
+  @Parameters(index = "0", paramLabel = "QUERY", description = "e.g. \"SELECT precision, avg(latency_p50_ns) FROM trials GROUP BY precision\"")
+  String query;
+
+  @Override
+  public Integer call() {
+    System.out.print(execute());
+    System.out.flush();
+    return Main.OK;
+  }
+
+  /** Runs the query; returns the rendered answer. */
+  public String execute() {
+    SqlQuery.Format fmt = SqlQuery.Format.parse(format);
+    if (maxRows < 1) {
+      throw new dev.infersweep.grid.ConfigException("--max-rows " + maxRows + ": must be at least 1");
+    }
+    SparkSession spark = Sessions.create("infersweep sql", master, Map.of());
+    try {
+      return SqlQuery.run(spark, results, query, fmt, maxRows);
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.infersweep.grid;
+
+import dev.infersweep.run.Ids;
+import dev.infersweep.run.RunSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Expands a grid into training runs, one per combination of the run-level axes. */
+public final class GridExpander {
+  private GridExpander() {}
+
+  /**
+   * @param sweepId the sweep's identifier, carried into every row
+   * @param sweepDate the sweep's date as YYYY-MM-DD
+   * @param threads PyTorch intra-op threads per task
+   * @param device {@code cpu}
+   */
+  public static List<RunSpec> expand(
+      GridConfig config, String sweepId, String sweepDate, int threads, String device) {
+    List<RunSpec> runs = new ArrayList<>();
+    GridConfig.Axes axes = config.grid();
+    for (double weightDecay : axes.weightDecay()) {
+      for (double scale : axes.activationScale()) {
+        for (long seed : axes.seed()) {
+          String runId =
+              Ids.of(
+                  RunSpec.canonical(
+                      config.model(),
+                      config.data(),
+                      config.optimizer(),
+                      config.learningRate(),
+                      weightDecay,
+                      scale,
+                      seed,
+                      device));
+          runs.add(
+              new RunSpec(
+                  sweepId,
+                  sweepDate,
+                  config.name(),
+                  runId,
+                  runs.size(),
+                  config.model(),
+                  config.data(),
+                  config.optimizer(),
+                  config.learningRate(),
+                  weightDecay,
+                  scale,
+                  seed,
+                  axes.epochs(),
+                  axes.precision(),
+                  config.timing(),
+                  threads,
+                  device));
+        }
+      }
+    }
+    return List.copyOf(runs);
+  }
+}

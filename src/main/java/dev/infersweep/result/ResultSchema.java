@@ -1,0 +1,104 @@
+package dev.infersweep.result;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The results table: every column once, with its Spark type and how it is read off a
+ * {@link ResultRow}. {@code sweep_date} and {@code sweep_id} become the Parquet partition folders.
+ */
+public final class ResultSchema {
+  /** A column: its name in Parquet, its type, and its value for a row (null allowed). */
+  public record Column(String name, DataType type, Function<ResultRow, Object> value) {}
+
+  public static final String SWEEP_DATE = "sweep_date";
+  public static final String SWEEP_ID = "sweep_id";
+
+  public static final List<Column> COLUMNS = columns();
+
+  public static final StructType SCHEMA =
+      new StructType(
+          COLUMNS.stream()
+              .map(c -> new StructField(c.name(), c.type(), true, Metadata.empty()))
+              .toArray(StructField[]::new));
+
+  private ResultSchema() {}
+
+  public static Row toRow(ResultRow row) {
+    Object[] values = new Object[COLUMNS.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = COLUMNS.get(i).value().apply(row);
+    }
+    return RowFactory.create(values);
+  }
+
+  public static List<String> names() {
+    return COLUMNS.stream().map(Column::name).toList();
+  }
+
+  private static List<Column> columns() {
+    List<Column> c = new ArrayList<>();
+    DataType s = DataTypes.StringType;
+    DataType i = DataTypes.IntegerType;
+    DataType l = DataTypes.LongType;
+    DataType d = DataTypes.DoubleType;
+    // Identity
+    c.add(new Column(SWEEP_ID, s, r -> r.run().sweepId()));
+    c.add(new Column(SWEEP_DATE, s, r -> r.run().sweepDate()));
+    c.add(new Column("grid_name", s, r -> r.run().gridName()));
+    c.add(new Column("run_id", s, r -> r.run().runId()));
+    c.add(new Column("row_id", s, ResultRow::rowId));
+    c.add(new Column("run_index", i, r -> r.run().runIndex()));
+    // Configuration
+    c.add(new Column("epochs", i, ResultRow::epochs));
+    c.add(new Column("weight_decay", d, r -> r.run().weightDecay()));
+    c.add(new Column("activation_scale", d, r -> r.run().activationScale()));
+    c.add(new Column("precision", s, r -> r.precision().label()));
+    c.add(new Column("seed", l, r -> r.run().seed()));
+    c.add(new Column("optimizer", s, r -> r.run().optimizer()));
+    c.add(new Column("learning_rate", d, r -> r.run().learningRate()));
+    c.add(new Column("input_size", i, r -> r.run().model().input()));
+    c.add(new Column("hidden_size", i, r -> r.run().model().hidden()));
+    c.add(new Column("output_size", i, r -> r.run().model().output()));
+    c.add(new Column("train_samples", i, r -> r.run().data().samples()));
+    c.add(new Column("data_seed", l, r -> r.run().data().seed()));
+    c.add(new Column("batch_size", i, ResultRow::batchSize));
+    c.add(new Column("device", s, r -> r.run().device()));
+    c.add(new Column("flops_per_call", l, r -> r.run().model().flopsPerSample() * r.batchSize()));
+    // Training state at the checkpoint
+    c.add(new Column("train_loss", d, r -> r.checkpoint() == null ? null : r.checkpoint().trainLoss()));
+    c.add(new Column("train_accuracy", d, r -> r.checkpoint() == null ? null : r.checkpoint().trainAccuracy()));
+    c.add(new Column("train_seconds", d, r -> r.checkpoint() == null ? null : r.checkpoint().trainSeconds()));
+    // Latency
+    c.add(new Column("latency_p50_ns", d, r -> r.latency() == null ? null : r.latency().p50Nanos()));
+    c.add(new Column("latency_p90_ns", d, r -> r.latency() == null ? null : r.latency().p90Nanos()));
+    c.add(new Column("latency_p99_ns", d, r -> r.latency() == null ? null : r.latency().p99Nanos()));
+    c.add(new Column("latency_mean_ns", d, r -> r.latency() == null ? null : r.latency().meanNanos()));
+    c.add(new Column("latency_std_ns", d, r -> r.latency() == null ? null : r.latency().stdNanos()));
+    c.add(new Column("iterations", i, r -> r.latency() == null ? null : r.latency().count()));
+    c.add(new Column("warmup_iterations", i, r -> r.run().timing().warmupIterations()));
+    c.add(new Column("threads", i, r -> r.environment() == null ? null : r.environment().threads()));
+    // Environment
+    c.add(new Column("host", s, r -> r.environment() == null ? null : r.environment().host()));
+    c.add(new Column("executor_id", s, r -> r.environment() == null ? null : r.environment().executorId()));
+    c.add(new Column("cpu_model", s, r -> r.environment() == null ? null : r.environment().cpuModel()));
+    c.add(new Column("djl_version", s, r -> r.environment() == null ? null : r.environment().djlVersion()));
+    c.add(new Column("pytorch_version", s, r -> r.environment() == null ? null : r.environment().pytorchVersion()));
+    c.add(new Column("spark_version", s, r -> r.environment() == null ? null : r.environment().sparkVersion()));
+    c.add(new Column("java_version", s, r -> r.environment() == null ? null : r.environment().javaVersion()));
+    c.add(new Column("measured_at", DataTypes.TimestampType, r -> Timestamp.from(r.measuredAt())));
+    // Outcome
+    c.add(new Column("status", s, ResultRow::status));
+    c.add(new Column("error", s, ResultRow::error));
+    return List.copyOf(c);
+  }
+}

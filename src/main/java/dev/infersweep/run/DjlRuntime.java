@@ -1,0 +1,51 @@
+package dev.infersweep.run;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * The PyTorch engine of this JVM, loaded once (as DJL's Spark extension does per executor) and in
+ * offline mode: the bundled native library is used and DJL never tries to download one. Set
+ * {@code DJL_OFFLINE=false} (or {@code -Dai.djl.offline=false}) to let DJL fetch a CUDA build.
+ */
+public final class DjlRuntime {
+  private static Engine engine;
+
+  private DjlRuntime() {}
+
+  public static synchronized Engine engine() {
+    if (engine == null) {
+      if (System.getenv("DJL_OFFLINE") == null && System.getProperty("ai.djl.offline") == null) {
+        System.setProperty("ai.djl.offline", "true");
+      }
+      engine = Engine.getEngine("PyTorch");
+    }
+    return engine;
+  }
+
+  /**
+   * Sets PyTorch's intra-op thread count. It is process-wide, so every task of an executor sets the
+   * same value (its {@code spark.task.cpus}).
+   *
+   * @return the count now in effect
+   */
+  public static int useThreads(int threads) {
+    engine();
+    if (JniUtils.getNumThreads() != threads) {
+      JniUtils.setNumThreads(threads);
+    }
+    return JniUtils.getNumThreads();
+  }
+
+  /** The DJL device for a row's {@code device} value ({@code cpu}, or {@code gpu:N}). */
+  public static Device device(String name) {
+    if (name.equals("cpu")) {
+      return Device.cpu();
+    }
+    if (name.startsWith("gpu:")) {
+      return Device.gpu(Integer.parseInt(name.substring(4)));
+    }
+    throw new IllegalArgumentException("'device' must be cpu or gpu:N, found " + name);
+  }
+}

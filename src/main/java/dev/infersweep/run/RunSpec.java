@@ -1,0 +1,86 @@
+package dev.infersweep.run;
+
+import dev.infersweep.grid.DataSpec;
+import dev.infersweep.grid.ModelSpec;
+import dev.infersweep.grid.TimingSpec;
+import dev.infersweep.precision.Precision;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Everything an executor needs for one training run, fixed on the driver. The run trains once to its
+ * largest checkpoint and is timed at every checkpoint, in every precision, at every batch size.
+ *
+ * @param runId deterministic from the training configuration (not from the sweep identity)
+ * @param runIndex position of the run in the expanded grid, for progress and ordering
+ * @param checkpoints ascending epoch counts at which the model is measured; 0 = freshly initialised
+ * @param threads PyTorch intra-op threads for the task (the cluster's {@code spark.task.cpus})
+ * @param device where the run trains and measures, {@code cpu} here
+ */
+public record RunSpec(
+    String sweepId,
+    String sweepDate,
+    String gridName,
+    String runId,
+    int runIndex,
+    ModelSpec model,
+    DataSpec data,
+    String optimizer,
+    double learningRate,
+    double weightDecay,
+    double activationScale,
+    long seed,
+    List<Integer> checkpoints,
+    List<Precision> precisions,
+    TimingSpec timing,
+    int threads,
+    String device)
+    implements Serializable {
+
+  public RunSpec {
+    checkpoints = checkpoints.stream().sorted().distinct().toList();
+    precisions = List.copyOf(precisions);
+  }
+
+  /** The canonical description of the training configuration that {@link #runId} hashes. */
+  public static String canonical(
+      ModelSpec model,
+      DataSpec data,
+      String optimizer,
+      double learningRate,
+      double weightDecay,
+      double activationScale,
+      long seed,
+      String device) {
+    return String.format(
+        Locale.ROOT,
+        "model=%dx%dx%d;samples=%d;data_seed=%d;optimizer=%s;lr=%s;wd=%s;scale=%s;seed=%d;device=%s",
+        model.input(),
+        model.hidden(),
+        model.output(),
+        data.samples(),
+        data.seed(),
+        optimizer,
+        Double.toString(learningRate),
+        Double.toString(weightDecay),
+        Double.toString(activationScale),
+        seed,
+        device);
+  }
+
+  public int lastEpoch() {
+    return checkpoints.get(checkpoints.size() - 1);
+  }
+
+  /** Rows this run returns, whatever happens to it. */
+  public int expectedRows() {
+    return checkpoints.size() * precisions.size() * timing.batchSizes().size();
+  }
+
+  /** The row identifier for one measurement cell of this run. */
+  public String rowId(int epochs, Precision precision, int batchSize) {
+    return Ids.of(
+        runId + ";epochs=" + epochs + ";precision=" + precision.label() + ";batch=" + batchSize);
+  }
+}

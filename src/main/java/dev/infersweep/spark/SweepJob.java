@@ -1,0 +1,193 @@
+package dev.infersweep.spark;
+
+import dev.infersweep.grid.GridConfig;
+import dev.infersweep.grid.GridExpander;
+import dev.infersweep.result.ResultRow;
+import dev.infersweep.result.ResultSchema;
+import dev.infersweep.run.RunSpec;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The sweep on the driver: expand the grid into runs, run one per task, collect the rows, check that
+ * each expected row came back exactly once, and publish them as one Parquet partition.
+ *
+ * <p>Rows are collected to the driver before anything is written: the results are small (a row per
+ * measurement cell, bounded by {@code max_rows}), and it means a retried or speculative task can
+ * never add a second copy of a row, since each partition's result is taken once.
+ */
+public final class SweepJob {
+  private SweepJob() {}
+
+  /** What the caller asked for. */
+  public record Request(GridConfig grid, String out, String sweepId, String sweepDate, boolean allowLarge) {}
+
+  /**
+   * What happened.
+   *
+   * @param failures one line per failed run: its id, settings and first error
+   * @param notes each distinct reason a precision was unsupported
+   */
+  public record Summary(
+      String sweepId,
+      String sweepDate,
+      int runs,
+      int runsFailed,
+      long rows,
+      long rowsOk,
+      long rowsFailed,
+      long rowsUnsupported,
+      double wallSeconds,
+      String output,
+      List<String> failures,
+      List<String> notes) {
+
+    /** 0 when every row is ok or unsupported, 3 when any failed. */
+    public int exitCode() {
+      return rowsFailed > 0 ? 3 : 0;
+    }
+  }
+
+  public static Summary run(SparkSession spark, Request request, PrintStream console) {
+    long start = System.nanoTime();
+    GridConfig grid = request.grid();
+    grid.checkSize(request.allowLarge());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Publisher publisher =
+        new Publisher(request.out(), request.sweepDate(), request.sweepId(), jsc.hadoopConfiguration());
+    publisher.checkBeforeRun();
+
+    int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+    List<RunSpec> runs =
+        GridExpander.expand(grid, request.sweepId(), request.sweepDate(), threads, "cpu");
+    console.printf(
+        "[infersweep] sweep %s (%s): %d runs, %d rows, master %s, %d thread(s) per task%n",
+        request.sweepId(), grid.name(), runs.size(), grid.rowCount(), jsc.master(), threads);
+    console.flush();
+
+    String group = "infersweep-" + request.sweepId();
+    ProgressListener progress = new ProgressListener(group, runs.size(), console);
+    spark.sparkContext().addSparkListener(progress);
+    try {
+      return runAndPublish(spark, jsc, request, runs, publisher, group, start);
+    } finally {
+      spark.sparkContext().removeSparkListener(progress);
+    }
+  }
+
+  private static Summary runAndPublish(
+      SparkSession spark,
+      JavaSparkContext jsc,
+      Request request,
+      List<RunSpec> runs,
+      Publisher publisher,
+      String group,
+      long start) {
+    GridConfig grid = request.grid();
+    List<Row> rows;
+    try {
+      jsc.setJobGroup(group, "infersweep sweep " + request.sweepId(), false);
+      // One run per partition: Spark spreads them over the executors' task slots.
+      JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(new RunPartition(), true);
+      rows = rdd.collect();
+    } catch (RuntimeException e) {
+      publisher.discardStaging();
+      throw e;
+    } finally {
+      jsc.clearJobGroup();
+    }
+
+    checkComplete(grid, rows);
+    String published;
+    try {
+      spark
+          .createDataFrame(rows, ResultSchema.SCHEMA)
+          .coalesce(1)
+          .write()
+          .mode(SaveMode.Overwrite)
+          .partitionBy(ResultSchema.SWEEP_DATE, ResultSchema.SWEEP_ID)
+          .parquet(publisher.stagingPath());
+      published = publisher.publish(request.sweepDate(), request.sweepId()).toString();
+    } catch (Exception e) {
+      // Spark's AnalysisException is checked in Java's eyes, hence Exception.
+      publisher.discardStaging();
+      throw new IllegalStateException("could not write the results: " + e.getMessage(), e);
+    }
+    return summarise(request, runs, rows, (System.nanoTime() - start) / 1e9, published);
+  }
+
+  /** Every expected row exactly once, or the sweep is not published. */
+  private static void checkComplete(GridConfig grid, List<Row> rows) {
+    int rowIdField = ResultSchema.names().indexOf("row_id");
+    Set<String> ids = new HashSet<>();
+    for (Row row : rows) {
+      if (!ids.add(row.getString(rowIdField))) {
+        throw new IllegalStateException("duplicate row_id " + row.getString(rowIdField) + "; nothing was written");
+      }
+    }
+    if (rows.size() != grid.rowCount()) {
+      throw new IllegalStateException(
+          "expected " + grid.rowCount() + " rows, got " + rows.size() + "; nothing was written");
+    }
+  }
+
+  private static Summary summarise(
+      Request request, List<RunSpec> runs, List<Row> rows, double seconds, String output) {
+    List<String> names = ResultSchema.names();
+    int status = names.indexOf("status");
+    int error = names.indexOf("error");
+    int runId = names.indexOf("run_id");
+    long ok = 0;
+    long failed = 0;
+    long unsupported = 0;
+    Map<String, String> failedRuns = new LinkedHashMap<>();
+    Set<String> notes = new LinkedHashSet<>();
+    for (Row row : rows) {
+      switch (row.getString(status)) {
+        case ResultRow.OK -> ok++;
+        case ResultRow.UNSUPPORTED -> {
+          unsupported++;
+          notes.add(row.getString(error));
+        }
+        default -> {
+          failed++;
+          failedRuns.putIfAbsent(row.getString(runId), row.getString(error));
+        }
+      }
+    }
+    List<String> failures = new ArrayList<>();
+    for (RunSpec run : runs) {
+      String why = failedRuns.get(run.runId());
+      if (why != null) {
+        failures.add(
+            String.format(
+                "run %s (weight_decay=%s, activation_scale=%s, seed=%d): %s",
+                run.runId(), run.weightDecay(), run.activationScale(), run.seed(), why));
+      }
+    }
+    return new Summary(
+        request.sweepId(),
+        request.sweepDate(),
+        runs.size(),
+        failedRuns.size(),
+        rows.size(),
+        ok,
+        failed,
+        unsupported,
+        seconds,
+        output,
+        failures,
+        List.copyOf(notes));
+  }
+}

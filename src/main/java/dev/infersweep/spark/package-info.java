@@ -1,0 +1,8 @@
+/**
+ * The Spark side: {@link dev.infersweep.spark.Sessions} builds the session,
+ * {@link dev.infersweep.spark.SweepJob} fans runs out one per task and collects their rows,
+ * {@link dev.infersweep.spark.ProgressListener} reports progress on the console, and
+ * {@link dev.infersweep.spark.Publisher} writes the Parquet table through a staging folder and
+ * publishes it with one rename.
+ */
+package dev.infersweep.spark;

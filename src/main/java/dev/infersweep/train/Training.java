@@ -1,0 +1,143 @@
+package dev.infersweep.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.infersweep.run.RunSpec;
+import java.util.function.Consumer;
+
+/**
+ * Full-batch training as in the seed article (every epoch is one optimiser step over all samples),
+ * with a {@link Checkpoint} taken at each requested epoch.
+ */
+public final class Training {
+  private Training() {}
+
+  /** Thrown when the loss stops being a finite number. */
+  public static final class DivergedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DivergedException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Trains {@code spec}'s network to its last checkpoint, handing over each checkpoint as soon as
+   * it is taken, so that those before a failure are kept.
+   *
+   * @throws DivergedException when the loss at a checkpoint is not finite
+   */
+  public static void train(
+      RunSpec spec, Device device, SyntheticData data, Consumer<Checkpoint> checkpoints) {
+    // DJL allows one collecting GradientCollector per process, so concurrent tasks of one executor
+    // take turns to train; their timing, done after training, still runs in parallel.
+    synchronized (Training.class) {
+      trainLocked(spec, device, data, checkpoints);
+    }
+  }
+
+  private static void trainLocked(
+      RunSpec spec, Device device, SyntheticData data, Consumer<Checkpoint> checkpoints) {
+    SimpleNet net = new SimpleNet(spec.model(), spec.activationScale(), spec.seed());
+    try (Model model = Model.newInstance("simplenet-" + spec.runId(), device, "PyTorch")) {
+      model.setBlock(net);
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+              .optOptimizer(optimizer(spec))
+              .optDevices(new Device[] {device});
+      try (Trainer trainer = model.newTrainer(config)) {
+        trainer.initialize(new Shape(data.samples(), data.input()));
+        NDManager manager = trainer.getManager();
+        NDArray x = manager.create(data.features(), new Shape(data.samples(), data.input()));
+        NDArray y = manager.create(data.labels(), new Shape(data.samples()));
+        Loss loss = trainer.getLoss();
+        long trainNanos = 0;
+        int next = 0;
+        for (int epoch = 0; ; epoch++) {
+          if (spec.checkpoints().get(next) == epoch) {
+            checkpoints.accept(snapshot(net, spec, epoch, trainNanos, x, y, loss));
+            if (++next == spec.checkpoints().size()) {
+              break;
+            }
+          }
+          long start = System.nanoTime();
+          // Per-epoch arrays live in a sub-manager so 1000 epochs do not accumulate native memory.
+          try (NDManager step = manager.newSubManager()) {
+            x.tempAttach(step);
+            y.tempAttach(step);
+            try (GradientCollector collector = trainer.newGradientCollector()) {
+              NDArray prediction = trainer.forward(new NDList(x)).singletonOrThrow();
+              NDArray value = loss.evaluate(new NDList(y), new NDList(prediction));
+              collector.backward(value);
+            }
+            trainer.step();
+          }
+          trainNanos += System.nanoTime() - start;
+        }
+      }
+    }
+  }
+
+  private static Optimizer optimizer(RunSpec spec) {
+    if (!"sgd".equals(spec.optimizer())) {
+      throw new IllegalArgumentException("'optimizer' must be sgd, found " + spec.optimizer());
+    }
+    return Optimizer.sgd()
+        .setLearningRateTracker(Tracker.fixed((float) spec.learningRate()))
+        .optWeightDecays((float) spec.weightDecay())
+        .build();
+  }
+
+  private static Checkpoint snapshot(
+      SimpleNet net, RunSpec spec, int epoch, long trainNanos, NDArray x, NDArray y, Loss loss) {
+    Weights weights =
+        new Weights(
+            spec.model(),
+            (float) spec.activationScale(),
+            net.fc1Weight().getArray().toFloatArray(),
+            net.fc1Bias().getArray().toFloatArray(),
+            net.fc2Weight().getArray().toFloatArray(),
+            net.fc2Bias().getArray().toFloatArray());
+    double lossValue;
+    double accuracy;
+    try (NDManager eval = x.getManager().newSubManager()) {
+      x.tempAttach(eval);
+      y.tempAttach(eval);
+      // Outside a GradientCollector PyTorch records no graph: this is a plain evaluation.
+      NDArray prediction =
+          SimpleNet.forward(
+              x,
+              net.fc1Weight().getArray(),
+              net.fc1Bias().getArray(),
+              net.fc2Weight().getArray(),
+              net.fc2Bias().getArray(),
+              weights.scale(),
+              false);
+      lossValue = loss.evaluate(new NDList(y), new NDList(prediction)).getFloat();
+      accuracy =
+          prediction
+              .argMax(1)
+              .toType(y.getDataType(), false)
+              .eq(y)
+              .toType(DataType.FLOAT32, false)
+              .mean()
+              .getFloat();
+    }
+    if (!Double.isFinite(lossValue)) {
+      throw new DivergedException(
+          "train_loss became " + lossValue + " at epoch " + epoch + "; the run diverged");
+    }
+    return new Checkpoint(epoch, lossValue, accuracy, trainNanos / 1e9, weights);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.infersweep.grid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infersweep.precision.Precision;
+import dev.infersweep.run.RunSpec;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class GridExpanderTest {
+  private static final String YAML =
+      """
+      grid:
+        epochs: [0, 10, 100]
+        weight_decay: [0, 5.0e-4]
+        activation_scale: [1, 3, 5]
+        precision: [fp32, fp16]
+        seed: [1, 2]
+      timing: {batch_sizes: [1, 4, 16]}
+      """;
+
+  @Test
+  void expandsOneRunPerRunLevelCombination() {
+    GridConfig config = GridLoader.parse("g.yaml", "g", YAML);
+    List<RunSpec> runs = GridExpander.expand(config, "s1", "2026-01-02", 1, "cpu");
+    assertThat(runs).hasSize(2 * 3 * 2);
+    assertThat(config.runCount()).isEqualTo(runs.size());
+    assertThat(runs.stream().mapToInt(RunSpec::expectedRows).sum())
+        .isEqualTo(3 * 2 * 3 * 2 * 2 * 3)
+        .isEqualTo((int) config.rowCount());
+    assertThat(runs).allSatisfy(r -> assertThat(r.lastEpoch()).isEqualTo(100));
+    assertThat(runs.stream().map(RunSpec::runIndex)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+  }
+
+  @Test
+  void rowIdsAreUniqueAndDeterministic() {
+    GridConfig config = GridLoader.parse("g.yaml", "g", YAML);
+    List<RunSpec> first = GridExpander.expand(config, "s1", "2026-01-02", 1, "cpu");
+    List<RunSpec> again = GridExpander.expand(config, "s2", "2026-01-03", 1, "cpu");
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < first.size(); i++) {
+      RunSpec run = first.get(i);
+      assertThat(run.runId()).isEqualTo(again.get(i).runId());
+      for (int epoch : run.checkpoints()) {
+        for (Precision p : run.precisions()) {
+          for (int batch : run.timing().batchSizes()) {
+            assertThat(ids.add(run.rowId(epoch, p, batch))).isTrue();
+            assertThat(run.rowId(epoch, p, batch)).isEqualTo(again.get(i).rowId(epoch, p, batch));
+          }
+        }
+      }
+    }
+    assertThat(ids).hasSize((int) config.rowCount());
+  }
+
+  @Test
+  void runIdsDependOnTheTrainingConfiguration() {
+    GridConfig a = GridLoader.parse("g.yaml", "g", "grid: {epochs: [1]}\ntrain: {learning_rate: 0.01}");
+    GridConfig b = GridLoader.parse("g.yaml", "g", "grid: {epochs: [1]}\ntrain: {learning_rate: 0.02}");
+    assertThat(GridExpander.expand(a, "s", "2026-01-01", 1, "cpu").get(0).runId())
+        .isNotEqualTo(GridExpander.expand(b, "s", "2026-01-01", 1, "cpu").get(0).runId());
+  }
+
+  @Test
+  void checkpointsAreSortedWhateverTheFileOrder() {
+    GridConfig config = GridLoader.parse("g.yaml", "g", "grid: {epochs: [100, 0, 10]}");
+    RunSpec run = GridExpander.expand(config, "s", "2026-01-01", 1, "cpu").get(0);
+    assertThat(run.checkpoints()).containsExactly(0, 10, 100);
+  }
+}

@@ -1,0 +1,163 @@
+package dev.infersweep.grid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.infersweep.precision.Precision;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GridLoaderTest {
+  private static GridConfig parse(String yaml) {
+    return GridLoader.parse("g.yaml", "g", yaml);
+  }
+
+  private static void rejects(String yaml, String... fragments) {
+    assertThatThrownBy(() -> parse(yaml))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(e.getMessage()).startsWith("g.yaml: ").doesNotContain("\n").contains(fragments));
+  }
+
+  @Test
+  void appliesSeedDefaults() {
+    GridConfig config = parse("grid: {epochs: [0, 10]}");
+    assertThat(config.name()).isEqualTo("g");
+    assertThat(config.model()).isEqualTo(new ModelSpec(10, 50, 2));
+    assertThat(config.data().samples()).isEqualTo(1000);
+    assertThat(config.learningRate()).isEqualTo(0.01);
+    assertThat(config.grid().precision()).containsExactly(Precision.FP32);
+    assertThat(config.grid().weightDecay()).containsExactly(0.0);
+    assertThat(config.timing().batchSizes()).containsExactly(1);
+    assertThat(config.maxRows()).isEqualTo(GridLoader.DEFAULT_MAX_ROWS);
+  }
+
+  @Test
+  void readsEveryKey() {
+    GridConfig config =
+        parse(
+            """
+            name: full
+            max_rows: 500
+            model: {input: 4, hidden: 8, output: 3}
+            data: {samples: 64, seed: 9}
+            train: {optimizer: sgd, learning_rate: 0.1}
+            grid:
+              epochs: [0, 5]
+              weight_decay: [0, 1.0e-3]
+              activation_scale: [1, 3]
+              precision: [fp32, FP16, bf16, fp64]
+              seed: 4
+            timing: {batch_sizes: [1, 8], warmup_iterations: 3, iterations: 20, input_seed: 1}
+            """);
+    assertThat(config.name()).isEqualTo("full");
+    assertThat(config.model()).isEqualTo(new ModelSpec(4, 8, 3));
+    assertThat(config.grid().precision())
+        .containsExactly(Precision.FP32, Precision.FP16, Precision.BF16, Precision.FP64);
+    assertThat(config.grid().seed()).containsExactly(4L);
+    assertThat(config.timing().iterations()).isEqualTo(20);
+    assertThat(config.rowCount()).isEqualTo(2L * 2 * 2 * 4 * 1 * 2);
+  }
+
+  @Test
+  void loadsTheShippedGrids() {
+    Path conf = Path.of(System.getProperty("infersweep.project.dir", "."), "conf");
+    for (String name : List.of("smoke.yaml", "seed.yaml")) {
+      GridConfig config = GridLoader.load(conf.resolve(name));
+      assertThat(config.rowCount()).isPositive();
+    }
+    GridConfig smoke = GridLoader.load(conf.resolve("smoke.yaml"));
+    assertThat(smoke.grid().precision()).containsExactlyInAnyOrder(Precision.values());
+    assertThat(smoke.timing().batchSizes()).hasSize(2);
+  }
+
+  @Test
+  void rejectsMissingFile() {
+    assertThatThrownBy(() -> GridLoader.load(Path.of("/nonexistent/grid.yaml")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("grid file not found");
+  }
+
+  @Test
+  void rejectsEmptyFile() {
+    rejects("", "empty");
+    rejects("# only a comment\n", "empty");
+  }
+
+  @Test
+  void rejectsMalformedYaml() {
+    rejects("grid: {epochs: [0, 1}\n", "malformed YAML", "line");
+  }
+
+  @Test
+  void rejectsUnknownKeyWithHint() {
+    rejects("grid: {epochs: [1], wieght_decay: [0]}", "grid.wieght_decay", "unknown key", "did you mean 'weight_decay'");
+    rejects("modle: {}\ngrid: {epochs: [1]}", "modle", "did you mean 'model'");
+  }
+
+  @Test
+  void rejectsMissingGrid() {
+    rejects("model: {input: 3}", "grid", "missing required section");
+    rejects("grid: {seed: [1]}", "grid.epochs", "missing required key");
+  }
+
+  @Test
+  void rejectsEmptyAxis() {
+    rejects("grid: {epochs: []}", "grid.epochs", "at least one value");
+  }
+
+  @Test
+  void rejectsWrongTypes() {
+    rejects("grid: {epochs: [ten]}", "grid.epochs[0]", "whole number");
+    rejects("grid: {epochs: [1.5]}", "grid.epochs[0]", "whole number");
+    rejects("grid: {epochs: [1], weight_decay: [abc]}", "grid.weight_decay[0]", "expected a number");
+    rejects("grid: [1, 2]", "grid", "mapping");
+    rejects("train: {optimizer: 3}\ngrid: {epochs: [1]}", "train.optimizer", "string");
+  }
+
+  @Test
+  void rejectsOutOfRangeNumbers() {
+    rejects("grid: {epochs: [-1]}", "grid.epochs[0]", "between 0 and");
+    rejects("grid: {epochs: [1], weight_decay: [-0.1]}", "grid.weight_decay[0]", ">= 0");
+    rejects("grid: {epochs: [1], activation_scale: [0]}", "grid.activation_scale[0]", "> 0");
+    rejects("train: {learning_rate: 0}\ngrid: {epochs: [1]}", "train.learning_rate", "> 0");
+    rejects("model: {hidden: 0}\ngrid: {epochs: [1]}", "model.hidden", "between 1 and");
+    rejects("model: {output: 1}\ngrid: {epochs: [1]}", "model.output", "between 2 and");
+    rejects("data: {samples: 0}\ngrid: {epochs: [1]}", "data.samples", "between 1 and");
+    rejects("grid: {epochs: [1]}\ntiming: {batch_sizes: [0]}", "timing.batch_sizes[0]", "between 1 and");
+  }
+
+  @Test
+  void rejectsNonFiniteNumbers() {
+    rejects("grid: {epochs: [1], weight_decay: [.nan]}", "grid.weight_decay[0]", "finite");
+    rejects("grid: {epochs: [1], activation_scale: [.inf]}", "grid.activation_scale[0]", "finite");
+  }
+
+  @Test
+  void rejectsUnknownPrecisionAndOptimizer() {
+    rejects("grid: {epochs: [1], precision: [fp8]}", "grid.precision[0]", "'fp8'", "fp32, fp64, fp16, bf16");
+    rejects("train: {optimizer: lbfgs}\ngrid: {epochs: [1]}", "train.optimizer", "'lbfgs'", "sgd");
+  }
+
+  @Test
+  void rejectsDuplicateAxisValues() {
+    rejects("grid: {epochs: [0, 10, 0]}", "grid.epochs[2]", "duplicate");
+    rejects("grid: {epochs: [1], precision: [fp16, FP16]}", "grid.precision[1]", "duplicate");
+  }
+
+  @Test
+  void rejectsBadName() {
+    rejects("name: 'my sweep'\ngrid: {epochs: [1]}", "name", "letters, digits");
+  }
+
+  @Test
+  void refusesGridsAboveMaxRowsUnlessAllowed() {
+    GridConfig config = parse("max_rows: 3\ngrid: {epochs: [0, 1, 2, 3]}");
+    assertThatThrownBy(() -> config.checkSize(false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("max_rows")
+        .hasMessageContaining("4 rows")
+        .hasMessageContaining("--allow-large");
+    config.checkSize(true);
+  }
+}

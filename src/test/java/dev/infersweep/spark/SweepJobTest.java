@@ -1,0 +1,164 @@
+package dev.infersweep.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.infersweep.analysis.SqlQuery;
+import dev.infersweep.grid.ConfigException;
+import dev.infersweep.grid.GridConfig;
+import dev.infersweep.grid.GridLoader;
+import dev.infersweep.result.ResultSchema;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trunk end to end: conf/smoke.yaml on Spark local[2], read back by a plain Parquet reader. */
+class SweepJobTest {
+  private static SparkSession spark;
+  private static GridConfig smoke;
+  private static SweepJob.Summary summary;
+  private static String console;
+
+  @TempDir static Path out;
+
+  @BeforeAll
+  static void runSmokeSweep() {
+    spark = Sessions.create("infersweep-test", "local[2]", Map.of("spark.ui.enabled", "false"));
+    smoke = GridLoader.load(Path.of(System.getProperty("infersweep.project.dir", "."), "conf", "smoke.yaml"));
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    summary =
+        SweepJob.run(
+            spark,
+            new SweepJob.Request(smoke, out.toString(), "it-1", "2026-01-02", false),
+            new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    console = buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static Path sweepFolder() {
+    return out.resolve("sweep_date=2026-01-02").resolve("sweep_id=it-1");
+  }
+
+  @Test
+  void summaryCountsEveryRowOfTheGrid() {
+    assertThat(summary.rows()).isEqualTo(smoke.rowCount()).isEqualTo(96);
+    assertThat(summary.runs()).isEqualTo(4);
+    assertThat(summary.rowsFailed()).isZero();
+    assertThat(summary.rowsOk() + summary.rowsUnsupported()).isEqualTo(summary.rows());
+    assertThat(summary.exitCode()).isZero();
+    assertThat(summary.output()).endsWith("sweep_date=2026-01-02/sweep_id=it-1");
+    assertThat(console).contains("4/4 runs done").contains("ETA");
+  }
+
+  @Test
+  void parquetReadsBackWithTheExactColumnsAndRowCount() throws IOException {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(sweepFolder())) {
+      files = walk.filter(p -> p.toString().endsWith(".parquet")).toList();
+    }
+    assertThat(files).isNotEmpty();
+    long rows = 0;
+    List<String> columns = new ArrayList<>();
+    for (Path file : files) {
+      try (ParquetFileReader reader =
+          ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+        rows += reader.getRecordCount();
+        MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+        columns = schema.getFields().stream().map(Type::getName).toList();
+      }
+    }
+    assertThat(rows).isEqualTo(smoke.rowCount());
+    // The partition columns live in the folder names, as Spark and every Hive-style reader expect.
+    List<String> expected = new ArrayList<>(ResultSchema.names());
+    expected.removeAll(List.of(ResultSchema.SWEEP_DATE, ResultSchema.SWEEP_ID));
+    assertThat(columns).containsExactlyElementsOf(expected);
+    assertThat(out.resolve("_staging")).doesNotExist();
+  }
+
+  @Test
+  void everyRowIsMeasuredOrExplainedWithSaneLatencies() {
+    List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
+    assertThat(rows).hasSize(96);
+    assertThat(rows.stream().map(r -> r.<String>getAs("row_id")).distinct()).hasSize(96);
+    for (Row r : rows) {
+      String status = r.getAs("status");
+      assertThat(r.<String>getAs("sweep_id")).isEqualTo("it-1");
+      assertThat(r.<String>getAs("sweep_date")).isEqualTo("2026-01-02");
+      assertThat(r.<String>getAs("executor_id")).isNotBlank();
+      assertThat(r.<Integer>getAs("threads")).isEqualTo(1);
+      if ("ok".equals(status)) {
+        assertThat(r.<Double>getAs("latency_p50_ns")).isBetween(1_000.0, 10_000_000.0);
+        assertThat(r.<Double>getAs("latency_p90_ns")).isGreaterThanOrEqualTo(r.<Double>getAs("latency_p50_ns"));
+        assertThat(r.<Integer>getAs("iterations")).isEqualTo(smoke.timing().iterations());
+      } else {
+        // Only a precision the engine cannot run may be left unmeasured, and it must say why.
+        assertThat(status).isEqualTo("unsupported");
+        assertThat(r.<String>getAs("precision")).isEqualTo("bf16");
+        assertThat(r.<String>getAs("error")).contains("bf16");
+      }
+    }
+    assertThat(rows.stream().filter(r -> "ok".equals(r.getAs("status"))).map(r -> r.<String>getAs("precision")).distinct())
+        .containsExactlyInAnyOrder("fp32", "fp64", "fp16");
+  }
+
+  @Test
+  void everyRunEndsWithALowerLossThanItStarted() {
+    Map<String, Map<Integer, Double>> loss = new HashMap<>();
+    for (Row r : spark.read().parquet(out.toString()).collectAsList()) {
+      loss.computeIfAbsent(r.getAs("run_id"), k -> new HashMap<>()).put(r.getAs("epochs"), r.getAs("train_loss"));
+    }
+    assertThat(loss).hasSize(4);
+    int last = smoke.grid().epochs().stream().max(Integer::compare).orElseThrow();
+    loss.values().forEach(byEpoch -> assertThat(byEpoch.get(last)).isLessThan(byEpoch.get(0)));
+  }
+
+  @Test
+  void refusesToWriteTheSameSweepTwice() {
+    assertThatThrownBy(
+            () ->
+                SweepJob.run(
+                    spark,
+                    new SweepJob.Request(smoke, out.toString(), "it-1", "2026-01-02", false),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("already exists");
+  }
+
+  @Test
+  void sqlAnswersOverTheTrialsView() {
+    String table =
+        SqlQuery.run(
+            spark,
+            out.toString(),
+            "SELECT precision, count(*) AS n FROM trials GROUP BY precision ORDER BY precision",
+            SqlQuery.Format.TABLE,
+            100);
+    assertThat(table).contains("| bf16      | 24 |").contains("| fp32      | 24 |").contains("(4 rows)");
+    String csv =
+        SqlQuery.run(spark, sweepFolder().toString(), "SELECT DISTINCT sweep_id FROM trials", SqlQuery.Format.CSV, 10);
+    assertThat(csv).isEqualTo("sweep_id\nit-1\n");
+  }
+}

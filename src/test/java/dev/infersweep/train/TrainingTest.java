@@ -1,0 +1,74 @@
+package dev.infersweep.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import dev.infersweep.grid.GridConfig;
+import dev.infersweep.grid.GridExpander;
+import dev.infersweep.grid.GridLoader;
+import dev.infersweep.run.RunSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrainingTest {
+  private static RunSpec run(String yaml) {
+    GridConfig config = GridLoader.parse("t.yaml", "t", yaml);
+    return GridExpander.expand(config, "s", "2026-01-01", 1, "cpu").get(0);
+  }
+
+  private static List<Checkpoint> train(RunSpec spec) {
+    SyntheticData data = SyntheticData.generate(spec.data(), spec.model().input(), spec.model().output());
+    List<Checkpoint> checkpoints = new ArrayList<>();
+    Training.train(spec, Device.cpu(), data, checkpoints::add);
+    return checkpoints;
+  }
+
+  @Test
+  void trainingLowersTheLoss() {
+    RunSpec spec = run("data: {samples: 200}\ngrid: {epochs: [0, 20, 100], seed: [3]}");
+    List<Checkpoint> checkpoints = train(spec);
+    assertThat(checkpoints).extracting(Checkpoint::epoch).containsExactly(0, 20, 100);
+    assertThat(checkpoints.get(1).trainLoss()).isLessThan(checkpoints.get(0).trainLoss());
+    assertThat(checkpoints.get(2).trainLoss()).isLessThan(checkpoints.get(1).trainLoss());
+    assertThat(checkpoints.get(0).trainSeconds()).isZero();
+    assertThat(checkpoints.get(2).trainSeconds()).isGreaterThan(checkpoints.get(1).trainSeconds());
+    assertThat(checkpoints).allSatisfy(c -> assertThat(c.trainAccuracy()).isBetween(0.0, 1.0));
+  }
+
+  @Test
+  void weightsChangeWithTrainingAndNotBetweenIdenticalRuns() {
+    RunSpec spec = run("data: {samples: 100}\ngrid: {epochs: [0, 5], seed: [11]}");
+    List<Checkpoint> first = train(spec);
+    List<Checkpoint> second = train(spec);
+    assertThat(first.get(0).weights().fc1Weight()).isEqualTo(second.get(0).weights().fc1Weight());
+    assertThat(first.get(1).weights().fc1Weight()).isEqualTo(second.get(1).weights().fc1Weight());
+    assertThat(first.get(1).weights().fc1Weight()).isNotEqualTo(first.get(0).weights().fc1Weight());
+  }
+
+  @Test
+  void initialWeightsFollowPyTorchsDefaultBound() {
+    RunSpec spec = run("model: {input: 16, hidden: 64}\ngrid: {epochs: [0]}");
+    Weights w = train(spec).get(0).weights();
+    float bound1 = 1f / 4f; // 1/sqrt(16)
+    float bound2 = 1f / 8f; // 1/sqrt(64)
+    for (float v : w.fc1Weight()) {
+      assertThat(Math.abs(v)).isLessThanOrEqualTo(bound1);
+    }
+    for (float v : w.fc2Weight()) {
+      assertThat(Math.abs(v)).isLessThanOrEqualTo(bound2);
+    }
+  }
+
+  @Test
+  void divergenceIsReportedWithItsEpoch() {
+    RunSpec spec = run("train: {learning_rate: 100}\ndata: {samples: 50}\ngrid: {epochs: [0, 400], activation_scale: [1000]}");
+    List<Checkpoint> kept = new ArrayList<>();
+    SyntheticData data = SyntheticData.generate(spec.data(), spec.model().input(), spec.model().output());
+    assertThatThrownBy(() -> Training.train(spec, Device.cpu(), data, kept::add))
+        .isInstanceOf(Training.DivergedException.class)
+        .hasMessageContaining("epoch 400");
+    assertThat(kept).extracting(Checkpoint::epoch).containsExactly(0);
+  }
+}

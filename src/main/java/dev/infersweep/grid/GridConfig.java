@@ -1,6 +1,7 @@
 package dev.infersweep.grid;
 
 import dev.infersweep.precision.Precision;
+import dev.infersweep.timing.Protocol;
 import java.util.List;
 
 /**
@@ -22,21 +23,23 @@ public record GridConfig(
     TimingSpec timing) {
 
   /**
-   * The sweep axes. {@code epochs} and {@code precision} are measured inside one training run; the
-   * others each multiply the number of runs.
+   * The sweep axes. {@code epochs}, {@code precision} and {@code protocol} are measured inside one
+   * training run; the others each multiply the number of runs.
    */
   public record Axes(
       List<Integer> epochs,
       List<Double> weightDecay,
       List<Double> activationScale,
       List<Precision> precision,
-      List<Long> seed) {
+      List<Long> seed,
+      List<Protocol> protocol) {
     public Axes {
       epochs = List.copyOf(epochs);
       weightDecay = List.copyOf(weightDecay);
       activationScale = List.copyOf(activationScale);
       precision = List.copyOf(precision);
       seed = List.copyOf(seed);
+      protocol = List.copyOf(protocol);
     }
   }
 
@@ -54,11 +57,12 @@ public record GridConfig(
     }
   }
 
-  /** Result rows: runs × epoch checkpoints × precisions × batch sizes. */
+  /** Result rows: runs × epoch checkpoints × precisions × batch sizes × protocols. */
   public long rowCount() {
     return runCount()
         * grid.epochs().size()
         * grid.precision().size()
-        * timing.batchSizes().size();
+        * timing.batchSizes().size()
+        * grid.protocol().size();
   }
 }

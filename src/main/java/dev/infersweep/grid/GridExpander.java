@@ -49,6 +49,7 @@ public final class GridExpander {
                   seed,
                   axes.epochs(),
                   axes.precision(),
+                  axes.protocol(),
                   config.timing(),
                   threads,
                   device));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.infersweep.precision.Precision;
+import dev.infersweep.timing.Protocol;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,22 +111,38 @@ public final class GridLoader {
     double learningRate = t.number("learning_rate", 0.01, 0, true, 100);
 
     ConfigNode g = top.section("grid", true);
-    g.allowOnly(Set.of("epochs", "weight_decay", "activation_scale", "precision", "seed"));
+    g.allowOnly(Set.of("epochs", "weight_decay", "activation_scale", "precision", "seed", "protocol"));
     GridConfig.Axes axes =
         new GridConfig.Axes(
             g.integerList("epochs", null, 0, 10_000_000).stream().map(Long::intValue).toList(),
             g.numberList("weight_decay", List.of(0.0), 0, false, 1000),
             g.numberList("activation_scale", List.of(1.0), 0, true, 1e6),
             g.wordList("precision", List.of(Precision.FP32), Precision::parse, Precision.labels()),
-            g.integerList("seed", List.of(0L), 0, Long.MAX_VALUE));
+            g.integerList("seed", List.of(0L), 0, Long.MAX_VALUE),
+            g.wordList("protocol", List.of(Protocol.RIGOROUS), Protocol::parse, Protocol.labels()));
 
     ConfigNode tm = top.section("timing", false);
-    tm.allowOnly(Set.of("batch_sizes", "warmup_iterations", "iterations", "input_seed"));
+    tm.allowOnly(
+        Set.of(
+            "batch_sizes",
+            "warmup_iterations",
+            "warmup_max_seconds",
+            "block_size",
+            "min_blocks",
+            "target_ci",
+            "max_seconds",
+            "seed_iterations",
+            "input_seed"));
     TimingSpec timing =
         new TimingSpec(
             tm.integerList("batch_sizes", List.of(1L), 1, 1_000_000).stream().map(Long::intValue).toList(),
-            (int) tm.integer("warmup_iterations", 500L, 0, 10_000_000),
-            (int) tm.integer("iterations", 2000L, 10, 10_000_000),
+            (int) tm.integer("warmup_iterations", 200L, 0, 10_000_000),
+            tm.number("warmup_max_seconds", 0.5, 0, true, 3600),
+            (int) tm.integer("block_size", 20L, 1, 1_000_000),
+            (int) tm.integer("min_blocks", 20L, 2, 1_000_000),
+            tm.number("target_ci", 0.01, 0, true, 1),
+            tm.number("max_seconds", 2.0, 0, true, 3600),
+            (int) tm.integer("seed_iterations", 100L, 1, 10_000_000),
             tm.integer("input_seed", 12345L, 0, Long.MAX_VALUE));
 
     return new GridConfig(

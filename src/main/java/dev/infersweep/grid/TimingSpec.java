@@ -4,16 +4,28 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * How inference is timed at each checkpoint.
+ * How inference is timed at each checkpoint (see docs/measurement.md and docs/configuration.md).
  *
  * @param batchSizes input batch sizes, each a row
- * @param warmupIterations calls made and discarded before timing starts
- * @param iterations timed calls, one latency sample each
- * @param inputSeed seed of the standard-normal inference input (shared by every run, so checkpoints
- *     and runs are timed on the same numbers)
+ * @param warmupIterations least calls per model before measuring (rigorous protocol)
+ * @param warmupMaxSeconds most time spent warming up one row
+ * @param blockSize calls per block; blocks of the models alternate
+ * @param minBlocks least kept block pairs before the stopping rule may stop
+ * @param targetCi stop once the ratio's 95 % interval half-width is at most this
+ * @param maxSeconds most measurement time for one row, after warm-up
+ * @param seedIterations calls of the seed article's protocol (100 in the article)
+ * @param inputSeed seed of the standard-normal inference input, shared by every run
  */
 public record TimingSpec(
-    List<Integer> batchSizes, int warmupIterations, int iterations, long inputSeed)
+    List<Integer> batchSizes,
+    int warmupIterations,
+    double warmupMaxSeconds,
+    int blockSize,
+    int minBlocks,
+    double targetCi,
+    double maxSeconds,
+    int seedIterations,
+    long inputSeed)
     implements Serializable {
   public TimingSpec {
     batchSizes = List.copyOf(batchSizes);

@@ -2,23 +2,30 @@ package dev.infersweep.result;
 
 import dev.infersweep.precision.Precision;
 import dev.infersweep.run.RunSpec;
-import dev.infersweep.timing.LatencyStats;
+import dev.infersweep.timing.Protocol;
 import dev.infersweep.train.Checkpoint;
 import java.io.Serializable;
 import java.time.Instant;
 
 /**
  * One measurement cell of one run. {@code checkpoint} is null when training failed before reaching
- * it; {@code latency} is null unless {@code status} is {@code ok}.
+ * it; {@code measurement} is null unless {@code status} is {@code ok}.
+ *
+ * @param calibrationStartNanos the task's reference workload time when it started (null if the task
+ *     failed before)
+ * @param calibrationEndNanos the same when it ended
  */
 public record ResultRow(
     RunSpec run,
     int epochs,
     Precision precision,
     int batchSize,
+    Protocol protocol,
     Environment environment,
     Checkpoint checkpoint,
-    LatencyStats latency,
+    Measurement measurement,
+    Long calibrationStartNanos,
+    Long calibrationEndNanos,
     Instant measuredAt,
     String status,
     String error)
@@ -29,32 +36,6 @@ public record ResultRow(
   public static final String UNSUPPORTED = "unsupported";
 
   public String rowId() {
-    return run.rowId(epochs, precision, batchSize);
-  }
-
-  public static ResultRow ok(
-      RunSpec run,
-      int epochs,
-      Precision precision,
-      int batchSize,
-      Environment environment,
-      Checkpoint checkpoint,
-      LatencyStats latency) {
-    return new ResultRow(
-        run, epochs, precision, batchSize, environment, checkpoint, latency, Instant.now(), OK, null);
-  }
-
-  /** A row that was not measured, with the reason; {@code checkpoint} may be null. */
-  public static ResultRow notMeasured(
-      RunSpec run,
-      int epochs,
-      Precision precision,
-      int batchSize,
-      Environment environment,
-      Checkpoint checkpoint,
-      String status,
-      String error) {
-    return new ResultRow(
-        run, epochs, precision, batchSize, environment, checkpoint, null, Instant.now(), status, error);
+    return run.rowId(epochs, precision, batchSize, protocol);
   }
 }

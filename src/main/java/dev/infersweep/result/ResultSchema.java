@@ -1,5 +1,6 @@
 package dev.infersweep.result;
 
+import dev.infersweep.timing.LatencyStats;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,16 @@ public final class ResultSchema {
     return COLUMNS.stream().map(Column::name).toList();
   }
 
+  private static Object measured(ResultRow r, Function<Measurement, Object> field) {
+    return r.measurement() == null ? null : field.apply(r.measurement());
+  }
+
+  private static Object latency(ResultRow r, Function<LatencyStats, Object> field) {
+    return r.measurement() == null || r.measurement().latency() == null
+        ? null
+        : field.apply(r.measurement().latency());
+  }
+
   private static List<Column> columns() {
     List<Column> c = new ArrayList<>();
     DataType s = DataTypes.StringType;
@@ -72,6 +83,7 @@ public final class ResultSchema {
     c.add(new Column("train_samples", i, r -> r.run().data().samples()));
     c.add(new Column("data_seed", l, r -> r.run().data().seed()));
     c.add(new Column("batch_size", i, ResultRow::batchSize));
+    c.add(new Column("protocol", s, r -> r.protocol().label()));
     c.add(new Column("device", s, r -> r.run().device()));
     c.add(new Column("flops_per_call", l, r -> r.run().model().flopsPerSample() * r.batchSize()));
     // Training state at the checkpoint
@@ -79,14 +91,25 @@ public final class ResultSchema {
     c.add(new Column("train_accuracy", d, r -> r.checkpoint() == null ? null : r.checkpoint().trainAccuracy()));
     c.add(new Column("train_seconds", d, r -> r.checkpoint() == null ? null : r.checkpoint().trainSeconds()));
     // Latency
-    c.add(new Column("latency_p50_ns", d, r -> r.latency() == null ? null : r.latency().p50Nanos()));
-    c.add(new Column("latency_p90_ns", d, r -> r.latency() == null ? null : r.latency().p90Nanos()));
-    c.add(new Column("latency_p99_ns", d, r -> r.latency() == null ? null : r.latency().p99Nanos()));
-    c.add(new Column("latency_mean_ns", d, r -> r.latency() == null ? null : r.latency().meanNanos()));
-    c.add(new Column("latency_std_ns", d, r -> r.latency() == null ? null : r.latency().stdNanos()));
-    c.add(new Column("iterations", i, r -> r.latency() == null ? null : r.latency().count()));
-    c.add(new Column("warmup_iterations", i, r -> r.run().timing().warmupIterations()));
+    c.add(new Column("latency_p50_ns", d, r -> latency(r, stats -> stats.p50Nanos())));
+    c.add(new Column("latency_p90_ns", d, r -> latency(r, stats -> stats.p90Nanos())));
+    c.add(new Column("latency_p99_ns", d, r -> latency(r, stats -> stats.p99Nanos())));
+    c.add(new Column("latency_mean_ns", d, r -> latency(r, stats -> stats.meanNanos())));
+    c.add(new Column("latency_std_ns", d, r -> latency(r, stats -> stats.stdNanos())));
+    c.add(new Column("iterations", i, r -> latency(r, stats -> stats.count())));
+    c.add(new Column("baseline_p50_ns", d, r -> measured(r, Measurement::baselineP50Nanos)));
+    c.add(new Column("latency_ratio", d, r -> measured(r, Measurement::latencyRatio)));
+    c.add(new Column("latency_ratio_ci_low", d, r -> measured(r, Measurement::ratioCiLow)));
+    c.add(new Column("latency_ratio_ci_high", d, r -> measured(r, Measurement::ratioCiHigh)));
+    c.add(new Column("ci_reached", DataTypes.BooleanType, r -> measured(r, Measurement::ciReached)));
+    c.add(new Column("blocks", i, r -> measured(r, Measurement::blocks)));
+    c.add(new Column("warmup_seconds", d, r -> measured(r, Measurement::warmupSeconds)));
+    c.add(new Column("measure_seconds", d, r -> measured(r, Measurement::measureSeconds)));
+    c.add(new Column("gc_pauses", i, r -> measured(r, Measurement::gcPauses)));
+    c.add(new Column("concurrent_tasks", i, r -> measured(r, Measurement::concurrentTasks)));
     c.add(new Column("threads", i, r -> r.environment() == null ? null : r.environment().threads()));
+    c.add(new Column("calibration_ns_start", l, ResultRow::calibrationStartNanos));
+    c.add(new Column("calibration_ns_end", l, ResultRow::calibrationEndNanos));
     // Environment
     c.add(new Column("host", s, r -> r.environment() == null ? null : r.environment().host()));
     c.add(new Column("executor_id", s, r -> r.environment() == null ? null : r.environment().executorId()));

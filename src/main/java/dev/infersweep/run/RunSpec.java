@@ -4,6 +4,7 @@ import dev.infersweep.grid.DataSpec;
 import dev.infersweep.grid.ModelSpec;
 import dev.infersweep.grid.TimingSpec;
 import dev.infersweep.precision.Precision;
+import dev.infersweep.timing.Protocol;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,7 @@ public record RunSpec(
     long seed,
     List<Integer> checkpoints,
     List<Precision> precisions,
+    List<Protocol> protocols,
     TimingSpec timing,
     int threads,
     String device)
@@ -41,6 +43,7 @@ public record RunSpec(
   public RunSpec {
     checkpoints = checkpoints.stream().sorted().distinct().toList();
     precisions = List.copyOf(precisions);
+    protocols = List.copyOf(protocols);
   }
 
   /** The canonical description of the training configuration that {@link #runId} hashes. */
@@ -75,12 +78,20 @@ public record RunSpec(
 
   /** Rows this run returns, whatever happens to it. */
   public int expectedRows() {
-    return checkpoints.size() * precisions.size() * timing.batchSizes().size();
+    return checkpoints.size() * precisions.size() * timing.batchSizes().size() * protocols.size();
   }
 
   /** The row identifier for one measurement cell of this run. */
-  public String rowId(int epochs, Precision precision, int batchSize) {
+  public String rowId(int epochs, Precision precision, int batchSize, Protocol protocol) {
     return Ids.of(
-        runId + ";epochs=" + epochs + ";precision=" + precision.label() + ";batch=" + batchSize);
+        runId
+            + ";epochs="
+            + epochs
+            + ";precision="
+            + precision.label()
+            + ";batch="
+            + batchSize
+            + ";protocol="
+            + protocol.label());
   }
 }

@@ -4,13 +4,21 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.infersweep.grid.TimingSpec;
 import dev.infersweep.precision.Precision;
 import dev.infersweep.precision.PrecisionSupport;
 import dev.infersweep.result.Environment;
+import dev.infersweep.result.Measurement;
 import dev.infersweep.result.ResultRow;
+import dev.infersweep.stats.PairedRatio;
+import dev.infersweep.timing.Calibration;
+import dev.infersweep.timing.InterleavedTimer;
 import dev.infersweep.timing.LatencyStats;
-import dev.infersweep.timing.LatencyTimer;
+import dev.infersweep.timing.Protocol;
+import dev.infersweep.timing.SeedProtocolTimer;
 import dev.infersweep.train.Checkpoint;
 import dev.infersweep.train.InferenceModel;
 import dev.infersweep.train.SyntheticData;
@@ -19,43 +27,152 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
- * Executor-side work for one run: train, then time every (checkpoint, precision, batch size) cell.
+ * Executor-side work for one run: calibrate, train (timing the seed article's protocol where it did),
+ * then time every (checkpoint, precision, batch size) cell against the epoch-0 model, calibrate again.
  * It never throws: whatever goes wrong becomes rows with status {@code failed} (or
  * {@code unsupported}) and the error text, so Spark does not retry a deterministic failure and every
  * run always returns exactly {@link RunSpec#expectedRows()} rows.
  */
 public final class RunTask {
+  /** Tasks running in this JVM now: recorded with each row as a noise indicator. */
+  private static final AtomicInteger ACTIVE = new AtomicInteger();
+
   private RunTask() {}
 
   /** What the Spark layer knows about the executor; kept out of this package's dependencies. */
   public record Executor(String executorId, String sparkVersion) {}
 
+  private record Cell(int epochs, Precision precision, int batchSize) {}
+
+  /** A cell's result: a measurement, or the status and reason it has none. */
+  private record Outcome(Measurement measurement, String status, String error) {
+    static Outcome failed(Throwable t) {
+      return new Outcome(null, ResultRow.FAILED, describe(t));
+    }
+  }
+
+  /** The seed protocol's raw figures, turned into a measurement once epoch 0's are known. */
+  private record SeedFigures(LatencyStats stats, double loopMeanNanos, double seconds, int concurrent) {}
+
   public static List<ResultRow> execute(RunSpec spec, Executor executor) {
+    ACTIVE.incrementAndGet();
+    try {
+      return executeCounted(spec, executor);
+    } finally {
+      ACTIVE.decrementAndGet();
+    }
+  }
+
+  private static List<ResultRow> executeCounted(RunSpec spec, Executor executor) {
+    Long calibrationStart = null;
     Environment env = null;
     Map<Integer, Checkpoint> checkpoints = new TreeMap<>();
+    Map<Cell, Object> seed = new HashMap<>();
     String trainingError = null;
     Map<Precision, PrecisionSupport.Verdict> support = Map.of();
     try {
+      calibrationStart = Calibration.measureNanos();
       Engine engine = DjlRuntime.engine();
       int threads = DjlRuntime.useThreads(spec.threads());
       env = environment(engine, executor, threads);
-      support = PrecisionSupport.check(spec.precisions(), spec.device());
+      Map<Precision, PrecisionSupport.Verdict> verdicts =
+          PrecisionSupport.check(spec.precisions(), spec.device());
+      support = verdicts;
       SyntheticData data =
           SyntheticData.generate(spec.data(), spec.model().input(), spec.model().output());
-      Training.train(spec, DjlRuntime.device(spec.device()), data, c -> checkpoints.put(c.epoch(), c));
+      boolean seedProtocol = spec.protocols().contains(Protocol.SEED);
+      Training.train(
+          spec,
+          DjlRuntime.device(spec.device()),
+          data,
+          c -> {
+            checkpoints.put(c.epoch(), c);
+            if (seedProtocol) {
+              // Measured where the article measured: "before" on the fresh model, before any
+              // training step; later checkpoints straight out of the training loop.
+              measureSeed(spec, c, verdicts, seed);
+            }
+          });
     } catch (Throwable t) {
       trainingError = describe(t);
     }
+
+    Map<Cell, Outcome> rigorous = new HashMap<>();
+    if (spec.protocols().contains(Protocol.RIGOROUS) && checkpoints.containsKey(0)) {
+      // A seeded random order keeps slow drift of the machine from lining up with the epochs.
+      List<Cell> cells = cells(spec);
+      Collections.shuffle(cells, new Random(spec.seed() * 7919 + spec.runIndex()));
+      for (Cell cell : cells) {
+        Checkpoint checkpoint = checkpoints.get(cell.epochs());
+        PrecisionSupport.Verdict verdict = support.get(cell.precision());
+        if (checkpoint != null && (verdict == null || verdict.supported())) {
+          rigorous.put(cell, measureRigorous(spec, cell, checkpoint, checkpoints.get(0)));
+        }
+      }
+    }
+    Long calibrationEnd = null;
+    try {
+      calibrationEnd = Calibration.measureNanos();
+    } catch (Throwable t) {
+      // Leave it null: the rows are still good.
+    }
+
     List<ResultRow> rows = new ArrayList<>(spec.expectedRows());
+    for (Protocol protocol : spec.protocols()) {
+      for (Cell cell : cells(spec)) {
+        Checkpoint checkpoint = checkpoints.get(cell.epochs());
+        PrecisionSupport.Verdict verdict = support.get(cell.precision());
+        Outcome outcome;
+        if (checkpoint == null) {
+          outcome =
+              new Outcome(
+                  null,
+                  ResultRow.FAILED,
+                  trainingError != null
+                      ? trainingError
+                      : "training stopped before epoch " + cell.epochs() + " for an unknown reason");
+        } else if (verdict != null && !verdict.supported()) {
+          outcome = new Outcome(null, ResultRow.UNSUPPORTED, verdict.reason());
+        } else if (protocol == Protocol.RIGOROUS) {
+          outcome = rigorous.get(cell);
+        } else {
+          outcome = seedOutcome(seed, cell);
+        }
+        rows.add(
+            new ResultRow(
+                spec,
+                cell.epochs(),
+                cell.precision(),
+                cell.batchSize(),
+                protocol,
+                env,
+                checkpoint,
+                outcome.measurement(),
+                calibrationStart,
+                calibrationEnd,
+                Instant.now(),
+                outcome.measurement() != null ? ResultRow.OK : outcome.status(),
+                outcome.error()));
+      }
+    }
+    return rows;
+  }
+
+  private static List<Cell> cells(RunSpec spec) {
     List<Cell> cells = new ArrayList<>();
     for (int epoch : spec.checkpoints()) {
       for (Precision precision : spec.precisions()) {
@@ -64,54 +181,136 @@ public final class RunTask {
         }
       }
     }
-    // A seeded random order keeps slow drift of the machine from lining up with the epochs.
-    Collections.shuffle(cells, new Random(spec.seed() * 7919 + spec.runIndex()));
-    for (Cell cell : cells) {
-      rows.add(measure(spec, cell, env, checkpoints.get(cell.epochs), support.get(cell.precision), trainingError));
-    }
-    return rows;
+    return cells;
   }
 
-  private record Cell(int epochs, Precision precision, int batchSize) {}
+  private static float[] inputValues(RunSpec spec, int batchSize) {
+    return SyntheticData.standardNormal(
+        new SplittableRandom(spec.timing().inputSeed()), batchSize * spec.model().input());
+  }
 
-  private static ResultRow measure(
-      RunSpec spec,
-      Cell cell,
-      Environment env,
-      Checkpoint checkpoint,
-      PrecisionSupport.Verdict verdict,
-      String trainingError) {
-    if (checkpoint == null) {
-      String why =
-          trainingError != null
-              ? trainingError
-              : "training stopped before epoch " + cell.epochs + " for an unknown reason";
-      return ResultRow.notMeasured(
-          spec, cell.epochs, cell.precision, cell.batchSize, env, null, ResultRow.FAILED, why);
-    }
-    if (verdict != null && !verdict.supported()) {
-      return ResultRow.notMeasured(
-          spec, cell.epochs, cell.precision, cell.batchSize, env, checkpoint, ResultRow.UNSUPPORTED, verdict.reason());
-    }
+  /** Trained model against the epoch-0 model, interleaved, in the cell's precision. */
+  private static Outcome measureRigorous(
+      RunSpec spec, Cell cell, Checkpoint checkpoint, Checkpoint initial) {
     try {
       Device device = DjlRuntime.device(spec.device());
+      DataType type = cell.precision().dataType();
       try (NDManager manager = NDManager.newBaseManager(device);
-          InferenceModel model =
-              new InferenceModel(manager, device, checkpoint.weights(), cell.precision.dataType())) {
-        float[] values =
-            SyntheticData.standardNormal(
-                new SplittableRandom(spec.timing().inputSeed()), cell.batchSize * spec.model().input());
-        NDArray input = model.cast(values, new Shape(cell.batchSize, spec.model().input()));
-        long[] samples =
-            LatencyTimer.sample(
-                model::forward, input, spec.timing().warmupIterations(), spec.timing().iterations());
-        return ResultRow.ok(
-            spec, cell.epochs, cell.precision, cell.batchSize, env, checkpoint, LatencyStats.of(samples));
+          InferenceModel trained = new InferenceModel(manager, device, checkpoint.weights(), type);
+          InferenceModel baseline = new InferenceModel(manager, device, initial.weights(), type)) {
+        NDArray input =
+            trained.cast(inputValues(spec, cell.batchSize()), new Shape(cell.batchSize(), spec.model().input()));
+        TimingSpec t = spec.timing();
+        InterleavedTimer.Settings settings =
+            new InterleavedTimer.Settings(
+                t.blockSize(),
+                t.warmupIterations(),
+                t.warmupMaxSeconds(),
+                t.minBlocks(),
+                t.targetCi(),
+                t.maxSeconds(),
+                Objects.hash(spec.runId(), cell.epochs(), cell.precision(), cell.batchSize()));
+        InterleavedTimer.Result r =
+            InterleavedTimer.measure(
+                List.<UnaryOperator<NDArray>>of(trained::forward, baseline::forward),
+                input,
+                List.of(new InterleavedTimer.Comparison(0, 1)),
+                settings,
+                ACTIVE::get);
+        if (r.ratios() == null) {
+          return new Outcome(
+              null,
+              ResultRow.FAILED,
+              "fewer than 2 block pairs free of GC pauses within timing.max_seconds (" + r.gcPauses() + " pauses)");
+        }
+        PairedRatio ratio = r.ratios().get(0);
+        return new Outcome(
+            new Measurement(
+                r.stats().get(0),
+                r.stats().get(1).p50Nanos(),
+                ratio.ratio(),
+                ratio.ciLow(),
+                ratio.ciHigh(),
+                r.ciReached(),
+                r.rounds(),
+                r.warmupSeconds(),
+                r.measureSeconds(),
+                r.gcPauses(),
+                r.concurrentTasks()),
+            ResultRow.OK,
+            null);
       }
     } catch (Throwable t) {
-      return ResultRow.notMeasured(
-          spec, cell.epochs, cell.precision, cell.batchSize, env, checkpoint, ResultRow.FAILED, describe(t));
+      return Outcome.failed(t);
     }
+  }
+
+  /** The article's protocol at one checkpoint, in every supported precision and batch size. */
+  private static void measureSeed(
+      RunSpec spec,
+      Checkpoint checkpoint,
+      Map<Precision, PrecisionSupport.Verdict> support,
+      Map<Cell, Object> out) {
+    Device device = DjlRuntime.device(spec.device());
+    for (Precision precision : spec.precisions()) {
+      PrecisionSupport.Verdict verdict = support.get(precision);
+      if (verdict != null && !verdict.supported()) {
+        continue;
+      }
+      for (int batch : spec.timing().batchSizes()) {
+        Cell cell = new Cell(checkpoint.epoch(), precision, batch);
+        try (NDManager manager = NDManager.newBaseManager(device);
+            InferenceModel model =
+                new InferenceModel(manager, device, checkpoint.weights(), precision.dataType())
+                    .trackGradients()) {
+          NDArray input = model.cast(inputValues(spec, batch), new Shape(batch, spec.model().input()));
+          int concurrent = ACTIVE.get();
+          long start = System.nanoTime();
+          SeedProtocolTimer.Result r;
+          // Gradients recorded, as in the article (no torch.no_grad()).
+          try (GradientCollector collector = DjlRuntime.engine().newGradientCollector()) {
+            r = SeedProtocolTimer.measure(model::forward, input, spec.timing().seedIterations());
+          }
+          out.put(
+              cell,
+              new SeedFigures(
+                  LatencyStats.of(r.samples()),
+                  r.loopMeanNanos(),
+                  (System.nanoTime() - start) / 1e9,
+                  Math.max(concurrent, ACTIVE.get())));
+        } catch (Throwable t) {
+          out.put(cell, Outcome.failed(t));
+        }
+      }
+    }
+  }
+
+  /** The seed row: its figures, with the ratio the article reports (after / before). */
+  private static Outcome seedOutcome(Map<Cell, Object> seed, Cell cell) {
+    Object raw = seed.get(cell);
+    if (raw instanceof Outcome failed) {
+      return failed;
+    }
+    if (!(raw instanceof SeedFigures figures)) {
+      return new Outcome(null, ResultRow.FAILED, "the seed protocol was not measured at this checkpoint");
+    }
+    Object before = seed.get(new Cell(0, cell.precision(), cell.batchSize()));
+    SeedFigures initial = before instanceof SeedFigures f ? f : null;
+    return new Outcome(
+        new Measurement(
+            figures.stats(),
+            initial == null ? null : initial.stats().p50Nanos(),
+            initial == null ? null : figures.loopMeanNanos() / initial.loopMeanNanos(),
+            null,
+            null,
+            null,
+            null,
+            0,
+            figures.seconds(),
+            0,
+            figures.concurrent()),
+        ResultRow.OK,
+        null);
   }
 
   private static Environment environment(Engine engine, Executor executor, int threads) {

@@ -42,6 +42,17 @@ public final class InferenceModel implements AutoCloseable {
     return cast;
   }
 
+  /**
+   * Marks the weights as requiring gradients, as a model in training does: calls made while a
+   * {@code GradientCollector} is open then record an autograd graph (the seed article's protocol).
+   */
+  public InferenceModel trackGradients() {
+    for (NDArray w : new NDArray[] {w1, b1, w2, b2}) {
+      w.setRequiresGradient(true);
+    }
+    return this;
+  }
+
   /** One inference call; the caller closes the returned array. */
   public NDArray forward(NDArray x) {
     return SimpleNet.forward(x, w1, b1, w2, b2, scale, true);

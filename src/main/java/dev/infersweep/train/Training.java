@@ -14,6 +14,8 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.infersweep.run.RunSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -33,8 +35,9 @@ public final class Training {
   }
 
   /**
-   * Trains {@code spec}'s network to its last checkpoint, handing over each checkpoint as soon as
-   * it is taken, so that those before a failure are kept.
+   * Trains {@code spec}'s network to its last checkpoint, handing over each checkpoint (and epoch 0,
+   * listed or not) as soon as it is taken, so that those before a failure are kept. The consumer
+   * runs while training is paused and no gradient collector is open: it may open its own.
    *
    * @throws DivergedException when the loss at a checkpoint is not finite
    */
@@ -63,11 +66,16 @@ public final class Training {
         NDArray y = manager.create(data.labels(), new Shape(data.samples()));
         Loss loss = trainer.getLoss();
         long trainNanos = 0;
+        // Epoch 0 is always taken: it is the reference every checkpoint is compared with.
+        List<Integer> stops = new ArrayList<>(spec.checkpoints());
+        if (stops.get(0) != 0) {
+          stops.add(0, 0);
+        }
         int next = 0;
         for (int epoch = 0; ; epoch++) {
-          if (spec.checkpoints().get(next) == epoch) {
+          if (stops.get(next) == epoch) {
             checkpoints.accept(snapshot(net, spec, epoch, trainNanos, x, y, loss));
-            if (++next == spec.checkpoints().size()) {
+            if (++next == stops.size()) {
               break;
             }
           }

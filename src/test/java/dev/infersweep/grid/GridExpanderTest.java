@@ -3,6 +3,7 @@ package dev.infersweep.grid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infersweep.precision.Precision;
+import dev.infersweep.timing.Protocol;
 import dev.infersweep.run.RunSpec;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ class GridExpanderTest {
         activation_scale: [1, 3, 5]
         precision: [fp32, fp16]
         seed: [1, 2]
+        protocol: [rigorous, seed]
       timing: {batch_sizes: [1, 4, 16]}
       """;
 
@@ -28,7 +30,7 @@ class GridExpanderTest {
     assertThat(runs).hasSize(2 * 3 * 2);
     assertThat(config.runCount()).isEqualTo(runs.size());
     assertThat(runs.stream().mapToInt(RunSpec::expectedRows).sum())
-        .isEqualTo(3 * 2 * 3 * 2 * 2 * 3)
+        .isEqualTo(3 * 2 * 3 * 2 * 2 * 3 * 2)
         .isEqualTo((int) config.rowCount());
     assertThat(runs).allSatisfy(r -> assertThat(r.lastEpoch()).isEqualTo(100));
     assertThat(runs.stream().map(RunSpec::runIndex)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
@@ -46,8 +48,11 @@ class GridExpanderTest {
       for (int epoch : run.checkpoints()) {
         for (Precision p : run.precisions()) {
           for (int batch : run.timing().batchSizes()) {
-            assertThat(ids.add(run.rowId(epoch, p, batch))).isTrue();
-            assertThat(run.rowId(epoch, p, batch)).isEqualTo(again.get(i).rowId(epoch, p, batch));
+            for (Protocol protocol : run.protocols()) {
+              assertThat(ids.add(run.rowId(epoch, p, batch, protocol))).isTrue();
+              assertThat(run.rowId(epoch, p, batch, protocol))
+                  .isEqualTo(again.get(i).rowId(epoch, p, batch, protocol));
+            }
           }
         }
       }

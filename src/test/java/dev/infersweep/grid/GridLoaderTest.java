@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infersweep.precision.Precision;
+import dev.infersweep.timing.Protocol;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,10 @@ class GridLoaderTest {
     assertThat(config.grid().weightDecay()).containsExactly(0.0);
     assertThat(config.timing().batchSizes()).containsExactly(1);
     assertThat(config.maxRows()).isEqualTo(GridLoader.DEFAULT_MAX_ROWS);
+    assertThat(config.grid().protocol()).containsExactly(Protocol.RIGOROUS);
+    assertThat(config.timing().targetCi()).isEqualTo(0.01);
+    assertThat(config.timing().maxSeconds()).isEqualTo(2.0);
+    assertThat(config.timing().seedIterations()).isEqualTo(100);
   }
 
   @Test
@@ -48,15 +53,27 @@ class GridLoaderTest {
               activation_scale: [1, 3]
               precision: [fp32, FP16, bf16, fp64]
               seed: 4
-            timing: {batch_sizes: [1, 8], warmup_iterations: 3, iterations: 20, input_seed: 1}
+              protocol: [seed, rigorous]
+            timing:
+              batch_sizes: [1, 8]
+              warmup_iterations: 3
+              warmup_max_seconds: 0.1
+              block_size: 5
+              min_blocks: 4
+              target_ci: 0.05
+              max_seconds: 0.5
+              seed_iterations: 7
+              input_seed: 1
             """);
     assertThat(config.name()).isEqualTo("full");
     assertThat(config.model()).isEqualTo(new ModelSpec(4, 8, 3));
     assertThat(config.grid().precision())
         .containsExactly(Precision.FP32, Precision.FP16, Precision.BF16, Precision.FP64);
     assertThat(config.grid().seed()).containsExactly(4L);
-    assertThat(config.timing().iterations()).isEqualTo(20);
-    assertThat(config.rowCount()).isEqualTo(2L * 2 * 2 * 4 * 1 * 2);
+    assertThat(config.grid().protocol()).containsExactly(Protocol.SEED, Protocol.RIGOROUS);
+    assertThat(config.timing())
+        .isEqualTo(new TimingSpec(List.of(1, 8), 3, 0.1, 5, 4, 0.05, 0.5, 7, 1));
+    assertThat(config.rowCount()).isEqualTo(2L * 2 * 2 * 4 * 1 * 2 * 2);
   }
 
   @Test
@@ -137,6 +154,15 @@ class GridLoaderTest {
   void rejectsUnknownPrecisionAndOptimizer() {
     rejects("grid: {epochs: [1], precision: [fp8]}", "grid.precision[0]", "'fp8'", "fp32, fp64, fp16, bf16");
     rejects("train: {optimizer: lbfgs}\ngrid: {epochs: [1]}", "train.optimizer", "'lbfgs'", "sgd");
+  }
+
+  @Test
+  void rejectsUnknownProtocolAndBadTimingBudgets() {
+    rejects("grid: {epochs: [1], protocol: [fast]}", "grid.protocol[0]", "'fast'", "rigorous, seed");
+    rejects("grid: {epochs: [1]}\ntiming: {target_ci: 0}", "timing.target_ci", "> 0");
+    rejects("grid: {epochs: [1]}\ntiming: {max_seconds: -1}", "timing.max_seconds", "> 0");
+    rejects("grid: {epochs: [1]}\ntiming: {min_blocks: 1}", "timing.min_blocks", "between 2 and");
+    rejects("grid: {epochs: [1]}\ntiming: {iterations: 10}", "timing.iterations", "unknown key");
   }
 
   @Test

@@ -64,7 +64,7 @@ class SweepJobTest {
 
   @Test
   void summaryCountsEveryRowOfTheGrid() {
-    assertThat(summary.rows()).isEqualTo(smoke.rowCount()).isEqualTo(96);
+    assertThat(summary.rows()).isEqualTo(smoke.rowCount()).isEqualTo(192);
     assertThat(summary.runs()).isEqualTo(4);
     assertThat(summary.rowsFailed()).isZero();
     assertThat(summary.rowsOk() + summary.rowsUnsupported()).isEqualTo(summary.rows());
@@ -101,34 +101,59 @@ class SweepJobTest {
   @Test
   void everyRowIsMeasuredOrExplainedWithSaneLatencies() {
     List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
-    assertThat(rows).hasSize(96);
-    assertThat(rows.stream().map(r -> r.<String>getAs("row_id")).distinct()).hasSize(96);
+    assertThat(rows).hasSize(192);
+    assertThat(rows.stream().map(r -> r.<String>getAs("row_id")).distinct()).hasSize(192);
     for (Row r : rows) {
       String status = r.getAs("status");
       assertThat(r.<String>getAs("sweep_id")).isEqualTo("it-1");
       assertThat(r.<String>getAs("sweep_date")).isEqualTo("2026-01-02");
       assertThat(r.<String>getAs("executor_id")).isNotBlank();
       assertThat(r.<Integer>getAs("threads")).isEqualTo(1);
-      if ("ok".equals(status)) {
-        assertThat(r.<Double>getAs("latency_p50_ns")).isBetween(1_000.0, 10_000_000.0);
-        assertThat(r.<Double>getAs("latency_p90_ns")).isGreaterThanOrEqualTo(r.<Double>getAs("latency_p50_ns"));
-        assertThat(r.<Integer>getAs("iterations")).isEqualTo(smoke.timing().iterations());
-      } else {
+      assertThat(r.<Long>getAs("calibration_ns_start")).isPositive();
+      assertThat(r.<Long>getAs("calibration_ns_end")).isPositive();
+      if (!"ok".equals(status)) {
         // Only a precision the engine cannot run may be left unmeasured, and it must say why.
         assertThat(status).isEqualTo("unsupported");
         assertThat(r.<String>getAs("precision")).isEqualTo("bf16");
         assertThat(r.<String>getAs("error")).contains("bf16");
+        assertThat(r.<Double>getAs("latency_p50_ns")).isNull();
+        continue;
+      }
+      assertThat(r.<Double>getAs("latency_p50_ns")).isBetween(1_000.0, 10_000_000.0);
+      assertThat(r.<Double>getAs("latency_p90_ns")).isGreaterThanOrEqualTo(r.<Double>getAs("latency_p50_ns"));
+      assertThat(r.<Double>getAs("baseline_p50_ns")).isBetween(1_000.0, 10_000_000.0);
+      assertThat(r.<Double>getAs("latency_ratio")).isPositive();
+      if ("rigorous".equals(r.getAs("protocol"))) {
+        assertThat(r.<Double>getAs("latency_ratio"))
+            .isBetween(r.<Double>getAs("latency_ratio_ci_low"), r.<Double>getAs("latency_ratio_ci_high"));
+        assertThat(r.<Integer>getAs("blocks")).isGreaterThanOrEqualTo(2);
+        assertThat(r.<Boolean>getAs("ci_reached")).isNotNull();
+        assertThat(r.<Integer>getAs("iterations")).isEqualTo(r.<Integer>getAs("blocks") * smoke.timing().blockSize());
+      } else {
+        assertThat(r.<Double>getAs("latency_ratio_ci_low")).isNull();
+        assertThat(r.<Boolean>getAs("ci_reached")).isNull();
+        assertThat(r.<Integer>getAs("iterations")).isEqualTo(smoke.timing().seedIterations());
+        if (r.<Integer>getAs("epochs") == 0) {
+          assertThat(r.<Double>getAs("latency_ratio")).isEqualTo(1.0);
+        }
       }
     }
     assertThat(rows.stream().filter(r -> "ok".equals(r.getAs("status"))).map(r -> r.<String>getAs("precision")).distinct())
         .containsExactlyInAnyOrder("fp32", "fp64", "fp16");
+    assertThat(rows.stream().map(r -> r.<String>getAs("protocol")).distinct())
+        .containsExactlyInAnyOrder("rigorous", "seed");
   }
 
   @Test
   void everyRunEndsWithALowerLossThanItStarted() {
     Map<String, Map<Integer, Double>> loss = new HashMap<>();
     for (Row r : spark.read().parquet(out.toString()).collectAsList()) {
-      loss.computeIfAbsent(r.getAs("run_id"), k -> new HashMap<>()).put(r.getAs("epochs"), r.getAs("train_loss"));
+      loss.computeIfAbsent(r.getAs("run_id"), k -> new HashMap<>())
+          .merge(r.getAs("epochs"), r.getAs("train_loss"), (a, b) -> {
+            // Every row of a checkpoint carries the same training state.
+            assertThat(a).isEqualTo(b);
+            return a;
+          });
     }
     assertThat(loss).hasSize(4);
     int last = smoke.grid().epochs().stream().max(Integer::compare).orElseThrow();
@@ -156,7 +181,7 @@ class SweepJobTest {
             "SELECT precision, count(*) AS n FROM trials GROUP BY precision ORDER BY precision",
             SqlQuery.Format.TABLE,
             100);
-    assertThat(table).contains("| bf16      | 24 |").contains("| fp32      | 24 |").contains("(4 rows)");
+    assertThat(table).contains("| bf16      | 48 |").contains("| fp32      | 48 |").contains("(4 rows)");
     String csv =
         SqlQuery.run(spark, sweepFolder().toString(), "SELECT DISTINCT sweep_id FROM trials", SqlQuery.Format.CSV, 10);
     assertThat(csv).isEqualTo("sweep_id\nit-1\n");

@@ -62,6 +62,12 @@ class TrainingTest {
   }
 
   @Test
+  void epochZeroIsAlwaysTakenAsTheReference() {
+    RunSpec spec = run("data: {samples: 50}\ngrid: {epochs: [3, 6]}");
+    assertThat(train(spec)).extracting(Checkpoint::epoch).containsExactly(0, 3, 6);
+  }
+
+  @Test
   void divergenceIsReportedWithItsEpoch() {
     RunSpec spec = run("train: {learning_rate: 100}\ndata: {samples: 50}\ngrid: {epochs: [0, 400], activation_scale: [1000]}");
     List<Checkpoint> kept = new ArrayList<>();

@@ -1,0 +1,33 @@
+package dev.infersweep.result;
+
+import dev.infersweep.timing.LatencyStats;
+import java.io.Serializable;
+
+/**
+ * The timing behind one row.
+ *
+ * @param latency the measured model's per-call statistics
+ * @param baselineP50Nanos the epoch-0 model's median under the same protocol
+ * @param latencyRatio measured / epoch-0 (rigorous: paired block estimate; seed: ratio of loop means)
+ * @param ratioCiLow lower bound of the ratio's 95 % interval; null for the seed protocol
+ * @param ratioCiHigh upper bound; null for the seed protocol
+ * @param ciReached whether the interval reached {@code timing.target_ci}; null for the seed protocol
+ * @param blocks kept block pairs (rigorous) or null
+ * @param warmupSeconds time spent warming up (0 for the seed protocol, which has none)
+ * @param measureSeconds time spent measuring after warm-up
+ * @param gcPauses JVM collections that overlapped measurement
+ * @param concurrentTasks most tasks running in this executor JVM while measuring
+ */
+public record Measurement(
+    LatencyStats latency,
+    Double baselineP50Nanos,
+    Double latencyRatio,
+    Double ratioCiLow,
+    Double ratioCiHigh,
+    Boolean ciReached,
+    Integer blocks,
+    double warmupSeconds,
+    double measureSeconds,
+    int gcPauses,
+    int concurrentTasks)
+    implements Serializable {}

@@ -1,0 +1,187 @@
+package dev.infersweep.timing;
+
+import ai.djl.ndarray.NDArray;
+import dev.infersweep.stats.PairedRatio;
+import dev.infersweep.stats.Percentiles;
+import dev.infersweep.stats.StoppingRule;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * Times several models on the same input in interleaved blocks (A B, B A, A B, …): each round runs
+ * one block of {@code blockSize} calls per model, in an order that rotates from round to round, so
+ * every model sees the same machine state and the same positions. Rounds during which the JVM
+ * collected garbage are discarded whole.
+ *
+ * <p>Warm-up runs rounds until each model has had {@code minWarmupCalls} calls and its block medians
+ * have settled ({@link StoppingRule#settled}), or the warm-up budget is spent. Measurement then runs
+ * rounds until every requested ratio is precise enough ({@link StoppingRule#precise}) or the
+ * measurement budget is spent.
+ */
+public final class InterleavedTimer {
+  /** How to time. */
+  public record Settings(
+      int blockSize,
+      int minWarmupCalls,
+      double warmupMaxSeconds,
+      int minBlocks,
+      double targetHalfWidth,
+      double maxSeconds,
+      long seed) {}
+
+  /** Which model is compared with which: {@code ratio = latency(model) / latency(reference)}. */
+  public record Comparison(int model, int reference) {}
+
+  /**
+   * What came out.
+   *
+   * @param stats per model, over the calls of the kept rounds
+   * @param ratios per comparison, null when fewer than two rounds were kept
+   * @param ciReached whether every ratio reached the target before the budget ran out
+   * @param rounds rounds kept
+   * @param gcPauses garbage collections that overlapped measurement (their rounds were discarded)
+   * @param concurrentTasks most tasks seen running in this JVM during measurement
+   */
+  public record Result(
+      List<LatencyStats> stats,
+      List<PairedRatio> ratios,
+      boolean ciReached,
+      int rounds,
+      double warmupSeconds,
+      double measureSeconds,
+      int gcPauses,
+      int concurrentTasks) {}
+
+  private static final int SETTLE_WINDOW = 5;
+  private static final double SETTLE_TOLERANCE = 0.02;
+  private static final double CONFIDENCE = 0.95;
+  /** Recompute the intervals every this many rounds (a bootstrap is cheap but not free). */
+  private static final int CHECK_EVERY = 5;
+
+  private InterleavedTimer() {}
+
+  public static Result measure(
+      List<UnaryOperator<NDArray>> models,
+      NDArray input,
+      List<Comparison> comparisons,
+      Settings settings,
+      IntSupplier activeTasks) {
+    int n = models.size();
+    int block = settings.blockSize();
+    long[] buffer = new long[block];
+
+    // Warm-up.
+    long warmStart = System.nanoTime();
+    double[][] warmMedians = new double[n][16];
+    int warmRounds = 0;
+    while (true) {
+      for (int k = 0; k < n; k++) {
+        int m = (k + warmRounds) % n;
+        runBlock(models.get(m), input, buffer);
+        warmMedians[m] = grow(warmMedians[m], warmRounds + 1);
+        warmMedians[m][warmRounds] = Percentiles.median(buffer, 0, block);
+      }
+      warmRounds++;
+      boolean enoughCalls = (long) warmRounds * block >= settings.minWarmupCalls();
+      boolean settled = true;
+      for (int m = 0; m < n; m++) {
+        settled &= StoppingRule.settled(warmMedians[m], warmRounds, SETTLE_WINDOW, SETTLE_TOLERANCE);
+      }
+      double spent = (System.nanoTime() - warmStart) / 1e9;
+      if ((enoughCalls && settled) || spent >= settings.warmupMaxSeconds()) {
+        break;
+      }
+    }
+    double warmupSeconds = (System.nanoTime() - warmStart) / 1e9;
+
+    // Measurement.
+    long start = System.nanoTime();
+    long[][] samples = new long[n][block * 64];
+    double[][] medians = new double[n][64];
+    int rounds = 0;
+    int attempted = 0;
+    int gcPauses = 0;
+    int concurrent = activeTasks.getAsInt();
+    List<PairedRatio> ratios = null;
+    boolean reached = false;
+    while (true) {
+      long gcBefore = gcCount();
+      for (int k = 0; k < n; k++) {
+        int m = (k + attempted) % n;
+        samples[m] = grow(samples[m], (rounds + 1) * block);
+        runBlock(models.get(m), input, buffer);
+        System.arraycopy(buffer, 0, samples[m], rounds * block, block);
+        medians[m] = grow(medians[m], rounds + 1);
+        medians[m][rounds] = Percentiles.median(buffer, 0, block);
+      }
+      attempted++;
+      concurrent = Math.max(concurrent, activeTasks.getAsInt());
+      long collected = gcCount() - gcBefore;
+      if (collected > 0) {
+        // A pause inside the round would bias one model's block: drop the round for all.
+        gcPauses += (int) collected;
+      } else {
+        rounds++;
+      }
+      double spent = (System.nanoTime() - start) / 1e9;
+      boolean outOfTime = spent >= settings.maxSeconds();
+      if (rounds >= 2 && (outOfTime || (rounds >= settings.minBlocks() && rounds % CHECK_EVERY == 0))) {
+        ratios = ratios(comparisons, medians, rounds, settings.seed());
+        reached = true;
+        for (PairedRatio r : ratios) {
+          reached &= StoppingRule.precise(r, settings.minBlocks(), settings.targetHalfWidth());
+        }
+        if (reached || outOfTime) {
+          break;
+        }
+      } else if (outOfTime) {
+        break;
+      }
+    }
+    double measureSeconds = (System.nanoTime() - start) / 1e9;
+    LatencyStats[] stats = new LatencyStats[n];
+    for (int m = 0; m < n; m++) {
+      stats[m] = rounds == 0 ? null : LatencyStats.of(samples[m], rounds * block);
+    }
+    return new Result(
+        Arrays.asList(stats), ratios, reached, rounds, warmupSeconds, measureSeconds, gcPauses, concurrent);
+  }
+
+  private static List<PairedRatio> ratios(
+      List<Comparison> comparisons, double[][] medians, int rounds, long seed) {
+    return comparisons.stream()
+        .map(c -> PairedRatio.estimate(medians[c.model()], medians[c.reference()], rounds, CONFIDENCE, seed))
+        .toList();
+  }
+
+  private static void runBlock(UnaryOperator<NDArray> model, NDArray input, long[] out) {
+    for (int i = 0; i < out.length; i++) {
+      long t0 = System.nanoTime();
+      // Native calls are never elided by the JIT; copying the output materialises it.
+      try (NDArray result = model.apply(input)) {
+        result.toByteBuffer();
+      }
+      out[i] = System.nanoTime() - t0;
+    }
+  }
+
+  private static long gcCount() {
+    long total = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionCount());
+    }
+    return total;
+  }
+
+  private static long[] grow(long[] a, int needed) {
+    return needed <= a.length ? a : Arrays.copyOf(a, Math.max(needed, a.length * 2));
+  }
+
+  private static double[] grow(double[] a, int needed) {
+    return needed <= a.length ? a : Arrays.copyOf(a, Math.max(needed, a.length * 2));
+  }
+}

@@ -1,0 +1,73 @@
+package dev.infersweep.timing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.infersweep.run.DjlRuntime;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** The timer on real engine calls: a model doing several times the work must come out slower. */
+class InterleavedTimerTest {
+  private static final InterleavedTimer.Settings SETTINGS =
+      new InterleavedTimer.Settings(10, 50, 0.5, 10, 0.02, 1.0, 7);
+
+  private static UnaryOperator<NDArray> matmuls(NDArray weight, int times) {
+    return x -> {
+      NDArray y = x.matMul(weight);
+      for (int i = 1; i < times; i++) {
+        NDArray next = y.matMul(weight);
+        y.close();
+        y = next;
+      }
+      return y;
+    };
+  }
+
+  @Test
+  void detectsAModelThatDoesFourTimesTheWork() {
+    DjlRuntime.engine();
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      NDArray w = manager.randomNormal(new Shape(64, 64)).div(8);
+      NDArray x = manager.randomNormal(new Shape(8, 64));
+      InterleavedTimer.Result r =
+          InterleavedTimer.measure(
+              List.of(matmuls(w, 4), matmuls(w, 1)),
+              x,
+              List.of(new InterleavedTimer.Comparison(0, 1)),
+              SETTINGS,
+              () -> 1);
+      assertThat(r.rounds()).isGreaterThanOrEqualTo(2);
+      assertThat(r.ratios()).hasSize(1);
+      // Four matmuls against one: well above 1 however noisy the machine, and the CI excludes 1.
+      assertThat(r.ratios().get(0).ratio()).isGreaterThan(1.5);
+      assertThat(r.ratios().get(0).ciLow()).isGreaterThan(1.0);
+      assertThat(r.stats().get(0).p50Nanos()).isGreaterThan(r.stats().get(1).p50Nanos());
+      assertThat(r.stats().get(0).count()).isEqualTo(r.rounds() * SETTINGS.blockSize());
+      assertThat(r.concurrentTasks()).isEqualTo(1);
+      assertThat(r.measureSeconds()).isLessThan(SETTINGS.maxSeconds() + 0.5);
+    }
+  }
+
+  @Test
+  void identicalModelsComeOutNearOne() {
+    DjlRuntime.engine();
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      NDArray w = manager.randomNormal(new Shape(64, 64)).div(8);
+      NDArray x = manager.randomNormal(new Shape(8, 64));
+      InterleavedTimer.Result r =
+          InterleavedTimer.measure(
+              List.of(matmuls(w, 2), matmuls(w, 2)),
+              x,
+              List.of(new InterleavedTimer.Comparison(0, 1)),
+              SETTINGS,
+              () -> 1);
+      // Lenient on purpose: a unit test on a shared machine must not flake.
+      assertThat(r.ratios().get(0).ratio()).isBetween(0.8, 1.25);
+    }
+  }
+}

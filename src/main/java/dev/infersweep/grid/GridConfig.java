@@ -17,7 +17,6 @@ public record GridConfig(
     long maxRows,
     ModelSpec model,
     DataSpec data,
-    String optimizer,
     double learningRate,
     Axes grid,
     TimingSpec timing) {
@@ -32,7 +31,8 @@ public record GridConfig(
       List<Double> activationScale,
       List<Precision> precision,
       List<Long> seed,
-      List<Protocol> protocol) {
+      List<Protocol> protocol,
+      List<String> optimizer) {
     public Axes {
       epochs = List.copyOf(epochs);
       weightDecay = List.copyOf(weightDecay);
@@ -40,12 +40,16 @@ public record GridConfig(
       precision = List.copyOf(precision);
       seed = List.copyOf(seed);
       protocol = List.copyOf(protocol);
+      optimizer = List.copyOf(optimizer);
     }
   }
 
   /** Training runs: one per combination of the axes other than epochs and precision. */
   public long runCount() {
-    return (long) grid.weightDecay().size() * grid.activationScale().size() * grid.seed().size();
+    return (long) grid.optimizer().size()
+        * grid.weightDecay().size()
+        * grid.activationScale().size()
+        * grid.seed().size();
   }
 
   /** Refuses a grid larger than {@code max_rows} unless {@code allowLarge}. */

@@ -19,43 +19,53 @@ public final class GridExpander {
       GridConfig config, String sweepId, String sweepDate, int threads, String device) {
     List<RunSpec> runs = new ArrayList<>();
     GridConfig.Axes axes = config.grid();
-    for (double weightDecay : axes.weightDecay()) {
-      for (double scale : axes.activationScale()) {
-        for (long seed : axes.seed()) {
-          String runId =
-              Ids.of(
-                  RunSpec.canonical(
-                      config.model(),
-                      config.data(),
-                      config.optimizer(),
-                      config.learningRate(),
-                      weightDecay,
-                      scale,
-                      seed,
-                      device));
-          runs.add(
-              new RunSpec(
-                  sweepId,
-                  sweepDate,
-                  config.name(),
-                  runId,
-                  runs.size(),
-                  config.model(),
-                  config.data(),
-                  config.optimizer(),
-                  config.learningRate(),
-                  weightDecay,
-                  scale,
-                  seed,
-                  axes.epochs(),
-                  axes.precision(),
-                  axes.protocol(),
-                  config.timing(),
-                  threads,
-                  device));
+    // Run-level axes: optimizer × weight decay × activation scale × seed, in file order.
+    for (String optimizer : axes.optimizer()) {
+      for (double weightDecay : axes.weightDecay()) {
+        for (double scale : axes.activationScale()) {
+          for (long seed : axes.seed()) {
+            runs.add(run(config, sweepId, sweepDate, threads, device, runs.size(), optimizer, weightDecay, scale, seed));
+          }
         }
       }
     }
     return List.copyOf(runs);
+  }
+
+  private static RunSpec run(
+      GridConfig config,
+      String sweepId,
+      String sweepDate,
+      int threads,
+      String device,
+      int index,
+      String optimizer,
+      double weightDecay,
+      double scale,
+      long seed) {
+    String runId =
+        Ids.of(
+            RunSpec.canonical(
+                config.model(), config.data(), optimizer, config.learningRate(), weightDecay, scale, seed, device));
+    GridConfig.Axes axes = config.grid();
+    return new RunSpec(
+        sweepId,
+        sweepDate,
+        config.name(),
+        runId,
+        index,
+        config.model(),
+        config.data(),
+        optimizer,
+        config.learningRate(),
+        weightDecay,
+        scale,
+        seed,
+        axes.epochs(),
+        axes.precision(),
+        axes.protocol(),
+        config.timing(),
+        threads,
+        device);
   }
 }

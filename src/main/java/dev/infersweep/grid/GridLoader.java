@@ -23,7 +23,7 @@ public final class GridLoader {
   /** Default ceiling on the rows one grid may produce (override with {@code --allow-large}). */
   public static final long DEFAULT_MAX_ROWS = 100_000;
 
-  static final List<String> OPTIMIZERS = List.of("sgd");
+  static final List<String> OPTIMIZERS = List.of("sgd", "adam");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -111,7 +111,11 @@ public final class GridLoader {
     double learningRate = t.number("learning_rate", 0.01, 0, true, 100);
 
     ConfigNode g = top.section("grid", true);
-    g.allowOnly(Set.of("epochs", "weight_decay", "activation_scale", "precision", "seed", "protocol"));
+    g.allowOnly(
+        Set.of("epochs", "weight_decay", "activation_scale", "precision", "seed", "protocol", "optimizer"));
+    if (g.has("optimizer") && t.has("optimizer")) {
+      throw g.error("optimizer", "give the optimizer in train.optimizer or in grid.optimizer, not both");
+    }
     GridConfig.Axes axes =
         new GridConfig.Axes(
             g.integerList("epochs", null, 0, 10_000_000).stream().map(Long::intValue).toList(),
@@ -119,7 +123,8 @@ public final class GridLoader {
             g.numberList("activation_scale", List.of(1.0), 0, true, 1e6),
             g.wordList("precision", List.of(Precision.FP32), Precision::parse, Precision.labels()),
             g.integerList("seed", List.of(0L), 0, Long.MAX_VALUE),
-            g.wordList("protocol", List.of(Protocol.RIGOROUS), Protocol::parse, Protocol.labels()));
+            g.wordList("protocol", List.of(Protocol.RIGOROUS), Protocol::parse, Protocol.labels()),
+            g.wordList("optimizer", List.of(optimizer), o -> OPTIMIZERS.contains(o) ? o : null, OPTIMIZERS));
 
     ConfigNode tm = top.section("timing", false);
     tm.allowOnly(
@@ -146,6 +151,6 @@ public final class GridLoader {
             tm.integer("input_seed", 12345L, 0, Long.MAX_VALUE));
 
     return new GridConfig(
-        name, where, maxRows, model, data, optimizer, learningRate, axes, timing);
+        name, where, maxRows, model, data, learningRate, axes, timing);
   }
 }

@@ -7,15 +7,39 @@ import java.util.Locale;
 
 /** An inference precision: trained fp32 weights and the inputs are cast to it for measurement. */
 public enum Precision {
-  FP32(DataType.FLOAT32),
-  FP64(DataType.FLOAT64),
-  FP16(DataType.FLOAT16),
-  BF16(DataType.BFLOAT16);
+  FP32(DataType.FLOAT32, Float.MIN_NORMAL),
+  FP64(DataType.FLOAT64, Double.MIN_NORMAL),
+  /** IEEE half: smallest normal 2^-14. */
+  FP16(DataType.FLOAT16, 6.103515625e-5),
+  /** bfloat16 keeps fp32's exponent range, so fp32's smallest normal. */
+  BF16(DataType.BFLOAT16, Float.MIN_NORMAL);
 
   private final DataType dataType;
+  private final double minNormal;
 
-  Precision(DataType dataType) {
+  Precision(DataType dataType, double minNormal) {
     this.dataType = dataType;
+    this.minNormal = minNormal;
+  }
+
+  /** The smallest positive normal number: non-zero magnitudes below it are subnormal. */
+  public double minNormal() {
+    return minNormal;
+  }
+
+  /** Whether {@code value}, already representable in this precision, is subnormal in it. */
+  public boolean isSubnormal(double value) {
+    return value != 0 && Math.abs(value) < minNormal;
+  }
+
+  /** The precision of a DJL data type; null for types that are none of these. */
+  public static Precision of(DataType type) {
+    for (Precision p : values()) {
+      if (p.dataType == type) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /** The name used in grid files and result rows: {@code fp32}, {@code fp64}, {@code fp16}, {@code bf16}. */

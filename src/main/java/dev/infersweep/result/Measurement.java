@@ -1,5 +1,6 @@
 package dev.infersweep.result;
 
+import dev.infersweep.stats.PairedRatio;
 import dev.infersweep.timing.LatencyStats;
 import java.io.Serializable;
 
@@ -17,6 +18,8 @@ import java.io.Serializable;
  * @param measureSeconds time spent measuring after warm-up
  * @param gcPauses JVM collections that overlapped measurement
  * @param concurrentTasks most tasks running in this executor JVM while measuring
+ * @param zeroedRatio measured / the same model with its subnormal weights set to zero, with its
+ *     interval (rigorous only; null otherwise)
  */
 public record Measurement(
     LatencyStats latency,
@@ -29,5 +32,6 @@ public record Measurement(
     double warmupSeconds,
     double measureSeconds,
     int gcPauses,
-    int concurrentTasks)
+    int concurrentTasks,
+    PairedRatio zeroedRatio)
     implements Serializable {}

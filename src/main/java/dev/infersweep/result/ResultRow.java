@@ -1,6 +1,7 @@
 package dev.infersweep.result;
 
 import dev.infersweep.precision.Precision;
+import dev.infersweep.probe.Diagnostics;
 import dev.infersweep.run.RunSpec;
 import dev.infersweep.timing.Protocol;
 import dev.infersweep.train.Checkpoint;
@@ -9,7 +10,8 @@ import java.time.Instant;
 
 /**
  * One measurement cell of one run. {@code checkpoint} is null when training failed before reaching
- * it; {@code measurement} is null unless {@code status} is {@code ok}.
+ * it; {@code measurement} is null unless {@code status} is {@code ok}; {@code diagnostics} is null
+ * when the model could not be built in the row's precision.
  *
  * @param calibrationStartNanos the task's reference workload time when it started (null if the task
  *     failed before)
@@ -23,6 +25,7 @@ public record ResultRow(
     Protocol protocol,
     Environment environment,
     Checkpoint checkpoint,
+    Diagnostics diagnostics,
     Measurement measurement,
     Long calibrationStartNanos,
     Long calibrationEndNanos,

@@ -1,5 +1,7 @@
 package dev.infersweep.result;
 
+import dev.infersweep.probe.Diagnostics;
+import dev.infersweep.stats.PairedRatio;
 import dev.infersweep.timing.LatencyStats;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -48,6 +50,16 @@ public final class ResultSchema {
 
   private static Object measured(ResultRow r, Function<Measurement, Object> field) {
     return r.measurement() == null ? null : field.apply(r.measurement());
+  }
+
+  private static Object zeroed(ResultRow r, Function<PairedRatio, Object> field) {
+    return r.measurement() == null || r.measurement().zeroedRatio() == null
+        ? null
+        : field.apply(r.measurement().zeroedRatio());
+  }
+
+  private static Object diagnostic(ResultRow r, Function<Diagnostics, Object> field) {
+    return r.diagnostics() == null ? null : field.apply(r.diagnostics());
   }
 
   private static Object latency(ResultRow r, Function<LatencyStats, Object> field) {
@@ -107,9 +119,22 @@ public final class ResultSchema {
     c.add(new Column("measure_seconds", d, r -> measured(r, Measurement::measureSeconds)));
     c.add(new Column("gc_pauses", i, r -> measured(r, Measurement::gcPauses)));
     c.add(new Column("concurrent_tasks", i, r -> measured(r, Measurement::concurrentTasks)));
+    c.add(new Column("subnormal_zeroed_ratio", d, r -> zeroed(r, PairedRatio::ratio)));
+    c.add(new Column("subnormal_zeroed_ratio_ci_low", d, r -> zeroed(r, PairedRatio::ciLow)));
+    c.add(new Column("subnormal_zeroed_ratio_ci_high", d, r -> zeroed(r, PairedRatio::ciHigh)));
     c.add(new Column("threads", i, r -> r.environment() == null ? null : r.environment().threads()));
     c.add(new Column("calibration_ns_start", l, ResultRow::calibrationStartNanos));
     c.add(new Column("calibration_ns_end", l, ResultRow::calibrationEndNanos));
+    // Model state in the row's precision
+    c.add(new Column("weight_l2", d, r -> diagnostic(r, Diagnostics::weightL2)));
+    c.add(new Column("weight_max_abs", d, r -> diagnostic(r, Diagnostics::weightMaxAbs)));
+    c.add(new Column("weight_zero_fraction", d, r -> diagnostic(r, Diagnostics::weightZeroFraction)));
+    c.add(new Column("weight_subnormal_fraction", d, r -> diagnostic(r, Diagnostics::weightSubnormalFraction)));
+    c.add(new Column("activation_mean_abs", d, r -> diagnostic(r, Diagnostics::activationMeanAbs)));
+    c.add(new Column("activation_max_abs", d, r -> diagnostic(r, Diagnostics::activationMaxAbs)));
+    c.add(new Column("dead_unit_fraction", d, r -> diagnostic(r, Diagnostics::deadUnitFraction)));
+    c.add(new Column("activation_subnormal_fraction", d, r -> diagnostic(r, Diagnostics::activationSubnormalFraction)));
+    c.add(new Column("output_finite", DataTypes.BooleanType, r -> diagnostic(r, Diagnostics::outputFinite)));
     // Environment
     c.add(new Column("host", s, r -> r.environment() == null ? null : r.environment().host()));
     c.add(new Column("executor_id", s, r -> r.environment() == null ? null : r.environment().executorId()));

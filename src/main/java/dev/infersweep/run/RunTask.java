@@ -10,6 +10,8 @@ import ai.djl.training.GradientCollector;
 import dev.infersweep.grid.TimingSpec;
 import dev.infersweep.precision.Precision;
 import dev.infersweep.precision.PrecisionSupport;
+import dev.infersweep.probe.Diagnostics;
+import dev.infersweep.probe.ModelProbe;
 import dev.infersweep.result.Environment;
 import dev.infersweep.result.Measurement;
 import dev.infersweep.result.ResultRow;
@@ -42,7 +44,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Executor-side work for one run: calibrate, train (timing the seed article's protocol where it did),
- * then time every (checkpoint, precision, batch size) cell against the epoch-0 model, calibrate again.
+ * then time every (checkpoint, precision, batch size) cell against the epoch-0 model and against a
+ * copy with its subnormal weights zeroed, read the model's state, calibrate again.
  * It never throws: whatever goes wrong becomes rows with status {@code failed} (or
  * {@code unsupported}) and the error text, so Spark does not retry a deterministic failure and every
  * run always returns exactly {@link RunSpec#expectedRows()} rows.
@@ -84,6 +87,7 @@ public final class RunTask {
     Map<Cell, Object> seed = new HashMap<>();
     String trainingError = null;
     Map<Precision, PrecisionSupport.Verdict> support = Map.of();
+    SyntheticData data = null;
     try {
       calibrationStart = Calibration.measureNanos();
       Engine engine = DjlRuntime.engine();
@@ -92,8 +96,7 @@ public final class RunTask {
       Map<Precision, PrecisionSupport.Verdict> verdicts =
           PrecisionSupport.check(spec.precisions(), spec.device());
       support = verdicts;
-      SyntheticData data =
-          SyntheticData.generate(spec.data(), spec.model().input(), spec.model().output());
+      data = SyntheticData.generate(spec.data(), spec.model().input(), spec.model().output());
       boolean seedProtocol = spec.protocols().contains(Protocol.SEED);
       Training.train(
           spec,
@@ -121,6 +124,20 @@ public final class RunTask {
         PrecisionSupport.Verdict verdict = support.get(cell.precision());
         if (checkpoint != null && (verdict == null || verdict.supported())) {
           rigorous.put(cell, measureRigorous(spec, cell, checkpoint, checkpoints.get(0)));
+        }
+      }
+    }
+    Map<Cell, Diagnostics> diagnostics = new HashMap<>();
+    if (data != null) {
+      for (Checkpoint checkpoint : checkpoints.values()) {
+        for (Precision precision : spec.precisions()) {
+          PrecisionSupport.Verdict verdict = support.get(precision);
+          if (spec.checkpoints().contains(checkpoint.epoch()) && (verdict == null || verdict.supported())) {
+            Diagnostics d = probe(spec, checkpoint, precision, data);
+            if (d != null) {
+              diagnostics.put(new Cell(checkpoint.epoch(), precision, 0), d);
+            }
+          }
         }
       }
     }
@@ -161,6 +178,7 @@ public final class RunTask {
                 protocol,
                 env,
                 checkpoint,
+                diagnostics.get(new Cell(cell.epochs(), cell.precision(), 0)),
                 outcome.measurement(),
                 calibrationStart,
                 calibrationEnd,
@@ -197,7 +215,8 @@ public final class RunTask {
       DataType type = cell.precision().dataType();
       try (NDManager manager = NDManager.newBaseManager(device);
           InferenceModel trained = new InferenceModel(manager, device, checkpoint.weights(), type);
-          InferenceModel baseline = new InferenceModel(manager, device, initial.weights(), type)) {
+          InferenceModel baseline = new InferenceModel(manager, device, initial.weights(), type);
+          InferenceModel zeroed = new InferenceModel(manager, device, checkpoint.weights(), type, true)) {
         NDArray input =
             trained.cast(inputValues(spec, cell.batchSize()), new Shape(cell.batchSize(), spec.model().input()));
         TimingSpec t = spec.timing();
@@ -212,9 +231,9 @@ public final class RunTask {
                 Objects.hash(spec.runId(), cell.epochs(), cell.precision(), cell.batchSize()));
         InterleavedTimer.Result r =
             InterleavedTimer.measure(
-                List.<UnaryOperator<NDArray>>of(trained::forward, baseline::forward),
+                List.<UnaryOperator<NDArray>>of(trained::forward, baseline::forward, zeroed::forward),
                 input,
-                List.of(new InterleavedTimer.Comparison(0, 1)),
+                List.of(new InterleavedTimer.Comparison(0, 1), new InterleavedTimer.Comparison(0, 2)),
                 settings,
                 ACTIVE::get);
         if (r.ratios() == null) {
@@ -236,12 +255,29 @@ public final class RunTask {
                 r.warmupSeconds(),
                 r.measureSeconds(),
                 r.gcPauses(),
-                r.concurrentTasks()),
+                r.concurrentTasks(),
+                r.ratios().get(1)),
             ResultRow.OK,
             null);
       }
     } catch (Throwable t) {
       return Outcome.failed(t);
+    }
+  }
+
+  /** The model's state in one precision; null when it cannot be read (the row still gets timed). */
+  private static Diagnostics probe(
+      RunSpec spec, Checkpoint checkpoint, Precision precision, SyntheticData data) {
+    Device device = DjlRuntime.device(spec.device());
+    int samples = Math.min(ModelProbe.PROBE_SAMPLES, data.samples());
+    float[] probe = java.util.Arrays.copyOf(data.features(), samples * data.input());
+    try (NDManager manager = NDManager.newBaseManager(device);
+        InferenceModel model =
+            new InferenceModel(manager, device, checkpoint.weights(), precision.dataType())) {
+      NDArray x = model.cast(probe, new Shape(samples, data.input()));
+      return ModelProbe.measure(model, precision, x, spec.model().hidden());
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
@@ -308,7 +344,8 @@ public final class RunTask {
             0,
             figures.seconds(),
             0,
-            figures.concurrent()),
+            figures.concurrent(),
+            null),
         ResultRow.OK,
         null);
   }

@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * @param ciHigh upper bound
  * @param pairs block pairs behind it
  */
-public record PairedRatio(double ratio, double ciLow, double ciHigh, int pairs) {
+public record PairedRatio(double ratio, double ciLow, double ciHigh, int pairs)
+    implements java.io.Serializable {
   /** Resamples per interval: enough for stable 2.5 % and 97.5 % quantiles. */
   public static final int RESAMPLES = 2000;
 

@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
 import dev.infersweep.grid.ModelSpec;
+import dev.infersweep.precision.Precision;
 
 /**
  * A checkpoint's weights cast to one inference precision and placed on a device, ready to be
@@ -19,15 +22,26 @@ public final class InferenceModel implements AutoCloseable {
   private final NDArray b2;
   private final float scale;
   private final DataType dataType;
+  private final boolean zeroSubnormals;
 
   public InferenceModel(NDManager parent, Device device, Weights weights, DataType dataType) {
+    this(parent, device, weights, dataType, false);
+  }
+
+  /**
+   * @param zeroSubnormals replace every weight that is subnormal <em>in {@code dataType}</em> by
+   *     zero: the control model of the subnormal experiment, identical to the trained one otherwise
+   */
+  public InferenceModel(
+      NDManager parent, Device device, Weights weights, DataType dataType, boolean zeroSubnormals) {
     this.manager = parent.newSubManager(device);
     this.dataType = dataType;
+    this.zeroSubnormals = zeroSubnormals;
     ModelSpec m = weights.model();
-    this.w1 = cast(weights.fc1Weight(), new Shape(m.hidden(), m.input()));
-    this.b1 = cast(weights.fc1Bias(), new Shape(m.hidden()));
-    this.w2 = cast(weights.fc2Weight(), new Shape(m.output(), m.hidden()));
-    this.b2 = cast(weights.fc2Bias(), new Shape(m.output()));
+    this.w1 = weight(weights.fc1Weight(), new Shape(m.hidden(), m.input()));
+    this.b1 = weight(weights.fc1Bias(), new Shape(m.hidden()));
+    this.w2 = weight(weights.fc2Weight(), new Shape(m.output(), m.hidden()));
+    this.b2 = weight(weights.fc2Bias(), new Shape(m.output()));
     this.scale = weights.scale();
   }
 
@@ -40,6 +54,53 @@ public final class InferenceModel implements AutoCloseable {
     NDArray cast = fp32.toType(dataType, false);
     fp32.close();
     return cast;
+  }
+
+  private NDArray weight(float[] values, Shape shape) {
+    NDArray w = cast(values, shape);
+    if (!zeroSubnormals) {
+      return w;
+    }
+    Precision precision = Precision.of(dataType);
+    // w × (|w| ≥ smallest normal): subnormals become 0, every other value is kept exactly.
+    NDArray keep = w.abs().gte(precision.minNormal()).toType(dataType, false);
+    return w.mul(keep);
+  }
+
+  /** The weights as they are in this model's precision, widened exactly to doubles. */
+  public double[][] weightValues() {
+    double[][] values = new double[4][];
+    NDArray[] arrays = {w1, b1, w2, b2};
+    for (int i = 0; i < arrays.length; i++) {
+      values[i] = arrays[i].toType(DataType.FLOAT64, false).toDoubleArray();
+    }
+    return values;
+  }
+
+  /** The hidden layer after ReLU and scaling, for the probe: (batch × hidden), widened to doubles. */
+  public double[] hidden(NDArray x) {
+    try (NDManager scratch = manager.newSubManager()) {
+      // Every intermediate lands in the scratch manager, and x returns to its own afterwards.
+      x.tempAttach(scratch);
+      NDArray h = Activation.relu(Linear.linear(x, w1, b1).singletonOrThrow());
+      if (scale != 1f) {
+        h = h.mul(scale);
+      }
+      return h.toType(DataType.FLOAT64, false).toDoubleArray();
+    }
+  }
+
+  /** Whether every output of one call on {@code x} is finite (no NaN, no infinity). */
+  public boolean outputFinite(NDArray x) {
+    try (NDManager scratch = manager.newSubManager()) {
+      x.tempAttach(scratch);
+      for (double v : forward(x).toType(DataType.FLOAT64, false).toDoubleArray()) {
+        if (!Double.isFinite(v)) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /**

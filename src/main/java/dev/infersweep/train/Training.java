@@ -98,13 +98,15 @@ public final class Training {
   }
 
   private static Optimizer optimizer(RunSpec spec) {
-    if (!"sgd".equals(spec.optimizer())) {
-      throw new IllegalArgumentException("'optimizer' must be sgd, found " + spec.optimizer());
-    }
-    return Optimizer.sgd()
-        .setLearningRateTracker(Tracker.fixed((float) spec.learningRate()))
-        .optWeightDecays((float) spec.weightDecay())
-        .build();
+    float lr = (float) spec.learningRate();
+    float decay = (float) spec.weightDecay();
+    // Weight decay is added to the gradient (L2), as PyTorch's SGD and Adam weight_decay do.
+    return switch (spec.optimizer()) {
+      case "sgd" -> Optimizer.sgd().setLearningRateTracker(Tracker.fixed(lr)).optWeightDecays(decay).build();
+      case "adam" -> Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).optWeightDecays(decay).build();
+      default -> throw new IllegalArgumentException(
+          "'optimizer' must be sgd or adam, found " + spec.optimizer());
+    };
   }
 
   private static Checkpoint snapshot(

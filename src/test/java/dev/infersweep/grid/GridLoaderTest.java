@@ -89,6 +89,14 @@ class GridLoaderTest {
   }
 
   @Test
+  void optimizerIsARunLevelAxis() {
+    GridConfig config = parse("grid: {epochs: [0, 1], optimizer: [sgd, adam], seed: [1, 2]}");
+    assertThat(config.grid().optimizer()).containsExactly("sgd", "adam");
+    assertThat(config.runCount()).isEqualTo(4);
+    assertThat(parse("train: {optimizer: adam}\ngrid: {epochs: [1]}").grid().optimizer()).containsExactly("adam");
+  }
+
+  @Test
   void rejectsMissingFile() {
     assertThatThrownBy(() -> GridLoader.load(Path.of("/nonexistent/grid.yaml")))
         .isInstanceOf(ConfigException.class)
@@ -153,7 +161,9 @@ class GridLoaderTest {
   @Test
   void rejectsUnknownPrecisionAndOptimizer() {
     rejects("grid: {epochs: [1], precision: [fp8]}", "grid.precision[0]", "'fp8'", "fp32, fp64, fp16, bf16");
-    rejects("train: {optimizer: lbfgs}\ngrid: {epochs: [1]}", "train.optimizer", "'lbfgs'", "sgd");
+    rejects("train: {optimizer: lbfgs}\ngrid: {epochs: [1]}", "train.optimizer", "'lbfgs'", "sgd, adam");
+    rejects("grid: {epochs: [1], optimizer: [sgd, rmsprop]}", "grid.optimizer[1]", "'rmsprop'", "sgd, adam");
+    rejects("train: {optimizer: sgd}\ngrid: {epochs: [1], optimizer: [adam]}", "grid.optimizer", "not both");
   }
 
   @Test

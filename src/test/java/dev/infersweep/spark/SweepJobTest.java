@@ -120,6 +120,11 @@ class SweepJobTest {
         continue;
       }
       assertThat(r.<Double>getAs("latency_p50_ns")).isBetween(1_000.0, 10_000_000.0);
+      assertThat(r.<Boolean>getAs("output_finite")).isTrue();
+      assertThat(r.<Double>getAs("weight_l2")).isPositive();
+      assertThat(r.<Double>getAs("weight_subnormal_fraction")).isBetween(0.0, 1.0);
+      assertThat(r.<Double>getAs("dead_unit_fraction")).isBetween(0.0, 1.0);
+      assertThat(r.<Double>getAs("activation_mean_abs")).isPositive();
       assertThat(r.<Double>getAs("latency_p90_ns")).isGreaterThanOrEqualTo(r.<Double>getAs("latency_p50_ns"));
       assertThat(r.<Double>getAs("baseline_p50_ns")).isBetween(1_000.0, 10_000_000.0);
       assertThat(r.<Double>getAs("latency_ratio")).isPositive();
@@ -127,10 +132,13 @@ class SweepJobTest {
         assertThat(r.<Double>getAs("latency_ratio"))
             .isBetween(r.<Double>getAs("latency_ratio_ci_low"), r.<Double>getAs("latency_ratio_ci_high"));
         assertThat(r.<Integer>getAs("blocks")).isGreaterThanOrEqualTo(2);
+        assertThat(r.<Double>getAs("subnormal_zeroed_ratio"))
+            .isBetween(r.<Double>getAs("subnormal_zeroed_ratio_ci_low"), r.<Double>getAs("subnormal_zeroed_ratio_ci_high"));
         assertThat(r.<Boolean>getAs("ci_reached")).isNotNull();
         assertThat(r.<Integer>getAs("iterations")).isEqualTo(r.<Integer>getAs("blocks") * smoke.timing().blockSize());
       } else {
         assertThat(r.<Double>getAs("latency_ratio_ci_low")).isNull();
+        assertThat(r.<Double>getAs("subnormal_zeroed_ratio")).isNull();
         assertThat(r.<Boolean>getAs("ci_reached")).isNull();
         assertThat(r.<Integer>getAs("iterations")).isEqualTo(smoke.timing().seedIterations());
         if (r.<Integer>getAs("epochs") == 0) {

@@ -62,6 +62,24 @@ class TrainingTest {
   }
 
   @Test
+  void adamTrainsToo() {
+    RunSpec spec = run("train: {optimizer: adam, learning_rate: 0.01}\ndata: {samples: 200}\ngrid: {epochs: [0, 50]}");
+    List<Checkpoint> checkpoints = train(spec);
+    assertThat(checkpoints.get(1).trainLoss()).isLessThan(checkpoints.get(0).trainLoss());
+  }
+
+  @Test
+  void strongWeightDecayDrivesWeightsIntoTheSubnormalRange() {
+    RunSpec spec = run("train: {learning_rate: 0.1}\ndata: {samples: 100}\ngrid: {epochs: [0, 900], weight_decay: [1.0]}");
+    Weights w = train(spec).get(1).weights();
+    long subnormal = 0;
+    for (float v : w.fc1Weight()) {
+      subnormal += v != 0 && Math.abs(v) < Float.MIN_NORMAL ? 1 : 0;
+    }
+    assertThat(subnormal).isPositive();
+  }
+
+  @Test
   void epochZeroIsAlwaysTakenAsTheReference() {
     RunSpec spec = run("data: {samples: 50}\ngrid: {epochs: [3, 6]}");
     assertThat(train(spec)).extracting(Checkpoint::epoch).containsExactly(0, 3, 6);

@@ -44,6 +44,12 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--allow-large", description = "Run a grid with more rows than its max_rows.")
   boolean allowLarge;
 
+  @Option(names = "--resume", description = "If the sweep id exists, keep its ok rows and run only what is missing or failed (also new axis values).")
+  boolean resume;
+
+  @Option(names = "--overwrite", description = "If the sweep id exists, replace it.")
+  boolean overwrite;
+
   @Option(names = "--spark-defaults", paramLabel = "FILE", description = "Spark properties file (default: conf/spark-defaults.conf of the installation, if present).")
   Path sparkDefaults;
 
@@ -65,7 +71,11 @@ public final class RunCommand implements Callable<Integer> {
       throw new ConfigException("--sweep-id '" + id + "': use 1-100 letters, digits, '.', '_' or '-'");
     }
     String day = date != null ? parseDate(date) : now.toLocalDate().toString();
-    SweepJob.Request request = new SweepJob.Request(config, out, id, day, allowLarge);
+    if (resume && overwrite) {
+      throw new ConfigException("--resume and --overwrite: choose one");
+    }
+    SweepJob.Mode mode = resume ? SweepJob.Mode.RESUME : overwrite ? SweepJob.Mode.OVERWRITE : SweepJob.Mode.NEW;
+    SweepJob.Request request = new SweepJob.Request(config, out, id, day, allowLarge, mode);
     // Checked again by the job; here so that no Spark session is started for nothing.
     config.checkSize(allowLarge);
     SparkSession spark = Sessions.create("infersweep " + id, effectiveMaster(), sparkConf());

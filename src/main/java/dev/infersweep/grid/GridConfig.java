@@ -10,6 +10,7 @@ import java.util.List;
  * @param name the sweep's name (the file's {@code name}, else the file name without extension)
  * @param file where it was read from, for messages
  * @param maxRows the largest grid allowed without {@code --allow-large}
+ * @param trainTimeoutSeconds a run whose training takes longer fails (its rows say so)
  */
 public record GridConfig(
     String name,
@@ -18,6 +19,7 @@ public record GridConfig(
     ModelSpec model,
     DataSpec data,
     double learningRate,
+    double trainTimeoutSeconds,
     Axes grid,
     TimingSpec timing) {
 

@@ -58,6 +58,7 @@ public final class GridExpander {
         config.data(),
         optimizer,
         config.learningRate(),
+        config.trainTimeoutSeconds(),
         weightDecay,
         scale,
         seed,

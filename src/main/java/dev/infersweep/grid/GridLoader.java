@@ -103,12 +103,13 @@ public final class GridLoader {
     DataSpec data = new DataSpec((int) d.integer("samples", 1000L, 1, 10_000_000), d.integer("seed", 0L, 0, Long.MAX_VALUE));
 
     ConfigNode t = top.section("train", false);
-    t.allowOnly(Set.of("optimizer", "learning_rate"));
+    t.allowOnly(Set.of("optimizer", "learning_rate", "timeout_seconds"));
     String optimizer = t.string("optimizer", "sgd");
     if (!OPTIMIZERS.contains(optimizer)) {
       throw t.error("optimizer", "'" + optimizer + "' is not allowed; allowed: " + String.join(", ", OPTIMIZERS));
     }
     double learningRate = t.number("learning_rate", 0.01, 0, true, 100);
+    double trainTimeout = t.number("timeout_seconds", 3600.0, 0, true, 7 * 24 * 3600);
 
     ConfigNode g = top.section("grid", true);
     g.allowOnly(
@@ -151,6 +152,6 @@ public final class GridLoader {
             tm.integer("input_seed", 12345L, 0, Long.MAX_VALUE));
 
     return new GridConfig(
-        name, where, maxRows, model, data, learningRate, axes, timing);
+        name, where, maxRows, model, data, learningRate, trainTimeout, axes, timing);
   }
 }

@@ -29,6 +29,7 @@ public record RunSpec(
     DataSpec data,
     String optimizer,
     double learningRate,
+    double trainTimeoutSeconds,
     double weightDecay,
     double activationScale,
     long seed,

@@ -32,13 +32,18 @@ final class Publisher {
     this.staging = new Path(new Path(root, "_staging"), sweepId + "-" + UUID.randomUUID());
   }
 
-  /** Fails early, before any executor is used, when the sweep could not be published. */
-  void checkBeforeRun() {
+  /**
+   * Fails early, before any executor is used, when the sweep could not be published.
+   *
+   * @return whether the sweep already exists (allowed only with RESUME or OVERWRITE)
+   */
+  boolean checkBeforeRun(SweepJob.Mode mode) {
     try {
-      if (fs.exists(target)) {
+      boolean exists = fs.exists(target);
+      if (exists && mode == SweepJob.Mode.NEW) {
         throw new ConfigException(
             "--out " + root + ": sweep " + target.getName() + " of " + target.getParent().getName()
-                + " already exists at " + target + "; choose another --sweep-id");
+                + " already exists at " + target + "; choose another --sweep-id, or pass --resume or --overwrite");
       }
       if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
         throw new ConfigException("--out " + root + ": exists and is not a folder");
@@ -47,9 +52,14 @@ final class Publisher {
       Path probe = new Path(staging, "_write_check");
       fs.create(probe, false).close();
       fs.delete(probe, false);
+      return exists;
     } catch (IOException e) {
       throw new ConfigException("--out " + root + ": cannot write there: " + e.getMessage(), e);
     }
+  }
+
+  String targetPath() {
+    return target.toString();
   }
 
   /** The folder Spark writes into (partitioned by sweep_date and sweep_id). */
@@ -65,7 +75,22 @@ final class Publisher {
       throw new IOException("Spark wrote nothing to " + staged);
     }
     fs.mkdirs(target.getParent());
-    if (fs.exists(target) || !fs.rename(staged, target)) {
+    if (fs.exists(target)) {
+      // --resume or --overwrite: move the old sweep aside, put the new one in, then drop the old.
+      // Between the two renames a reader sees no sweep, never a mixed one; on a crash the old
+      // sweep is still whole under _trash/.
+      Path trash = new Path(new Path(root, "_trash"), target.getName() + "-" + UUID.randomUUID());
+      fs.mkdirs(trash.getParent());
+      if (!fs.rename(target, trash)) {
+        throw new IOException("could not move the existing sweep " + target + " aside");
+      }
+      if (!fs.rename(staged, target)) {
+        fs.rename(trash, target);
+        throw new IOException("could not publish " + staged + " to " + target + "; the old sweep is back");
+      }
+      fs.delete(trash, true);
+      deleteIfEmpty(trash.getParent());
+    } else if (!fs.rename(staged, target)) {
       throw new IOException(
           "could not publish " + staged + " to " + target + " (was the same sweep id written meanwhile?)");
     }
@@ -73,15 +98,18 @@ final class Publisher {
     return target;
   }
 
+  private void deleteIfEmpty(Path dir) throws IOException {
+    // Non-recursive: fails harmlessly when another sweep is using the folder too.
+    if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
+      fs.delete(dir, false);
+    }
+  }
+
   /** Removes the staging folder (after publishing, or when the sweep is abandoned). */
   void discardStaging() {
     try {
       fs.delete(staging, true);
-      Path parent = staging.getParent();
-      // Non-recursive: fails harmlessly when another sweep is staging beside this one.
-      if (fs.exists(parent) && fs.listStatus(parent).length == 0) {
-        fs.delete(parent, false);
-      }
+      deleteIfEmpty(staging.getParent());
     } catch (IOException e) {
       // A leftover staging folder is ignored by readers; not worth failing a finished sweep.
     }

@@ -30,8 +30,23 @@ import org.apache.spark.sql.SparkSession;
 public final class SweepJob {
   private SweepJob() {}
 
+  /** What to do when the sweep id already exists under the results root. */
+  public enum Mode {
+    /** Refuse (the default): a sweep is written once. */
+    NEW,
+    /** Keep its ok and unsupported rows; run only the runs with rows missing or failed. */
+    RESUME,
+    /** Replace it whole. */
+    OVERWRITE
+  }
+
   /** What the caller asked for. */
-  public record Request(GridConfig grid, String out, String sweepId, String sweepDate, boolean allowLarge) {}
+  public record Request(
+      GridConfig grid, String out, String sweepId, String sweepDate, boolean allowLarge, Mode mode) {
+    public Request(GridConfig grid, String out, String sweepId, String sweepDate, boolean allowLarge) {
+      this(grid, out, sweepId, sweepDate, allowLarge, Mode.NEW);
+    }
+  }
 
   /**
    * What happened.
@@ -66,21 +81,30 @@ public final class SweepJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Publisher publisher =
         new Publisher(request.out(), request.sweepDate(), request.sweepId(), jsc.hadoopConfiguration());
-    publisher.checkBeforeRun();
+    boolean exists = publisher.checkBeforeRun(request.mode());
 
     int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-    List<RunSpec> runs =
+    List<RunSpec> all =
         GridExpander.expand(grid, request.sweepId(), request.sweepDate(), threads, "cpu");
+    List<Row> kept =
+        request.mode() == Mode.RESUME && exists ? keptRows(spark, publisher.targetPath()) : List.of();
+    Set<String> keptIds = new HashSet<>();
+    kept.forEach(r -> keptIds.add(r.getString(ROW_ID)));
+    List<RunSpec> runs = all.stream().filter(r -> !rowIds(r).stream().allMatch(keptIds::contains)).toList();
     console.printf(
         "[infersweep] sweep %s (%s): %d runs, %d rows, master %s, %d thread(s) per task%n",
         request.sweepId(), grid.name(), runs.size(), grid.rowCount(), jsc.master(), threads);
+    if (request.mode() == Mode.RESUME && exists) {
+      console.printf(
+          "[infersweep] resuming: %d rows kept, %d of %d runs to do%n", kept.size(), runs.size(), all.size());
+    }
     console.flush();
 
     String group = "infersweep-" + request.sweepId();
     ProgressListener progress = new ProgressListener(group, runs.size(), console);
     spark.sparkContext().addSparkListener(progress);
     try {
-      return runAndPublish(spark, jsc, request, runs, publisher, group, start);
+      return runAndPublish(spark, jsc, request, all, runs, kept, keptIds, publisher, group, start);
     } finally {
       spark.sparkContext().removeSparkListener(progress);
     }
@@ -90,25 +114,30 @@ public final class SweepJob {
       SparkSession spark,
       JavaSparkContext jsc,
       Request request,
+      List<RunSpec> all,
       List<RunSpec> runs,
+      List<Row> kept,
+      Set<String> keptIds,
       Publisher publisher,
       String group,
       long start) {
-    GridConfig grid = request.grid();
-    List<Row> rows;
-    try {
-      jsc.setJobGroup(group, "infersweep sweep " + request.sweepId(), false);
-      // One run per partition: Spark spreads them over the executors' task slots.
-      JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(new RunPartition(), true);
-      rows = rdd.collect();
-    } catch (RuntimeException e) {
-      publisher.discardStaging();
-      throw e;
-    } finally {
-      jsc.clearJobGroup();
+    List<Row> rows = new ArrayList<>(kept);
+    if (!runs.isEmpty()) {
+      try {
+        jsc.setJobGroup(group, "infersweep sweep " + request.sweepId(), false);
+        // One run per partition: Spark spreads them over the executors' task slots.
+        JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(new RunPartition(), true);
+        // A resumed run re-measures all its cells; only the ones not kept are added.
+        rdd.collect().stream().filter(r -> !keptIds.contains(r.getString(ROW_ID))).forEach(rows::add);
+      } catch (RuntimeException e) {
+        publisher.discardStaging();
+        throw e;
+      } finally {
+        jsc.clearJobGroup();
+      }
     }
 
-    checkComplete(grid, rows);
+    checkComplete(all, rows);
     String published;
     try {
       spark
@@ -124,21 +153,49 @@ public final class SweepJob {
       publisher.discardStaging();
       throw new IllegalStateException("could not write the results: " + e.getMessage(), e);
     }
-    return summarise(request, runs, rows, (System.nanoTime() - start) / 1e9, published);
+    return summarise(request, all, rows, (System.nanoTime() - start) / 1e9, published);
   }
 
-  /** Every expected row exactly once, or the sweep is not published. */
-  private static void checkComplete(GridConfig grid, List<Row> rows) {
-    int rowIdField = ResultSchema.names().indexOf("row_id");
-    Set<String> ids = new HashSet<>();
-    for (Row row : rows) {
-      if (!ids.add(row.getString(rowIdField))) {
-        throw new IllegalStateException("duplicate row_id " + row.getString(rowIdField) + "; nothing was written");
+  private static final int ROW_ID = ResultSchema.names().indexOf("row_id");
+
+  private static List<String> rowIds(RunSpec run) {
+    List<String> ids = new ArrayList<>();
+    for (int epoch : run.checkpoints()) {
+      for (var precision : run.precisions()) {
+        for (int batch : run.timing().batchSizes()) {
+          for (var protocol : run.protocols()) {
+            ids.add(run.rowId(epoch, precision, batch, protocol));
+          }
+        }
       }
     }
-    if (rows.size() != grid.rowCount()) {
-      throw new IllegalStateException(
-          "expected " + grid.rowCount() + " rows, got " + rows.size() + "; nothing was written");
+    return ids;
+  }
+
+  /** The existing sweep's rows worth keeping on --resume: all but the failed ones. */
+  private static List<Row> keptRows(SparkSession spark, String target) {
+    String root = new org.apache.hadoop.fs.Path(target).getParent().getParent().toString();
+    return spark
+        .read()
+        .option("basePath", root)
+        .schema(ResultSchema.SCHEMA)
+        .parquet(target)
+        .select(ResultSchema.names().stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+        .where(org.apache.spark.sql.functions.col("status").notEqual(ResultRow.FAILED))
+        .collectAsList();
+  }
+
+  /** Every row the grid expects, each exactly once, or the sweep is not published. */
+  private static void checkComplete(List<RunSpec> runs, List<Row> rows) {
+    Set<String> ids = new HashSet<>();
+    for (Row row : rows) {
+      if (!ids.add(row.getString(ROW_ID))) {
+        throw new IllegalStateException("duplicate row_id " + row.getString(ROW_ID) + "; nothing was written");
+      }
+    }
+    long missing = runs.stream().flatMap(r -> rowIds(r).stream()).filter(id -> !ids.contains(id)).count();
+    if (missing > 0) {
+      throw new IllegalStateException(missing + " expected rows did not come back; nothing was written");
     }
   }
 

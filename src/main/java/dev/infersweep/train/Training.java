@@ -25,6 +25,15 @@ import java.util.function.Consumer;
 public final class Training {
   private Training() {}
 
+  /** Thrown when training runs past {@code train.timeout_seconds}. */
+  public static final class TimeoutException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TimeoutException(String message) {
+      super(message);
+    }
+  }
+
   /** Thrown when the loss stops being a finite number. */
   public static final class DivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -72,7 +81,12 @@ public final class Training {
           stops.add(0, 0);
         }
         int next = 0;
+        long deadline = System.nanoTime() + (long) (spec.trainTimeoutSeconds() * 1e9);
         for (int epoch = 0; ; epoch++) {
+          if (System.nanoTime() - deadline > 0) {
+            throw new TimeoutException(
+                "training exceeded train.timeout_seconds (" + spec.trainTimeoutSeconds() + " s) at epoch " + epoch);
+          }
           if (stops.get(next) == epoch) {
             checkpoints.accept(snapshot(net, spec, epoch, trainNanos, x, y, loss));
             if (++next == stops.size()) {

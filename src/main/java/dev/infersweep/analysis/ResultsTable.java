@@ -50,6 +50,6 @@ public final class ResultsTable {
   }
 
   static String firstLine(Throwable e) {
-    return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    return String.valueOf(e.getMessage()).lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip();
   }
 }

@@ -36,8 +36,9 @@ public final class SqlQuery {
     Dataset<Row> answer;
     try {
       answer = spark.sql(sql);
-    } catch (RuntimeException e) {
-      throw new ConfigException("query: " + ResultsTable.firstLine(e), e);
+    } catch (Exception e) {
+      // Parse and analysis errors (checked exceptions in Java's eyes) are the user's to fix: exit 2.
+      throw new ConfigException("query: " + ResultsTable.firstLine(e).strip(), e);
     }
     List<Row> rows = answer.limit(maxRows + 1).collectAsList();
     boolean truncated = rows.size() > maxRows;

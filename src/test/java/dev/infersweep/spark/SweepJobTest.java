@@ -193,5 +193,8 @@ class SweepJobTest {
     String csv =
         SqlQuery.run(spark, sweepFolder().toString(), "SELECT DISTINCT sweep_id FROM trials", SqlQuery.Format.CSV, 10);
     assertThat(csv).isEqualTo("sweep_id\nit-1\n");
+    assertThatThrownBy(() -> SqlQuery.run(spark, out.toString(), "SELEC 1", SqlQuery.Format.TABLE, 10))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("query: ");
   }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Measure whether a network's inference latency changes as it trains (DJL/PyTorch on Spark).",
-    subcommands = {RunCommand.class, SqlCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, SqlCommand.class, PlanCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
@@ -29,7 +29,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run or sql");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, sql or plan");
   }
 
   public static void main(String[] args) {

@@ -78,6 +78,19 @@ class MainTest {
   }
 
   @Test
+  void planCountsRunsAndRowsWithoutSpark() throws Exception {
+    Path grid =
+        Files.writeString(
+            tmp.resolve("p.yaml"),
+            "grid: {epochs: [0, 5], seed: [1, 2, 3], precision: [fp32, fp16], protocol: [rigorous, seed]}\n");
+    assertThat(Main.execute("plan", "--grid", grid.toString())).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("runs: 3").contains("rows: 24");
+    out.reset();
+    assertThat(Main.execute("plan", "--grid", grid.toString(), "--rows-only")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("24\n");
+  }
+
+  @Test
   void sqlWithUnknownFormatExitsTwo() {
     assertThat(Main.execute("sql", "--results", tmp.toString(), "--format", "xml", "SELECT 1")).isEqualTo(2);
     assertThat(errText()).contains("--format xml: allowed: table, csv, json");

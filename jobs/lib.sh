@@ -1,0 +1,18 @@
+# Shared by jobs/*: locations, the build-on-first-use step, and the JVM flags Spark needs.
+# shellcheck shell=bash
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VERSION="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$ROOT/pom.xml" | head -n 1)"
+JAR="$ROOT/target/infersweep-$VERSION.jar"
+SPARK_JARS="$ROOT/target/spark-jars"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+# Builds the cluster jar and Spark's jars when either is missing.
+ensure_built() {
+  if [[ ! -f "$JAR" || ! -d "$SPARK_JARS" ]]; then
+    echo "[infersweep] building $JAR (first use; takes a minute) ..." >&2
+    (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+  fi
+}
+
+# The --add-opens flags Spark needs on Java 17, one per array element.
+mapfile -t SPARK_JAVA_OPTS < <(grep -v '^\s*#' "$ROOT/conf/java-options" | sed '/^\s*$/d')

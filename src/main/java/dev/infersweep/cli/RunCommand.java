@@ -44,6 +44,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--allow-large", description = "Run a grid with more rows than its max_rows.")
   boolean allowLarge;
 
+  @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu", description = "Where runs train and are timed (default: ${DEFAULT-VALUE}); gpu uses the GPU Spark assigns each task.")
+  String device;
+
   @Option(names = "--resume", description = "If the sweep id exists, keep its ok rows and run only what is missing or failed (also new axis values).")
   boolean resume;
 
@@ -75,7 +78,10 @@ public final class RunCommand implements Callable<Integer> {
       throw new ConfigException("--resume and --overwrite: choose one");
     }
     SweepJob.Mode mode = resume ? SweepJob.Mode.RESUME : overwrite ? SweepJob.Mode.OVERWRITE : SweepJob.Mode.NEW;
-    SweepJob.Request request = new SweepJob.Request(config, out, id, day, allowLarge, mode);
+    if (!device.equals("cpu") && !device.equals("gpu")) {
+      throw new ConfigException("--device '" + device + "': allowed: cpu, gpu");
+    }
+    SweepJob.Request request = new SweepJob.Request(config, out, id, day, allowLarge, mode, device);
     // Checked again by the job; here so that no Spark session is started for nothing.
     config.checkSize(allowLarge);
     SparkSession spark = Sessions.create("infersweep " + id, effectiveMaster(), sparkConf());

@@ -5,12 +5,14 @@ import java.io.Serializable;
 /**
  * Where a row was measured: read on the executor when its task starts.
  *
+ * @param gpuName the GPU's name when the run used one (nvidia-smi), else null
  * @param threads PyTorch intra-op threads in effect while timing
  */
 public record Environment(
     String host,
     String executorId,
     String cpuModel,
+    String gpuName,
     String djlVersion,
     String pytorchVersion,
     String sparkVersion,

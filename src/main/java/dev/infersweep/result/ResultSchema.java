@@ -139,6 +139,7 @@ public final class ResultSchema {
     c.add(new Column("host", s, r -> r.environment() == null ? null : r.environment().host()));
     c.add(new Column("executor_id", s, r -> r.environment() == null ? null : r.environment().executorId()));
     c.add(new Column("cpu_model", s, r -> r.environment() == null ? null : r.environment().cpuModel()));
+    c.add(new Column("gpu_name", s, r -> r.environment() == null ? null : r.environment().gpuName()));
     c.add(new Column("djl_version", s, r -> r.environment() == null ? null : r.environment().djlVersion()));
     c.add(new Column("pytorch_version", s, r -> r.environment() == null ? null : r.environment().pytorchVersion()));
     c.add(new Column("spark_version", s, r -> r.environment() == null ? null : r.environment().sparkVersion()));

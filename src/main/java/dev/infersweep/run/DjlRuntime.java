@@ -43,7 +43,7 @@ public final class DjlRuntime {
     if (name.equals("cpu")) {
       return Device.cpu();
     }
-    if (name.startsWith("gpu:")) {
+    if (name.matches("gpu:[0-9]+")) {
       return Device.gpu(Integer.parseInt(name.substring(4)));
     }
     throw new IllegalArgumentException("'device' must be cpu or gpu:N, found " + name);

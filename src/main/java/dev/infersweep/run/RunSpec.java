@@ -17,7 +17,8 @@ import java.util.Locale;
  * @param runIndex position of the run in the expanded grid, for progress and ordering
  * @param checkpoints ascending epoch counts at which the model is measured; 0 = freshly initialised
  * @param threads PyTorch intra-op threads for the task (the cluster's {@code spark.task.cpus})
- * @param device where the run trains and measures, {@code cpu} here
+ * @param device where the run trains and measures: {@code cpu}, or {@code gpu} on the driver, which
+ *     the executor turns into the {@code gpu:N} Spark assigned to the task
  */
 public record RunSpec(
     String sweepId,
@@ -71,6 +72,14 @@ public record RunSpec(
         Double.toString(activationScale),
         seed,
         device);
+  }
+
+  /** The same run on a concrete device (an executor resolves {@code gpu} to its {@code gpu:N}). */
+  public RunSpec onDevice(String concrete) {
+    return new RunSpec(
+        sweepId, sweepDate, gridName, runId, runIndex, model, data, optimizer, learningRate,
+        trainTimeoutSeconds, weightDecay, activationScale, seed, checkpoints, precisions, protocols,
+        timing, threads, concrete);
   }
 
   public int lastEpoch() {

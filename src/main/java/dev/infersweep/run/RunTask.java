@@ -56,8 +56,16 @@ public final class RunTask {
 
   private RunTask() {}
 
-  /** What the Spark layer knows about the executor; kept out of this package's dependencies. */
-  public record Executor(String executorId, String sparkVersion) {}
+  /**
+   * What the Spark layer knows about the executor; kept out of this package's dependencies.
+   *
+   * @param gpuAddresses the GPU addresses Spark assigned to the task (empty without GPU scheduling)
+   */
+  public record Executor(String executorId, String sparkVersion, List<String> gpuAddresses) {
+    public Executor(String executorId, String sparkVersion) {
+      this(executorId, sparkVersion, List.of());
+    }
+  }
 
   private record Cell(int epochs, Precision precision, int batchSize) {}
 
@@ -74,7 +82,12 @@ public final class RunTask {
   public static List<ResultRow> execute(RunSpec spec, Executor executor) {
     ACTIVE.incrementAndGet();
     try {
-      return executeCounted(spec, executor);
+      // A GPU run uses the GPU Spark gave the task, or the first one when Spark schedules none.
+      String device =
+          spec.device().equals("gpu")
+              ? "gpu:" + (executor.gpuAddresses().isEmpty() ? "0" : executor.gpuAddresses().get(0))
+              : spec.device();
+      return executeCounted(spec.onDevice(device), executor);
     } finally {
       ACTIVE.decrementAndGet();
     }
@@ -92,7 +105,16 @@ public final class RunTask {
       calibrationStart = Calibration.measureNanos();
       Engine engine = DjlRuntime.engine();
       int threads = DjlRuntime.useThreads(spec.threads());
-      env = environment(engine, executor, threads);
+      env = environment(engine, executor, threads, spec.device());
+      if (spec.device().startsWith("gpu") && engine.getGpuCount() == 0) {
+        throw new IllegalStateException(
+            "device "
+                + spec.device()
+                + " requested but PyTorch "
+                + engine.getVersion()
+                + " sees no GPU: the bundled library is CPU-only; give GPU executors a CUDA build"
+                + " (PYTORCH_LIBRARY_PATH, see docs/cluster.md)");
+      }
       Map<Precision, PrecisionSupport.Verdict> verdicts =
           PrecisionSupport.check(spec.precisions(), spec.device());
       support = verdicts;
@@ -350,11 +372,12 @@ public final class RunTask {
         null);
   }
 
-  private static Environment environment(Engine engine, Executor executor, int threads) {
+  private static Environment environment(Engine engine, Executor executor, int threads, String device) {
     return new Environment(
         hostName(),
         executor.executorId(),
         cpuModel(),
+        device.startsWith("gpu:") ? gpuName(device.substring(4)) : null,
         Engine.getDjlVersion(),
         engine.getVersion(),
         executor.sparkVersion(),
@@ -367,6 +390,23 @@ public final class RunTask {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       return "unknown";
+    }
+  }
+
+  /** The GPU's name as nvidia-smi reports it; null when nvidia-smi is missing or fails. */
+  static String gpuName(String index) {
+    try {
+      Process p =
+          new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i", index)
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      return p.waitFor() == 0 && !out.isEmpty() ? out.lines().findFirst().orElse(null) : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     }
   }
 

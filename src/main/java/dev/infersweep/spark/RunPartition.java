@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 
@@ -21,9 +23,13 @@ final class RunPartition implements FlatMapFunction<Iterator<RunSpec>, Row> {
   @Override
   public Iterator<Row> call(Iterator<RunSpec> specs) {
     SparkEnv env = SparkEnv.get();
+    TaskContext task = TaskContext.get();
+    ResourceInformation gpus = task == null ? null : task.resourcesJMap().get("gpu");
     RunTask.Executor executor =
         new RunTask.Executor(
-            env == null ? "unknown" : env.executorId(), org.apache.spark.package$.MODULE$.SPARK_VERSION());
+            env == null ? "unknown" : env.executorId(),
+            org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+            gpus == null ? List.of() : List.of(gpus.addresses()));
     List<Row> rows = new ArrayList<>();
     while (specs.hasNext()) {
       RunTask.execute(specs.next(), executor).forEach(r -> rows.add(ResultSchema.toRow(r)));

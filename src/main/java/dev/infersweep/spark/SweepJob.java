@@ -42,7 +42,17 @@ public final class SweepJob {
 
   /** What the caller asked for. */
   public record Request(
-      GridConfig grid, String out, String sweepId, String sweepDate, boolean allowLarge, Mode mode) {
+      GridConfig grid,
+      String out,
+      String sweepId,
+      String sweepDate,
+      boolean allowLarge,
+      Mode mode,
+      String device) {
+    public Request(GridConfig grid, String out, String sweepId, String sweepDate, boolean allowLarge, Mode mode) {
+      this(grid, out, sweepId, sweepDate, allowLarge, mode, "cpu");
+    }
+
     public Request(GridConfig grid, String out, String sweepId, String sweepDate, boolean allowLarge) {
       this(grid, out, sweepId, sweepDate, allowLarge, Mode.NEW);
     }
@@ -85,7 +95,7 @@ public final class SweepJob {
 
     int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     List<RunSpec> all =
-        GridExpander.expand(grid, request.sweepId(), request.sweepDate(), threads, "cpu");
+        GridExpander.expand(grid, request.sweepId(), request.sweepDate(), threads, request.device());
     List<Row> kept =
         request.mode() == Mode.RESUME && exists ? keptRows(spark, publisher.targetPath()) : List.of();
     Set<String> keptIds = new HashSet<>();

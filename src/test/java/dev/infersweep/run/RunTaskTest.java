@@ -1,0 +1,46 @@
+package dev.infersweep.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infersweep.grid.GridConfig;
+import dev.infersweep.grid.GridExpander;
+import dev.infersweep.grid.GridLoader;
+import dev.infersweep.result.ResultRow;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunTaskTest {
+  private static RunSpec spec(String device) {
+    GridConfig config =
+        GridLoader.parse(
+            "t.yaml",
+            "t",
+            "data: {samples: 32}\ngrid: {epochs: [0, 1], precision: [fp32]}\n"
+                + "timing: {warmup_iterations: 5, warmup_max_seconds: 0.02, min_blocks: 4, max_seconds: 0.02}");
+    return GridExpander.expand(config, "s", "2026-01-01", 1, device).get(0);
+  }
+
+  @Test
+  void aGpuRunWithoutAGpuFailsEveryRowWithTheReason() {
+    List<ResultRow> rows = RunTask.execute(spec("gpu"), new RunTask.Executor("7", "4.1.0", List.of("3")));
+    assertThat(rows).hasSize(2).allSatisfy(r -> {
+      assertThat(r.status()).isEqualTo(ResultRow.FAILED);
+      assertThat(r.error()).contains("device gpu:3 requested").contains("sees no GPU");
+      assertThat(r.run().device()).isEqualTo("gpu:3");
+      assertThat(r.environment().executorId()).isEqualTo("7");
+    });
+  }
+
+  @Test
+  void aCpuRunReturnsExactlyItsRowsMeasured() {
+    RunSpec spec = spec("cpu");
+    List<ResultRow> rows = RunTask.execute(spec, new RunTask.Executor("1", "4.1.0"));
+    assertThat(rows).hasSize(spec.expectedRows());
+    assertThat(rows).allSatisfy(r -> {
+      assertThat(r.status()).isEqualTo(ResultRow.OK);
+      assertThat(r.measurement().latencyRatio()).isPositive();
+      assertThat(r.environment().gpuName()).isNull();
+      assertThat(r.diagnostics()).isNotNull();
+    });
+  }
+}

@@ -20,20 +20,8 @@ public final class ResultsTable {
    * {@code sweep_id=} folder (partition columns are recovered in each case).
    */
   public static Dataset<Row> read(SparkSession spark, String dir) {
-    Path path = new Path(dir);
-    try {
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(path)) {
-        throw new ConfigException("--results " + dir + ": no such folder");
-      }
-      path = fs.makeQualified(path);
-    } catch (IOException e) {
-      throw new ConfigException("--results " + dir + ": " + e.getMessage(), e);
-    }
-    Path base = path;
-    while (base.getParent() != null && isPartition(base.getName())) {
-      base = base.getParent();
-    }
+    Path path = qualified(spark, dir);
+    Path base = root(path);
     Dataset<Row> rows;
     try {
       rows =
@@ -43,6 +31,32 @@ public final class ResultsTable {
     }
     rows.createOrReplaceTempView(VIEW);
     return rows;
+  }
+
+  /** The results root of {@code dir} (itself, or above its sweep_date=/sweep_id= folders). */
+  public static String root(SparkSession spark, String dir) {
+    return root(qualified(spark, dir)).toString();
+  }
+
+  private static Path root(Path path) {
+    Path base = path;
+    while (base.getParent() != null && isPartition(base.getName())) {
+      base = base.getParent();
+    }
+    return base;
+  }
+
+  private static Path qualified(SparkSession spark, String dir) {
+    Path path = new Path(dir);
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(path)) {
+        throw new ConfigException("--results " + dir + ": no such folder");
+      }
+      return fs.makeQualified(path);
+    } catch (IOException e) {
+      throw new ConfigException("--results " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   private static boolean isPartition(String name) {

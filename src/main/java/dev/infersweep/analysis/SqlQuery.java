@@ -32,7 +32,7 @@ public final class SqlQuery {
    * @return the rendered answer, ending with a newline
    */
   public static String run(SparkSession spark, String resultsDir, String sql, Format format, int maxRows) {
-    ResultsTable.read(spark, resultsDir);
+    Views.register(spark, resultsDir);
     Dataset<Row> answer;
     try {
       answer = spark.sql(sql);

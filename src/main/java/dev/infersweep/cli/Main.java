@@ -11,13 +11,21 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Measure whether a network's inference latency changes as it trains (DJL/PyTorch on Spark).",
-    subcommands = {RunCommand.class, SqlCommand.class, PlanCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      RunCommand.class,
+      SqlCommand.class,
+      PlanCommand.class,
+      ReportCommand.class,
+      CompareCommand.class,
+      CommandLine.HelpCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
       "1:internal error",
       "2:bad usage or configuration (nothing was run or written)",
-      "3:the sweep finished but some runs failed (see the summary)"
+      "3:the sweep finished but some runs failed (see the summary)",
+      "4:compare found a regression"
     })
 public final class Main implements Runnable {
   public static final int OK = 0;
@@ -29,7 +37,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, sql or plan");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, sql, plan, report or compare");
   }
 
   public static void main(String[] args) {

@@ -84,13 +84,11 @@ public final class RunCommand implements Callable<Integer> {
     SweepJob.Request request = new SweepJob.Request(config, out, id, day, allowLarge, mode, device);
     // Checked again by the job; here so that no Spark session is started for nothing.
     config.checkSize(allowLarge);
-    SparkSession spark = Sessions.create("infersweep " + id, effectiveMaster(), sparkConf());
-    try {
+    try (Sessions.Handle session = Sessions.open("infersweep " + id, effectiveMaster(), sparkConf())) {
+      SparkSession spark = session.spark();
       SweepJob.Summary summary = SweepJob.run(spark, request, console);
       print(summary, console);
       return summary;
-    } finally {
-      spark.stop();
     }
   }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "sql",
     mixinStandardHelpOptions = true,
-    description = "Query results with Spark SQL; every sweep under --results is the view 'trials'.")
+    description = "Query results with Spark SQL: views trials (rows), runs and checkpoints over every sweep under --results.")
 public final class SqlCommand implements Callable<Integer> {
   @Option(names = "--results", required = true, paramLabel = "DIR", description = "Results root (or one sweep_date=/sweep_id= folder).")
   String results;
@@ -43,11 +43,9 @@ public final class SqlCommand implements Callable<Integer> {
     if (maxRows < 1) {
       throw new dev.infersweep.grid.ConfigException("--max-rows " + maxRows + ": must be at least 1");
     }
-    SparkSession spark = Sessions.create("infersweep sql", master, Map.of());
-    try {
+    try (Sessions.Handle session = Sessions.open("infersweep sql", master, Map.of())) {
+      SparkSession spark = session.spark();
       return SqlQuery.run(spark, results, query, fmt, maxRows);
-    } finally {
-      spark.stop();
     }
   }
 }

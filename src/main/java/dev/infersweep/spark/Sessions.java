@@ -38,6 +38,25 @@ public final class Sessions {
   }
 
   /**
+   * A session for one command. Closing it stops the session only if this command started it, so a
+   * command called from inside another Spark application (or a test) leaves that session alone.
+   */
+  public record Handle(SparkSession spark, boolean owned) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (owned) {
+        spark.stop();
+      }
+    }
+  }
+
+  /** Like {@link #create}, but reuses the active session when there is one. */
+  public static Handle open(String appName, String master, Map<String, String> conf) {
+    boolean existed = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+    return new Handle(create(appName, master, conf), !existed);
+  }
+
+  /**
    * @param master Spark master URL; {@code null} keeps whatever spark-submit or the conf set
    * @param conf user settings, applied over {@link #defaults()}
    */

@@ -64,13 +64,13 @@ class SweepJobTest {
 
   @Test
   void summaryCountsEveryRowOfTheGrid() {
-    assertThat(summary.rows()).isEqualTo(smoke.rowCount()).isEqualTo(192);
-    assertThat(summary.runs()).isEqualTo(4);
+    assertThat(summary.rows()).isEqualTo(smoke.rowCount()).isEqualTo(768);
+    assertThat(summary.runs()).isEqualTo(16);
     assertThat(summary.rowsFailed()).isZero();
     assertThat(summary.rowsOk() + summary.rowsUnsupported()).isEqualTo(summary.rows());
     assertThat(summary.exitCode()).isZero();
     assertThat(summary.output()).endsWith("sweep_date=2026-01-02/sweep_id=it-1");
-    assertThat(console).contains("4/4 runs done").contains("ETA");
+    assertThat(console).contains("16/16 runs done").contains("ETA");
   }
 
   @Test
@@ -101,8 +101,8 @@ class SweepJobTest {
   @Test
   void everyRowIsMeasuredOrExplainedWithSaneLatencies() {
     List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
-    assertThat(rows).hasSize(192);
-    assertThat(rows.stream().map(r -> r.<String>getAs("row_id")).distinct()).hasSize(192);
+    assertThat(rows).hasSize(768);
+    assertThat(rows.stream().map(r -> r.<String>getAs("row_id")).distinct()).hasSize(768);
     for (Row r : rows) {
       String status = r.getAs("status");
       assertThat(r.<String>getAs("sweep_id")).isEqualTo("it-1");
@@ -163,7 +163,7 @@ class SweepJobTest {
             return a;
           });
     }
-    assertThat(loss).hasSize(4);
+    assertThat(loss).hasSize(16);
     int last = smoke.grid().epochs().stream().max(Integer::compare).orElseThrow();
     loss.values().forEach(byEpoch -> assertThat(byEpoch.get(last)).isLessThan(byEpoch.get(0)));
   }
@@ -189,7 +189,7 @@ class SweepJobTest {
             "SELECT precision, count(*) AS n FROM trials GROUP BY precision ORDER BY precision",
             SqlQuery.Format.TABLE,
             100);
-    assertThat(table).contains("| bf16      | 48 |").contains("| fp32      | 48 |").contains("(4 rows)");
+    assertThat(table).contains("| bf16      | 192 |").contains("| fp32      | 192 |").contains("(4 rows)");
     String csv =
         SqlQuery.run(spark, sweepFolder().toString(), "SELECT DISTINCT sweep_id FROM trials", SqlQuery.Format.CSV, 10);
     assertThat(csv).isEqualTo("sweep_id\nit-1\n");

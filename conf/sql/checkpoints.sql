@@ -1,0 +1,16 @@
+-- View `checkpoints`: one row per (sweep, run, epoch checkpoint, precision): the model's state and
+-- the latency ratios of both protocols, averaged over batch sizes (geometric mean).
+SELECT
+  sweep_id, grid_name, run_id, optimizer, weight_decay, activation_scale, seed, epochs, precision,
+  first(train_loss, true)                                              AS train_loss,
+  first(train_accuracy, true)                                          AS train_accuracy,
+  first(weight_l2, true)                                               AS weight_l2,
+  first(weight_subnormal_fraction, true)                               AS weight_subnormal_fraction,
+  first(activation_mean_abs, true)                                     AS activation_mean_abs,
+  first(dead_unit_fraction, true)                                      AS dead_unit_fraction,
+  exp(avg(CASE WHEN protocol = 'rigorous' THEN ln(latency_ratio) END)) AS rigorous_ratio,
+  exp(avg(CASE WHEN protocol = 'seed' THEN ln(latency_ratio) END))     AS seed_ratio,
+  exp(avg(CASE WHEN protocol = 'rigorous' THEN ln(subnormal_zeroed_ratio) END)) AS subnormal_zeroed_ratio,
+  count_if(status = 'ok')                                              AS rows_ok
+FROM trials
+GROUP BY sweep_id, grid_name, run_id, optimizer, weight_decay, activation_scale, seed, epochs, precision

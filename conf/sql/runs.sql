@@ -1,0 +1,20 @@
+-- View `runs`: one row per training run of each sweep (built on `trials`).
+SELECT
+  sweep_id, sweep_date, grid_name, run_id,
+  optimizer, weight_decay, activation_scale, seed, learning_rate,
+  input_size, hidden_size, output_size, train_samples, device,
+  max(epochs)                                        AS last_epoch,
+  count(*)                                           AS rows,
+  count_if(status = 'ok')                            AS rows_ok,
+  count_if(status = 'failed')                        AS rows_failed,
+  count_if(status = 'unsupported')                   AS rows_unsupported,
+  max_by(train_loss, epochs)                         AS final_train_loss,
+  min_by(train_loss, epochs)                         AS initial_train_loss,
+  max(train_seconds)                                 AS train_seconds,
+  first(executor_id, true)                           AS executor_id,
+  first(host, true)                                  AS host,
+  first(calibration_ns_start, true)                  AS calibration_ns_start,
+  first(calibration_ns_end, true)                    AS calibration_ns_end
+FROM trials
+GROUP BY sweep_id, sweep_date, grid_name, run_id, optimizer, weight_decay, activation_scale, seed,
+         learning_rate, input_size, hidden_size, output_size, train_samples, device

@@ -1,0 +1,56 @@
+package dev.infersweep.analysis;
+
+import java.util.List;
+import java.util.function.Function;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Writes analysis outputs as Parquet next to the sweeps, under {@code <results>/_analysis/} (a
+ * {@code _} folder, so readers of the results ignore it): {@code verdicts/sweep_id=ID},
+ * {@code effects/sweep_id=ID} and {@code compare/candidate=C/baseline=B}.
+ */
+public final class Analysis {
+  private Analysis() {}
+
+  public static String saveVerdicts(SparkSession spark, String root, String sweepId, List<Verdict> verdicts) {
+    StructType schema =
+        new StructType()
+            .add("claim", "int").add("statement", "string").add("measure", "string").add("estimate", "double")
+            .add("ci_low", "double").add("ci_high", "double").add("runs", "int").add("verdict", "string")
+            .add("reason", "string");
+    return write(spark, root + "/_analysis/verdicts/sweep_id=" + sweepId, verdicts, schema,
+        v -> new Object[] {v.claim(), v.statement(), v.measure(), v.estimate(), v.ciLow(), v.ciHigh(), v.units(), v.verdict(), v.reason()});
+  }
+
+  public static String saveEffects(SparkSession spark, String root, String sweepId, List<EffectModel.Effect> effects) {
+    StructType schema =
+        new StructType()
+            .add("term", "string").add("estimate", "double").add("std_error", "double").add("p_value", "double")
+            .add("ci_low", "double").add("ci_high", "double");
+    return write(spark, root + "/_analysis/effects/sweep_id=" + sweepId, effects, schema,
+        e -> new Object[] {e.term(), e.estimate(), e.stdError(), e.pValue(), e.ciLow(), e.ciHigh()});
+  }
+
+  public static String saveComparison(SparkSession spark, String root, Compare.Result result) {
+    StructType schema =
+        new StructType()
+            .add("configuration", "string").add("ratio", "double").add("ci_low", "double").add("ci_high", "double")
+            .add("baseline_replicates", "int").add("candidate_replicates", "int").add("regression", "boolean")
+            .add("threshold", "double").add("calibration_normalised", "boolean");
+    return write(spark, root + "/_analysis/compare/candidate=" + result.candidate() + "/baseline=" + result.baseline(),
+        result.comparisons(), schema,
+        c -> new Object[] {c.configuration(), c.ratio(), c.ciLow(), c.ciHigh(), c.baselineReplicates(),
+          c.candidateReplicates(), c.regression(), result.threshold(), result.normalised()});
+  }
+
+  private static <T> String write(
+      SparkSession spark, String path, List<T> items, StructType schema, Function<T, Object[]> values) {
+    List<Row> rows = items.stream().map(i -> RowFactory.create(values.apply(i))).toList();
+    spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(path);
+    return path;
+  }
+}

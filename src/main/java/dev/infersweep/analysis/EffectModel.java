@@ -1,0 +1,127 @@
+package dev.infersweep.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.regression.GeneralizedLinearRegression;
+import org.apache.spark.ml.regression.GeneralizedLinearRegressionModel;
+import org.apache.spark.ml.regression.GeneralizedLinearRegressionTrainingSummary;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+/**
+ * A linear model of the log latency ratio, fitted with Spark MLlib's
+ * {@link GeneralizedLinearRegression} (Gaussian family, identity link, IRLS, so standard errors and
+ * p-values come with the coefficients):
+ *
+ * <pre>
+ *   log(latency_ratio) ~ log1p(epochs) + weight_decay + activation_scale + precision + batch_size
+ *                        + log1p(epochs):weight_decay + log1p(epochs):activation_scale
+ *                        + log1p(epochs):precision + log1p(epochs):batch_size
+ * </pre>
+ *
+ * Terms for a factor that the sweep does not vary are left out (they would make the design matrix
+ * singular). Precision enters as indicators of each level but the first (alphabetical), in its main
+ * effect and in its interaction alike; the design is built by hand because RFormula keeps every
+ * level of a string factor inside interactions, which makes the design singular. The interactions with log1p(epochs) are the article's claims: does the slope of latency
+ * against training depend on weight decay, scaling, precision, batch size?
+ */
+public final class EffectModel {
+  /** One coefficient with its uncertainty; {@code ciLow}/{@code ciHigh} are estimate ± 1.96 SE. */
+  public record Effect(String term, double estimate, double stdError, double pValue, double ciLow, double ciHigh) {}
+
+  private static final List<String> FACTORS = List.of("weight_decay", "activation_scale", "precision", "batch_size");
+
+  private EffectModel() {}
+
+  /**
+   * @param rows rigorous rows with status ok: latency_ratio, epochs and the factor columns
+   * @return the coefficients, the intercept last; empty when there is nothing to fit
+   */
+  public static List<Effect> fit(Dataset<Row> rows) {
+    Dataset<Row> data =
+        rows.where("latency_ratio IS NOT NULL AND latency_ratio > 0")
+            .withColumn("log_ratio", functions.log(functions.col("latency_ratio")))
+            .withColumn("log1p_epochs", functions.log1p(functions.col("epochs").cast("double")))
+            .withColumn("batch_size", functions.col("batch_size").cast("double"))
+            .select("log_ratio", "log1p_epochs", "weight_decay", "activation_scale", "precision", "batch_size")
+            .cache();
+    Dataset<Row> cached = data;
+    try {
+      // Numeric design columns, built by hand so that every categorical factor drops its reference
+      // level in its interactions too (RFormula keeps all levels there, which is singular).
+      List<String> columns = new ArrayList<>();
+      boolean epochsVary = distinct(data, "log1p_epochs").size() > 1;
+      if (epochsVary) {
+        columns.add("log1p_epochs");
+      }
+      for (String factor : FACTORS) {
+        List<String> levels = distinct(data, factor);
+        if (levels.size() < 2) {
+          continue;
+        }
+        List<String> terms = new ArrayList<>();
+        if (factor.equals("precision")) {
+          // Reference level: the first in alphabetical order; one indicator per other level.
+          for (String level : levels.subList(1, levels.size())) {
+            String name = "precision[" + level + "]";
+            data = data.withColumn(internal(name), functions.when(functions.col("precision").equalTo(level), 1.0).otherwise(0.0));
+            terms.add(name);
+          }
+        } else {
+          terms.add(factor);
+        }
+        for (String term : terms) {
+          columns.add(term);
+          if (epochsVary) {
+            String interaction = "log1p_epochs:" + term;
+            data = data.withColumn(internal(interaction), functions.col("log1p_epochs").multiply(functions.col(internal(term))));
+            columns.add(interaction);
+          }
+        }
+      }
+      long n = data.count();
+      if (columns.isEmpty() || n <= columns.size() + 2) {
+        return List.of();
+      }
+      Dataset<Row> design =
+          new VectorAssembler()
+              .setInputCols(columns.stream().map(EffectModel::internal).toArray(String[]::new))
+              .setOutputCol("features")
+              .transform(data)
+              .withColumnRenamed("log_ratio", "label");
+      GeneralizedLinearRegressionModel model =
+          new GeneralizedLinearRegression().setFamily("gaussian").setLink("identity").setSolver("irls").fit(design);
+      GeneralizedLinearRegressionTrainingSummary summary = model.summary();
+      double[] se = summary.coefficientStandardErrors();
+      double[] p = summary.pValues();
+      double[] coefficients = model.coefficients().toArray();
+      List<Effect> effects = new ArrayList<>();
+      for (int i = 0; i < coefficients.length; i++) {
+        effects.add(effect(columns.get(i), coefficients[i], se[i], p[i]));
+      }
+      // MLlib puts the intercept's figures last.
+      effects.add(effect("(intercept)", model.intercept(), se[coefficients.length], p[coefficients.length]));
+      return effects;
+    } finally {
+      cached.unpersist();
+    }
+  }
+
+  private static Effect effect(String term, double estimate, double se, double p) {
+    return new Effect(term, estimate, se, p, estimate - 1.96 * se, estimate + 1.96 * se);
+  }
+
+  private static List<String> distinct(Dataset<Row> data, String column) {
+    return data.select(functions.col(column).cast("string")).distinct().collectAsList().stream()
+        .map(r -> r.getString(0))
+        .sorted()
+        .toList();
+  }
+
+  /** A column name safe for Spark (no brackets or colons) for a displayed term name. */
+  private static String internal(String term) {
+    return term.replace("[", "__").replace("]", "").replace(":", "_x_");
+  }
+}

@@ -1,0 +1,195 @@
+package dev.infersweep.analysis;
+
+import dev.infersweep.stats.Bootstrap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One verdict per claim of the seed article, from the {@code trials} view of one sweep. Every
+ * estimate is a latency factor with a 95 % bootstrap interval over training runs (the independent
+ * units: rows of one run share its training). The rules are in docs/analysis.md:
+ *
+ * <ul>
+ *   <li>a claim that an effect exists in a direction is <b>supported</b> when its whole interval lies
+ *       beyond ±{@value #BAND_PERCENT} % in that direction, <b>refuted</b> when the whole interval
+ *       lies inside ±{@value #BAND_PERCENT} % (no effect worth the name) or beyond it in the opposite
+ *       direction, and <b>inconclusive</b> otherwise;
+ *   <li>claim 5 (the article's protocol measures what it claims) is supported when the typical
+ *       factor between its ratio and the rigorous one is within {@value #BAND_PERCENT} % over the whole
+ *       interval, refuted when the whole interval is beyond it.
+ * </ul>
+ */
+public final class Verdicts {
+  static final int BAND_PERCENT = 2;
+  private static final double BAND = BAND_PERCENT / 100.0;
+  private static final double CONFIDENCE = 0.95;
+  private static final long SEED = 20_241_223L;
+
+  private Verdicts() {}
+
+  /** The five verdicts for {@code sweepId} (the {@code trials} view must be registered). */
+  public static List<Verdict> of(SparkSession spark, String sweepId) {
+    String where = "sweep_id = '" + sweepId.replace("'", "''") + "' AND status = 'ok'";
+    Row last = spark.sql("SELECT max(epochs) FROM trials WHERE " + where).first();
+    List<Verdict> verdicts = new ArrayList<>();
+    if (last.isNullAt(0)) {
+      for (int claim = 1; claim <= 5; claim++) {
+        verdicts.add(missing(claim, "the sweep has no measured rows"));
+      }
+      return verdicts;
+    }
+    int lastEpoch = last.getInt(0);
+    // Per run: mean log latency ratio at the last checkpoint (rigorous), with its run-level factors.
+    List<Row> perRun =
+        spark
+            .sql(
+                "SELECT run_id, first(weight_decay) AS wd, first(activation_scale) AS scale,"
+                    + " avg(ln(latency_ratio)) AS log_ratio FROM trials WHERE "
+                    + where
+                    + " AND protocol = 'rigorous' AND epochs = "
+                    + lastEpoch
+                    + " GROUP BY run_id")
+            .collectAsList();
+    verdicts.add(growsWithEpochs(perRun, lastEpoch));
+    verdicts.add(byFactor(2, perRun, 2, "activation scaling amplifies the slowdown", "activation_scale", +1));
+    verdicts.add(byFactor(3, perRun, 1, "weight decay mitigates the slowdown", "weight_decay", -1));
+    verdicts.add(subnormals(spark, where));
+    verdicts.add(protocol(spark, where));
+    return verdicts;
+  }
+
+  private static Verdict growsWithEpochs(List<Row> perRun, int lastEpoch) {
+    String statement = "inference latency grows as the network trains";
+    String measure = "latency at epoch " + lastEpoch + " / latency at epoch 0 (rigorous, geometric mean over runs)";
+    double[] logs = perRun.stream().mapToDouble(r -> r.getDouble(3)).toArray();
+    if (lastEpoch == 0 || logs.length < 2) {
+      return inconclusive(1, statement, measure, logs, lastEpoch == 0 ? "the grid has no checkpoint past epoch 0" : "needs at least 2 training runs");
+    }
+    Bootstrap.Interval i = Bootstrap.mean(logs, CONFIDENCE, SEED);
+    return directional(1, statement, measure, i, logs.length, +1);
+  }
+
+  /** Claims 2 and 3: the ratio at the last checkpoint, highest factor value against the lowest. */
+  private static Verdict byFactor(int claim, List<Row> perRun, int column, String statement, String factor, int direction) {
+    Map<Double, List<Double>> groups = new LinkedHashMap<>();
+    for (Row r : perRun) {
+      groups.computeIfAbsent(r.getDouble(column), k -> new ArrayList<>()).add(r.getDouble(3));
+    }
+    double low = groups.keySet().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    double high = groups.keySet().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    String measure =
+        "slowdown ratio with " + factor + " = " + high + " / with " + factor + " = " + low + " (last checkpoint, rigorous)";
+    if (groups.size() < 2) {
+      return inconclusive(claim, statement, measure, new double[0], "the sweep does not vary " + factor);
+    }
+    double[] a = groups.get(high).stream().mapToDouble(Double::doubleValue).toArray();
+    double[] b = groups.get(low).stream().mapToDouble(Double::doubleValue).toArray();
+    if (a.length < 2 || b.length < 2) {
+      return inconclusive(claim, statement, measure, new double[0], "needs at least 2 runs (seeds) per " + factor + " value");
+    }
+    Bootstrap.Interval i = Bootstrap.meanDifference(a, b, CONFIDENCE, SEED + claim);
+    return directional(claim, statement, measure, i, a.length + b.length, direction);
+  }
+
+  private static Verdict subnormals(SparkSession spark, String where) {
+    String statement = "small weights (numerical precision effects) slow inference";
+    String measure = "latency / latency with subnormal weights zeroed, over rows whose weights hold subnormals";
+    double[] logs =
+        spark
+            .sql(
+                "SELECT avg(ln(subnormal_zeroed_ratio)) FROM trials WHERE "
+                    + where
+                    + " AND protocol = 'rigorous' AND weight_subnormal_fraction > 0 GROUP BY run_id")
+            .collectAsList()
+            .stream()
+            .mapToDouble(r -> r.getDouble(0))
+            .toArray();
+    if (logs.length < 2) {
+      return inconclusive(4, statement, measure, logs,
+          logs.length == 0
+              ? "no run of this sweep had subnormal weights (try conf/subnormal.yaml)"
+              : "needs at least 2 runs with subnormal weights");
+    }
+    return directional(4, statement, measure, Bootstrap.mean(logs, CONFIDENCE, SEED + 4), logs.length, +1);
+  }
+
+  private static Verdict protocol(SparkSession spark, String where) {
+    String statement = "the article's protocol measures what it claims";
+    String measure = "typical factor between the article-protocol ratio and the rigorous ratio, exp(mean |log(seed / rigorous)|), past epoch 0";
+    double[] logs =
+        spark
+            .sql(
+                "SELECT avg(abs(ln(s.latency_ratio) - ln(r.latency_ratio))) FROM"
+                    + " (SELECT * FROM trials WHERE " + where + " AND protocol = 'seed' AND epochs > 0) s JOIN"
+                    + " (SELECT * FROM trials WHERE " + where + " AND protocol = 'rigorous' AND epochs > 0) r"
+                    + " USING (run_id, epochs, precision, batch_size) GROUP BY run_id")
+            .collectAsList()
+            .stream()
+            .mapToDouble(r -> r.getDouble(0))
+            .toArray();
+    if (logs.length < 2) {
+      return inconclusive(5, statement, measure, logs,
+          logs.length == 0
+              ? "the sweep has no article-protocol rows past epoch 0 (add protocol: [rigorous, seed])"
+              : "needs at least 2 training runs");
+    }
+    Bootstrap.Interval i = Bootstrap.mean(logs, CONFIDENCE, SEED + 5);
+    double est = Math.exp(i.estimate());
+    double lo = Math.exp(i.low());
+    double hi = Math.exp(i.high());
+    String verdict;
+    String reason;
+    if (hi <= 1 + BAND) {
+      verdict = Verdict.SUPPORTED;
+      reason = "its ratios agree with the rigorous ones within " + BAND_PERCENT + " % over the whole interval";
+    } else if (lo > 1 + BAND) {
+      verdict = Verdict.REFUTED;
+      reason = String.format("its ratios are off by a factor of %.2f (CI %.2f to %.2f) from the rigorous ones", est, lo, hi);
+    } else {
+      verdict = Verdict.INCONCLUSIVE;
+      reason = "the interval straddles the " + BAND_PERCENT + " % band";
+    }
+    return new Verdict(5, statement, measure, est, lo, hi, logs.length, verdict, reason);
+  }
+
+  /** Applies the directional rule to an interval of mean log factors. */
+  static Verdict directional(
+      int claim, String statement, String measure, Bootstrap.Interval logInterval, int units, int direction) {
+    double est = Math.exp(logInterval.estimate());
+    double lo = Math.exp(logInterval.low());
+    double hi = Math.exp(logInterval.high());
+    String verdict;
+    String reason;
+    boolean inBand = lo >= 1 - BAND && hi <= 1 + BAND;
+    boolean beyondClaimed = direction > 0 ? lo > 1 + BAND : hi < 1 - BAND;
+    boolean beyondOpposite = direction > 0 ? hi < 1 - BAND : lo > 1 + BAND;
+    String interval = String.format("95 %% CI %.3f to %.3f", lo, hi);
+    if (beyondClaimed) {
+      verdict = Verdict.SUPPORTED;
+      reason = interval + " lies beyond " + (direction > 0 ? "+" : "−") + BAND_PERCENT + " % in the claimed direction";
+    } else if (inBand) {
+      verdict = Verdict.REFUTED;
+      reason = interval + " lies inside ±" + BAND_PERCENT + " %: no effect worth the name";
+    } else if (beyondOpposite) {
+      verdict = Verdict.REFUTED;
+      reason = interval + " lies beyond " + BAND_PERCENT + " % in the opposite direction";
+    } else {
+      verdict = Verdict.INCONCLUSIVE;
+      reason = interval + " straddles the ±" + BAND_PERCENT + " % band";
+    }
+    return new Verdict(claim, statement, measure, est, lo, hi, units, verdict, reason);
+  }
+
+  private static Verdict inconclusive(int claim, String statement, String measure, double[] logs, String reason) {
+    double est = logs.length == 0 ? Double.NaN : Math.exp(java.util.Arrays.stream(logs).average().orElse(Double.NaN));
+    return new Verdict(claim, statement, measure, est, Double.NaN, Double.NaN, logs.length, Verdict.INCONCLUSIVE, reason);
+  }
+
+  private static Verdict missing(int claim, String reason) {
+    return new Verdict(claim, "claim " + claim, "", Double.NaN, Double.NaN, Double.NaN, 0, Verdict.INCONCLUSIVE, reason);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.infersweep.analysis;
+
+import dev.infersweep.grid.ConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The SQL views over a results folder: {@code trials} (one row per measurement), {@code runs} (one
+ * per training run) and {@code checkpoints} (one per run, checkpoint and precision). The queries are
+ * the files of {@code conf/sql/}, packaged into the jar.
+ */
+public final class Views {
+  public static final List<String> DERIVED = List.of("runs", "checkpoints");
+
+  private Views() {}
+
+  /** Registers all views over {@code resultsDir}. */
+  public static void register(SparkSession spark, String resultsDir) {
+    ResultsTable.read(spark, resultsDir);
+    for (String view : DERIVED) {
+      spark.sql(sql(view)).createOrReplaceTempView(view);
+    }
+  }
+
+  /** The text of {@code conf/sql/<name>.sql}. */
+  public static String sql(String name) {
+    try (InputStream in = Views.class.getResourceAsStream("/sql/" + name + ".sql")) {
+      if (in == null) {
+        throw new IllegalStateException("the jar lacks sql/" + name + ".sql");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read sql/" + name + ".sql: " + e.getMessage(), e);
+    }
+  }
+}

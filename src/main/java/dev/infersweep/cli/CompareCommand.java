@@ -1,0 +1,84 @@
+package dev.infersweep.cli;
+
+import dev.infersweep.analysis.Analysis;
+import dev.infersweep.analysis.Compare;
+import dev.infersweep.analysis.EffectModel;
+import dev.infersweep.analysis.Report;
+import dev.infersweep.analysis.ResultsTable;
+import dev.infersweep.analysis.Sweeps;
+import dev.infersweep.analysis.Verdict;
+import dev.infersweep.analysis.Verdicts;
+import dev.infersweep.analysis.Views;
+import dev.infersweep.grid.ConfigException;
+import dev.infersweep.spark.Sessions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sweep compare}: night-to-night regression check; exits 4 when a configuration regressed. */
+@Command(
+    name = "compare",
+    mixinStandardHelpOptions = true,
+    description = "Compare a candidate sweep with a baseline; exit 4 when any configuration got slower.")
+public final class CompareCommand implements Callable<Integer> {
+  public static final int REGRESSION = 4;
+
+  @Option(names = "--results", required = true, paramLabel = "DIR", description = "Results root.")
+  String results;
+
+  @Option(names = "--baseline", required = true, paramLabel = "ID|previous", description = "Baseline sweep, or 'previous': the latest earlier sweep of the candidate's grid.")
+  String baseline;
+
+  @Option(names = "--candidate", defaultValue = "latest", paramLabel = "ID|latest", description = "Candidate sweep (default: ${DEFAULT-VALUE}).")
+  String candidate;
+
+  @Option(names = "--threshold", defaultValue = "0.05", paramLabel = "X", description = "Regression when the whole 95 % CI of candidate/baseline is above 1 + X (default: ${DEFAULT-VALUE}).")
+  double threshold;
+
+  @Option(names = "--html", paramLabel = "FILE.html", description = "Also write the candidate's report with the comparison in it.")
+  Path html;
+
+  @Option(names = "--max-rows", defaultValue = "30", paramLabel = "N", description = "Configurations to print at most (default: ${DEFAULT-VALUE}).")
+  int maxRows;
+
+  @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL", description = "Spark master (default: ${DEFAULT-VALUE}).")
+  String master;
+
+  @Override
+  public Integer call() {
+    Compare.Result result = execute();
+    System.out.print(Compare.table(result, maxRows));
+    System.out.flush();
+    return result.regressions() > 0 ? REGRESSION : Main.OK;
+  }
+
+  /** Runs the comparison, writes it as Parquet (and the page when asked); returns it. */
+  public Compare.Result execute() {
+    if (!(threshold >= 0 && threshold < 10)) {
+      throw new ConfigException("--threshold " + threshold + ": must be between 0 and 10");
+    }
+    try (Sessions.Handle session = Sessions.open("infersweep compare", master, Map.of())) {
+      SparkSession spark = session.spark();
+      Views.register(spark, results);
+      String cand = Sweeps.resolve(spark, candidate, "--candidate");
+      String base = baseline.equals("previous") ? Sweeps.previous(spark, cand, "--baseline") : Sweeps.resolve(spark, baseline, "--baseline");
+      Compare.Result result = Compare.run(spark, base, cand, threshold);
+      if (result.comparisons().isEmpty()) {
+        throw new ConfigException(
+            "--baseline " + base + " and --candidate " + cand + ": no configuration in common (different grids?)");
+      }
+      Analysis.saveComparison(spark, ResultsTable.root(spark, results), result);
+      if (html != null) {
+        List<Verdict> verdicts = Verdicts.of(spark, cand);
+        List<EffectModel.Effect> effects =
+            EffectModel.fit(spark.sql("SELECT * FROM trials WHERE protocol = 'rigorous' AND status = 'ok' AND sweep_id = '" + cand.replace("'", "''") + "'"));
+        ReportCommand.write(html, Report.render(spark, cand, verdicts, effects, result));
+      }
+      return result;
+    }
+  }
+}

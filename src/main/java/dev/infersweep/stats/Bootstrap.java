@@ -1,0 +1,73 @@
+package dev.infersweep.stats;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+
+/** Percentile bootstrap intervals for statistics of independent units (runs, replicates). */
+public final class Bootstrap {
+  /** An estimate with its interval. */
+  public record Interval(double estimate, double low, double high) {}
+
+  private Bootstrap() {}
+
+  /** The mean of {@code values} with its bootstrap interval. */
+  public static Interval mean(double[] values, double confidence, long seed) {
+    return of(values, Bootstrap::average, confidence, seed);
+  }
+
+  /**
+   * The difference of means of two independent groups, {@code mean(a) − mean(b)}, each resampled on
+   * its own.
+   */
+  public static Interval meanDifference(double[] a, double[] b, double confidence, long seed) {
+    require(a, "a");
+    require(b, "b");
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] stats = new double[PairedRatio.RESAMPLES];
+    for (int r = 0; r < stats.length; r++) {
+      stats[r] = average(resample(a, random)) - average(resample(b, random));
+    }
+    return interval(average(a) - average(b), stats, confidence);
+  }
+
+  /** Any statistic of {@code values}, with its bootstrap interval. */
+  public static Interval of(
+      double[] values, ToDoubleFunction<double[]> statistic, double confidence, long seed) {
+    require(values, "values");
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] stats = new double[PairedRatio.RESAMPLES];
+    for (int r = 0; r < stats.length; r++) {
+      stats[r] = statistic.applyAsDouble(resample(values, random));
+    }
+    return interval(statistic.applyAsDouble(values), stats, confidence);
+  }
+
+  private static Interval interval(double estimate, double[] stats, double confidence) {
+    Arrays.sort(stats);
+    double alpha = (1 - confidence) / 2;
+    return new Interval(estimate, Percentiles.ofSorted(stats, alpha), Percentiles.ofSorted(stats, 1 - alpha));
+  }
+
+  private static double[] resample(double[] values, SplittableRandom random) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values[random.nextInt(values.length)];
+    }
+    return out;
+  }
+
+  static double average(double[] values) {
+    double sum = 0;
+    for (double v : values) {
+      sum += v;
+    }
+    return sum / values.length;
+  }
+
+  private static void require(double[] values, String name) {
+    if (values.length == 0) {
+      throw new IllegalArgumentException("'" + name + "' must not be empty");
+    }
+  }
+}

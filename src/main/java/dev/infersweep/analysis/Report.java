@@ -27,6 +27,21 @@ public final class Report {
 
   private Report() {}
 
+  /** A sweep's page with the analyses behind it. */
+  public record Page(String html, List<Verdict> verdicts, List<EffectModel.Effect> effects) {}
+
+  /** Computes the verdicts and the effect model of {@code sweepId} and renders its page. */
+  public static Page of(SparkSession spark, String sweepId, Compare.Result compare) {
+    List<Verdict> verdicts = Verdicts.of(spark, sweepId);
+    List<EffectModel.Effect> effects =
+        EffectModel.fit(
+            spark.sql(
+                "SELECT * FROM trials WHERE protocol = 'rigorous' AND status = 'ok' AND sweep_id = '"
+                    + sweepId.replace("'", "''")
+                    + "'"));
+    return new Page(render(spark, sweepId, verdicts, effects, compare), verdicts, effects);
+  }
+
   /** The page for {@code sweepId} (the {@code trials} view must be registered). */
   public static String render(
       SparkSession spark,

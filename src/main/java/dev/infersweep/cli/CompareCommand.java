@@ -2,17 +2,13 @@ package dev.infersweep.cli;
 
 import dev.infersweep.analysis.Analysis;
 import dev.infersweep.analysis.Compare;
-import dev.infersweep.analysis.EffectModel;
 import dev.infersweep.analysis.Report;
 import dev.infersweep.analysis.ResultsTable;
 import dev.infersweep.analysis.Sweeps;
-import dev.infersweep.analysis.Verdict;
-import dev.infersweep.analysis.Verdicts;
 import dev.infersweep.analysis.Views;
 import dev.infersweep.grid.ConfigException;
 import dev.infersweep.spark.Sessions;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -73,10 +69,7 @@ public final class CompareCommand implements Callable<Integer> {
       }
       Analysis.saveComparison(spark, ResultsTable.root(spark, results), result);
       if (html != null) {
-        List<Verdict> verdicts = Verdicts.of(spark, cand);
-        List<EffectModel.Effect> effects =
-            EffectModel.fit(spark.sql("SELECT * FROM trials WHERE protocol = 'rigorous' AND status = 'ok' AND sweep_id = '" + cand.replace("'", "''") + "'"));
-        ReportCommand.write(html, Report.render(spark, cand, verdicts, effects, result));
+        ReportCommand.write(html, Report.of(spark, cand, result).html());
       }
       return result;
     }

@@ -1,12 +1,9 @@
 package dev.infersweep.cli;
 
 import dev.infersweep.analysis.Analysis;
-import dev.infersweep.analysis.EffectModel;
 import dev.infersweep.analysis.Report;
 import dev.infersweep.analysis.ResultsTable;
 import dev.infersweep.analysis.Sweeps;
-import dev.infersweep.analysis.Verdict;
-import dev.infersweep.analysis.Verdicts;
 import dev.infersweep.analysis.Views;
 import dev.infersweep.grid.ConfigException;
 import dev.infersweep.spark.Sessions;
@@ -58,15 +55,12 @@ public final class ReportCommand implements Callable<Integer> {
       SparkSession spark = session.spark();
       Views.register(spark, results);
       String id = Sweeps.resolve(spark, sweep, "--sweep");
-      List<Verdict> verdicts = Verdicts.of(spark, id);
-      List<EffectModel.Effect> effects =
-          EffectModel.fit(spark.sql("SELECT * FROM trials WHERE protocol = 'rigorous' AND status = 'ok' AND sweep_id = '" + id.replace("'", "''") + "'"));
-      String html = Report.render(spark, id, verdicts, effects, null);
-      write(out, html);
+      Report.Page page = Report.of(spark, id, null);
+      write(out, page.html());
       String root = ResultsTable.root(spark, results);
-      Analysis.saveVerdicts(spark, root, id, verdicts);
-      Analysis.saveEffects(spark, root, id, effects);
-      List<String> lines = new java.util.ArrayList<>(Report.verdictLines(verdicts));
+      Analysis.saveVerdicts(spark, root, id, page.verdicts());
+      Analysis.saveEffects(spark, root, id, page.effects());
+      List<String> lines = new java.util.ArrayList<>(Report.verdictLines(page.verdicts()));
       lines.add("report: " + out.toAbsolutePath() + " (verdicts and effects also under " + root + "/_analysis/)");
       return lines;
     }

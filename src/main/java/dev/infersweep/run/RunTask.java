@@ -242,6 +242,8 @@ public final class RunTask {
         NDArray input =
             trained.cast(inputValues(spec, cell.batchSize()), new Shape(cell.batchSize(), spec.model().input()));
         TimingSpec t = spec.timing();
+        // The bootstrap is seeded from the cell's identity (labels, not enum hash codes, which
+        // change from JVM to JVM), so a row's interval can be reproduced exactly.
         InterleavedTimer.Settings settings =
             new InterleavedTimer.Settings(
                 t.blockSize(),
@@ -250,7 +252,7 @@ public final class RunTask {
                 t.minBlocks(),
                 t.targetCi(),
                 t.maxSeconds(),
-                Objects.hash(spec.runId(), cell.epochs(), cell.precision(), cell.batchSize()));
+                Objects.hash(spec.runId(), cell.epochs(), cell.precision().label(), cell.batchSize()));
         InterleavedTimer.Result r =
             InterleavedTimer.measure(
                 List.<UnaryOperator<NDArray>>of(trained::forward, baseline::forward, zeroed::forward),

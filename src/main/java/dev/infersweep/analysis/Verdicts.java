@@ -29,6 +29,15 @@ public final class Verdicts {
   private static final double CONFIDENCE = 0.95;
   private static final long SEED = 20_241_223L;
 
+  /** The article's five claims, in order. */
+  static final List<String> CLAIMS =
+      List.of(
+          "inference latency grows as the network trains",
+          "activation scaling amplifies the slowdown",
+          "weight decay mitigates the slowdown",
+          "small weights (numerical precision effects) slow inference",
+          "the article's protocol measures what it claims");
+
   private Verdicts() {}
 
   /** The five verdicts for {@code sweepId} (the {@code trials} view must be registered). */
@@ -55,15 +64,15 @@ public final class Verdicts {
                     + " GROUP BY run_id")
             .collectAsList();
     verdicts.add(growsWithEpochs(perRun, lastEpoch));
-    verdicts.add(byFactor(2, perRun, 2, "activation scaling amplifies the slowdown", "activation_scale", +1));
-    verdicts.add(byFactor(3, perRun, 1, "weight decay mitigates the slowdown", "weight_decay", -1));
+    verdicts.add(byFactor(2, perRun, 2, CLAIMS.get(1), "activation_scale", +1));
+    verdicts.add(byFactor(3, perRun, 1, CLAIMS.get(2), "weight_decay", -1));
     verdicts.add(subnormals(spark, where));
     verdicts.add(protocol(spark, where));
     return verdicts;
   }
 
   private static Verdict growsWithEpochs(List<Row> perRun, int lastEpoch) {
-    String statement = "inference latency grows as the network trains";
+    String statement = CLAIMS.get(0);
     String measure = "latency at epoch " + lastEpoch + " / latency at epoch 0 (rigorous, geometric mean over runs)";
     double[] logs = perRun.stream().mapToDouble(r -> r.getDouble(3)).toArray();
     if (lastEpoch == 0 || logs.length < 2) {
@@ -96,7 +105,7 @@ public final class Verdicts {
   }
 
   private static Verdict subnormals(SparkSession spark, String where) {
-    String statement = "small weights (numerical precision effects) slow inference";
+    String statement = CLAIMS.get(3);
     String measure = "latency / latency with subnormal weights zeroed, over rows whose weights hold subnormals";
     double[] logs =
         spark
@@ -118,7 +127,7 @@ public final class Verdicts {
   }
 
   private static Verdict protocol(SparkSession spark, String where) {
-    String statement = "the article's protocol measures what it claims";
+    String statement = CLAIMS.get(4);
     String measure = "typical factor between the article-protocol ratio and the rigorous ratio, exp(mean |log(seed / rigorous)|), past epoch 0";
     double[] logs =
         spark
@@ -190,6 +199,6 @@ public final class Verdicts {
   }
 
   private static Verdict missing(int claim, String reason) {
-    return new Verdict(claim, "claim " + claim, "", Double.NaN, Double.NaN, Double.NaN, 0, Verdict.INCONCLUSIVE, reason);
+    return new Verdict(claim, CLAIMS.get(claim - 1), "", Double.NaN, Double.NaN, Double.NaN, 0, Verdict.INCONCLUSIVE, reason);
   }
 }

@@ -6,6 +6,7 @@ import dev.infersweep.grid.TimingSpec;
 import dev.infersweep.precision.Precision;
 import dev.infersweep.timing.Protocol;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -89,6 +90,21 @@ public record RunSpec(
   /** Rows this run returns, whatever happens to it. */
   public int expectedRows() {
     return checkpoints.size() * precisions.size() * timing.batchSizes().size() * protocols.size();
+  }
+
+  /** The identifiers of every row this run returns. */
+  public List<String> rowIds() {
+    List<String> ids = new ArrayList<>(expectedRows());
+    for (int epoch : checkpoints) {
+      for (Precision precision : precisions) {
+        for (int batch : timing.batchSizes()) {
+          for (Protocol protocol : protocols) {
+            ids.add(rowId(epoch, precision, batch, protocol));
+          }
+        }
+      }
+    }
+    return ids;
   }
 
   /** The row identifier for one measurement cell of this run. */

@@ -100,7 +100,7 @@ public final class SweepJob {
         request.mode() == Mode.RESUME && exists ? keptRows(spark, publisher.targetPath()) : List.of();
     Set<String> keptIds = new HashSet<>();
     kept.forEach(r -> keptIds.add(r.getString(ROW_ID)));
-    List<RunSpec> runs = all.stream().filter(r -> !rowIds(r).stream().allMatch(keptIds::contains)).toList();
+    List<RunSpec> runs = all.stream().filter(r -> !r.rowIds().stream().allMatch(keptIds::contains)).toList();
     console.printf(
         "[infersweep] sweep %s (%s): %d runs, %d rows, master %s, %d thread(s) per task%n",
         request.sweepId(), grid.name(), runs.size(), grid.rowCount(), jsc.master(), threads);
@@ -168,20 +168,6 @@ public final class SweepJob {
 
   private static final int ROW_ID = ResultSchema.names().indexOf("row_id");
 
-  private static List<String> rowIds(RunSpec run) {
-    List<String> ids = new ArrayList<>();
-    for (int epoch : run.checkpoints()) {
-      for (var precision : run.precisions()) {
-        for (int batch : run.timing().batchSizes()) {
-          for (var protocol : run.protocols()) {
-            ids.add(run.rowId(epoch, precision, batch, protocol));
-          }
-        }
-      }
-    }
-    return ids;
-  }
-
   /** The existing sweep's rows worth keeping on --resume: all but the failed ones. */
   private static List<Row> keptRows(SparkSession spark, String target) {
     String root = new org.apache.hadoop.fs.Path(target).getParent().getParent().toString();
@@ -203,7 +189,7 @@ public final class SweepJob {
         throw new IllegalStateException("duplicate row_id " + row.getString(ROW_ID) + "; nothing was written");
       }
     }
-    long missing = runs.stream().flatMap(r -> rowIds(r).stream()).filter(id -> !ids.contains(id)).count();
+    long missing = runs.stream().flatMap(r -> r.rowIds().stream()).filter(id -> !ids.contains(id)).count();
     if (missing > 0) {
       throw new IllegalStateException(missing + " expected rows did not come back; nothing was written");
     }

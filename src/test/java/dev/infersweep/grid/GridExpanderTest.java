@@ -58,6 +58,7 @@ class GridExpanderTest {
       }
     }
     assertThat(ids).hasSize((int) config.rowCount());
+    assertThat(first.stream().flatMap(r -> r.rowIds().stream()).toList()).containsExactlyInAnyOrderElementsOf(ids);
   }
 
   @Test

@@ -56,7 +56,7 @@ public final class Compare {
         "SELECT sweep_id, concat_ws(' ', "
             + String.join(", ", KEY.stream().map(k -> "concat('" + k + "=', cast(" + k + " AS string))").toList())
             + ") AS configuration, latency_p50_ns AS p50, calibration_ns_start AS calibration, seed FROM trials"
-            + " WHERE protocol = 'rigorous' AND status = 'ok' AND sweep_id IN ('" + esc(baseline) + "', '" + esc(candidate) + "')";
+            + " WHERE protocol = 'rigorous' AND status = 'ok' AND sweep_id IN (" + Sweeps.literal(baseline) + ", " + Sweeps.literal(candidate) + ")";
     List<Row> all = spark.sql(rows).collectAsList();
     // Calibration-normalise only when every row of both sweeps has a calibration figure.
     boolean normalised = !all.isEmpty() && all.stream().noneMatch(r -> r.isNullAt(3) || r.getLong(3) <= 0);
@@ -122,9 +122,5 @@ public final class Compare {
         "compare: %d configurations matched, %d regressed, %d unmatched%n",
         r.comparisons().size(), r.regressions(), r.unmatched()));
     return out.toString();
-  }
-
-  private static String esc(String s) {
-    return s.replace("'", "''");
   }
 }

@@ -36,9 +36,8 @@ public final class Report {
     List<EffectModel.Effect> effects =
         EffectModel.fit(
             spark.sql(
-                "SELECT * FROM trials WHERE protocol = 'rigorous' AND status = 'ok' AND sweep_id = '"
-                    + sweepId.replace("'", "''")
-                    + "'"));
+                "SELECT * FROM trials WHERE protocol = 'rigorous' AND status = 'ok' AND sweep_id = "
+                    + Sweeps.literal(sweepId)));
     return new Page(render(spark, sweepId, verdicts, effects, compare), verdicts, effects);
   }
 
@@ -49,7 +48,7 @@ public final class Report {
       List<Verdict> verdicts,
       List<EffectModel.Effect> effects,
       Compare.Result compare) {
-    String where = "sweep_id = '" + sweepId.replace("'", "''") + "'";
+    String where = "sweep_id = " + Sweeps.literal(sweepId);
     Map<String, Object> data = new LinkedHashMap<>();
     Map<String, Object> byFactor = new LinkedHashMap<>();
     for (String factor : FACTORS) {

@@ -42,7 +42,7 @@ public final class Verdicts {
 
   /** The five verdicts for {@code sweepId} (the {@code trials} view must be registered). */
   public static List<Verdict> of(SparkSession spark, String sweepId) {
-    String where = "sweep_id = '" + sweepId.replace("'", "''") + "' AND status = 'ok'";
+    String where = "sweep_id = " + Sweeps.literal(sweepId) + " AND status = 'ok'";
     Row last = spark.sql("SELECT max(epochs) FROM trials WHERE " + where).first();
     List<Verdict> verdicts = new ArrayList<>();
     if (last.isNullAt(0)) {

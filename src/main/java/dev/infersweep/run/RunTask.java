@@ -143,8 +143,7 @@ public final class RunTask {
       Collections.shuffle(cells, new Random(spec.seed() * 7919 + spec.runIndex()));
       for (Cell cell : cells) {
         Checkpoint checkpoint = checkpoints.get(cell.epochs());
-        PrecisionSupport.Verdict verdict = support.get(cell.precision());
-        if (checkpoint != null && (verdict == null || verdict.supported())) {
+        if (checkpoint != null && runnable(support, cell.precision())) {
           rigorous.put(cell, measureRigorous(spec, cell, checkpoint, checkpoints.get(0)));
         }
       }
@@ -153,8 +152,7 @@ public final class RunTask {
     if (data != null) {
       for (Checkpoint checkpoint : checkpoints.values()) {
         for (Precision precision : spec.precisions()) {
-          PrecisionSupport.Verdict verdict = support.get(precision);
-          if (spec.checkpoints().contains(checkpoint.epoch()) && (verdict == null || verdict.supported())) {
+          if (spec.checkpoints().contains(checkpoint.epoch()) && runnable(support, precision)) {
             Diagnostics d = probe(spec, checkpoint, precision, data);
             if (d != null) {
               diagnostics.put(new Cell(checkpoint.epoch(), precision, 0), d);
@@ -174,7 +172,6 @@ public final class RunTask {
     for (Protocol protocol : spec.protocols()) {
       for (Cell cell : cells(spec)) {
         Checkpoint checkpoint = checkpoints.get(cell.epochs());
-        PrecisionSupport.Verdict verdict = support.get(cell.precision());
         Outcome outcome;
         if (checkpoint == null) {
           outcome =
@@ -184,8 +181,8 @@ public final class RunTask {
                   trainingError != null
                       ? trainingError
                       : "training stopped before epoch " + cell.epochs() + " for an unknown reason");
-        } else if (verdict != null && !verdict.supported()) {
-          outcome = new Outcome(null, ResultRow.UNSUPPORTED, verdict.reason());
+        } else if (!runnable(support, cell.precision())) {
+          outcome = new Outcome(null, ResultRow.UNSUPPORTED, support.get(cell.precision()).reason());
         } else if (protocol == Protocol.RIGOROUS) {
           outcome = rigorous.get(cell);
         } else {
@@ -210,6 +207,15 @@ public final class RunTask {
       }
     }
     return rows;
+  }
+
+  /**
+   * Whether {@code precision} may be measured: not found unsupported. No verdict (the engine failed
+   * before the probe) counts as runnable, so such a row fails with its own error instead.
+   */
+  private static boolean runnable(Map<Precision, PrecisionSupport.Verdict> support, Precision precision) {
+    PrecisionSupport.Verdict verdict = support.get(precision);
+    return verdict == null || verdict.supported();
   }
 
   private static List<Cell> cells(RunSpec spec) {
@@ -313,8 +319,7 @@ public final class RunTask {
       Map<Cell, Object> out) {
     Device device = DjlRuntime.device(spec.device());
     for (Precision precision : spec.precisions()) {
-      PrecisionSupport.Verdict verdict = support.get(precision);
-      if (verdict != null && !verdict.supported()) {
+      if (!runnable(support, precision)) {
         continue;
       }
       for (int batch : spec.timing().batchSizes()) {

@@ -1,13 +1,16 @@
 package dev.infersweep.analysis;
 
+import dev.infersweep.spec.Axes;
 import dev.infersweep.stats.Bootstrap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * Night-to-night comparison of two sweeps. Configurations are matched on everything but the seed
@@ -20,10 +23,16 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Compare {
   /** The key columns: a configuration is everything but the seed and the sweep identity. */
-  static final List<String> KEY =
-      List.of(
-          "optimizer", "learning_rate", "weight_decay", "activation_scale", "input_size", "hidden_size",
-          "output_size", "train_samples", "data_seed", "device", "epochs", "precision", "batch_size");
+  static final List<String> KEY = key();
+
+  private static List<String> key() {
+    List<String> key = new ArrayList<>();
+    Axes.RUN.stream().filter(a -> a != Axes.SEED).forEach(a -> key.add(a.name()));
+    key.addAll(List.of("input_size", "hidden_size", "output_size", "train_samples", "data_seed", "device"));
+    // Only rigorous rows are compared, so the protocol is not part of the key.
+    Axes.CELL.stream().filter(a -> a != Axes.PROTOCOL).forEach(a -> key.add(a.name()));
+    return List.copyOf(key);
+  }
 
   /** One matched configuration. */
   public record Comparison(
@@ -52,22 +61,33 @@ public final class Compare {
 
   /** Compares two sweeps of the {@code trials} view. */
   public static Result run(SparkSession spark, String baseline, String candidate, double threshold) {
-    String rows =
-        "SELECT sweep_id, concat_ws(' ', "
-            + String.join(", ", KEY.stream().map(k -> "concat('" + k + "=', cast(" + k + " AS string))").toList())
-            + ") AS configuration, latency_p50_ns AS p50, calibration_ns_start AS calibration, seed FROM trials"
-            + " WHERE protocol = 'rigorous' AND status = 'ok' AND sweep_id IN (" + Sweeps.literal(baseline) + ", " + Sweeps.literal(candidate) + ")";
-    List<Row> all = spark.sql(rows).collectAsList();
+    List<Column> parts = new ArrayList<>();
+    for (String k : KEY) {
+      parts.add(functions.concat(functions.lit(k + "="), functions.col(k).cast("string")));
+    }
+    List<Row> all =
+        spark
+            .table("rigorous")
+            .where(functions.col("sweep_id").isin(baseline, candidate))
+            .select(
+                functions.col("sweep_id"),
+                functions.concat_ws(" ", parts.toArray(Column[]::new)).as("configuration"),
+                functions.col("latency_p50_ns").as("p50"),
+                functions.col("calibration_ns_start").as("calibration"),
+                functions.col("seed"))
+            .collectAsList();
     // Calibration-normalise only when every row of both sweeps has a calibration figure.
-    boolean normalised = !all.isEmpty() && all.stream().noneMatch(r -> r.isNullAt(3) || r.getLong(3) <= 0);
+    boolean normalised =
+        !all.isEmpty() && all.stream().noneMatch(r -> r.getAs("calibration") == null || r.<Long>getAs("calibration") <= 0);
     // configuration → seed → log latency: replicates are identified by their seed.
     Map<String, Map<Long, Double>> base = new LinkedHashMap<>();
     Map<String, Map<Long, Double>> cand = new LinkedHashMap<>();
     for (Row r : all) {
-      double value = Math.log(normalised ? r.getDouble(2) / r.getLong(3) : r.getDouble(2));
-      (r.getString(0).equals(baseline) ? base : cand)
-          .computeIfAbsent(r.getString(1), k -> new LinkedHashMap<>())
-          .put(r.getLong(4), value);
+      double p50 = r.<Double>getAs("p50");
+      double value = Math.log(normalised ? p50 / r.<Long>getAs("calibration") : p50);
+      (r.<String>getAs("sweep_id").equals(baseline) ? base : cand)
+          .computeIfAbsent(r.getAs("configuration"), k -> new LinkedHashMap<>())
+          .put(r.<Long>getAs("seed"), value);
     }
     // Comparing a sweep with itself is allowed (a sanity check): both sides are the same rows.
     Map<String, Map<Long, Double>> candidates = baseline.equals(candidate) ? base : cand;

@@ -1,6 +1,6 @@
 package dev.infersweep.analysis;
 
-import dev.infersweep.grid.ConfigException;
+import dev.infersweep.error.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

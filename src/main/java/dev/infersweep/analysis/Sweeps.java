@@ -1,6 +1,6 @@
 package dev.infersweep.analysis;
 
-import dev.infersweep.grid.ConfigException;
+import dev.infersweep.error.ConfigException;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -30,16 +30,16 @@ public final class Sweeps {
       throw new ConfigException(option + " " + name + ": the results folder holds no sweep");
     }
     if (name.equals("latest")) {
-      return sweeps.get(sweeps.size() - 1).getString(0);
+      return sweeps.get(sweeps.size() - 1).<String>getAs("sweep_id");
     }
     for (Row r : sweeps) {
-      if (r.getString(0).equals(name)) {
+      if (r.<String>getAs("sweep_id").equals(name)) {
         return name;
       }
     }
     throw new ConfigException(
         option + " " + name + ": no such sweep; found: "
-            + String.join(", ", sweeps.stream().map(r -> r.getString(0)).toList()));
+            + String.join(", ", sweeps.stream().map(r -> r.<String>getAs("sweep_id")).toList()));
   }
 
   /** The latest sweep of the same grid name that comes before {@code sweepId}. */
@@ -48,14 +48,14 @@ public final class Sweeps {
     String grid = null;
     int index = -1;
     for (int i = 0; i < sweeps.size(); i++) {
-      if (sweeps.get(i).getString(0).equals(sweepId)) {
-        grid = sweeps.get(i).getString(1);
+      if (sweeps.get(i).<String>getAs("sweep_id").equals(sweepId)) {
+        grid = sweeps.get(i).<String>getAs("grid_name");
         index = i;
       }
     }
     for (int i = index - 1; i >= 0; i--) {
-      if (sweeps.get(i).getString(1).equals(grid)) {
-        return sweeps.get(i).getString(0);
+      if (sweeps.get(i).<String>getAs("grid_name").equals(grid)) {
+        return sweeps.get(i).<String>getAs("sweep_id");
       }
     }
     throw new ConfigException(

@@ -42,8 +42,8 @@ public final class Verdicts {
 
   /** The five verdicts for {@code sweepId} (the {@code trials} view must be registered). */
   public static List<Verdict> of(SparkSession spark, String sweepId) {
-    String where = "sweep_id = " + Sweeps.literal(sweepId) + " AND status = 'ok'";
-    Row last = spark.sql("SELECT max(epochs) FROM trials WHERE " + where).first();
+    Map<String, Object> sweep = Map.of("sweep", sweepId);
+    Row last = spark.sql("SELECT max(epochs) AS last_epoch FROM measured WHERE sweep_id = :sweep", sweep).first();
     List<Verdict> verdicts = new ArrayList<>();
     if (last.isNullAt(0)) {
       for (int claim = 1; claim <= 5; claim++) {
@@ -51,30 +51,28 @@ public final class Verdicts {
       }
       return verdicts;
     }
-    int lastEpoch = last.getInt(0);
+    int lastEpoch = last.<Integer>getAs("last_epoch");
     // Per run: mean log latency ratio at the last checkpoint (rigorous), with its run-level factors.
     List<Row> perRun =
         spark
             .sql(
-                "SELECT run_id, first(weight_decay) AS wd, first(activation_scale) AS scale,"
-                    + " avg(ln(latency_ratio)) AS log_ratio FROM trials WHERE "
-                    + where
-                    + " AND protocol = 'rigorous' AND epochs = "
-                    + lastEpoch
-                    + " GROUP BY run_id")
+                "SELECT run_id, first(weight_decay) AS weight_decay, first(activation_scale) AS activation_scale,"
+                    + " avg(ln(latency_ratio)) AS log_ratio FROM rigorous"
+                    + " WHERE sweep_id = :sweep AND epochs = :last GROUP BY run_id",
+                Map.of("sweep", sweepId, "last", lastEpoch))
             .collectAsList();
     verdicts.add(growsWithEpochs(perRun, lastEpoch));
-    verdicts.add(byFactor(2, perRun, 2, CLAIMS.get(1), "activation_scale", +1));
-    verdicts.add(byFactor(3, perRun, 1, CLAIMS.get(2), "weight_decay", -1));
-    verdicts.add(subnormals(spark, where));
-    verdicts.add(protocol(spark, where));
+    verdicts.add(byFactor(2, perRun, CLAIMS.get(1), "activation_scale", +1));
+    verdicts.add(byFactor(3, perRun, CLAIMS.get(2), "weight_decay", -1));
+    verdicts.add(subnormals(spark, sweep));
+    verdicts.add(protocol(spark, sweep));
     return verdicts;
   }
 
   private static Verdict growsWithEpochs(List<Row> perRun, int lastEpoch) {
     String statement = CLAIMS.get(0);
     String measure = "latency at epoch " + lastEpoch + " / latency at epoch 0 (rigorous, geometric mean over runs)";
-    double[] logs = perRun.stream().mapToDouble(r -> r.getDouble(3)).toArray();
+    double[] logs = perRun.stream().mapToDouble(r -> r.<Double>getAs("log_ratio")).toArray();
     if (lastEpoch == 0 || logs.length < 2) {
       return inconclusive(1, statement, measure, logs, lastEpoch == 0 ? "the grid has no checkpoint past epoch 0" : "needs at least 2 training runs");
     }
@@ -83,10 +81,10 @@ public final class Verdicts {
   }
 
   /** Claims 2 and 3: the ratio at the last checkpoint, highest factor value against the lowest. */
-  private static Verdict byFactor(int claim, List<Row> perRun, int column, String statement, String factor, int direction) {
+  private static Verdict byFactor(int claim, List<Row> perRun, String statement, String factor, int direction) {
     Map<Double, List<Double>> groups = new LinkedHashMap<>();
     for (Row r : perRun) {
-      groups.computeIfAbsent(r.getDouble(column), k -> new ArrayList<>()).add(r.getDouble(3));
+      groups.computeIfAbsent(r.<Double>getAs(factor), k -> new ArrayList<>()).add(r.<Double>getAs("log_ratio"));
     }
     double low = groups.keySet().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
     double high = groups.keySet().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
@@ -104,18 +102,18 @@ public final class Verdicts {
     return directional(claim, statement, measure, i, a.length + b.length, direction);
   }
 
-  private static Verdict subnormals(SparkSession spark, String where) {
+  private static Verdict subnormals(SparkSession spark, Map<String, Object> sweep) {
     String statement = CLAIMS.get(3);
     String measure = "latency / latency with subnormal weights zeroed, over rows whose weights hold subnormals";
     double[] logs =
         spark
             .sql(
-                "SELECT avg(ln(subnormal_zeroed_ratio)) FROM trials WHERE "
-                    + where
-                    + " AND protocol = 'rigorous' AND weight_subnormal_fraction > 0 GROUP BY run_id")
+                "SELECT avg(ln(subnormal_zeroed_ratio)) AS log_ratio FROM rigorous"
+                    + " WHERE sweep_id = :sweep AND weight_subnormal_fraction > 0 GROUP BY run_id",
+                sweep)
             .collectAsList()
             .stream()
-            .mapToDouble(r -> r.getDouble(0))
+            .mapToDouble(r -> r.<Double>getAs("log_ratio"))
             .toArray();
     if (logs.length < 2) {
       return inconclusive(4, statement, measure, logs,
@@ -126,19 +124,20 @@ public final class Verdicts {
     return directional(4, statement, measure, Bootstrap.mean(logs, CONFIDENCE, SEED + 4), logs.length, +1);
   }
 
-  private static Verdict protocol(SparkSession spark, String where) {
+  private static Verdict protocol(SparkSession spark, Map<String, Object> sweep) {
     String statement = CLAIMS.get(4);
     String measure = "typical factor between the article-protocol ratio and the rigorous ratio, exp(mean |log(seed / rigorous)|), past epoch 0";
     double[] logs =
         spark
             .sql(
-                "SELECT avg(abs(ln(s.latency_ratio) - ln(r.latency_ratio))) FROM"
-                    + " (SELECT * FROM trials WHERE " + where + " AND protocol = 'seed' AND epochs > 0) s JOIN"
-                    + " (SELECT * FROM trials WHERE " + where + " AND protocol = 'rigorous' AND epochs > 0) r"
-                    + " USING (run_id, epochs, precision, batch_size) GROUP BY run_id")
+                "SELECT avg(abs(ln(s.latency_ratio) - ln(r.latency_ratio))) AS log_ratio FROM"
+                    + " (SELECT * FROM article WHERE sweep_id = :sweep AND epochs > 0) s JOIN"
+                    + " (SELECT * FROM rigorous WHERE sweep_id = :sweep AND epochs > 0) r"
+                    + " USING (run_id, epochs, precision, batch_size) GROUP BY run_id",
+                sweep)
             .collectAsList()
             .stream()
-            .mapToDouble(r -> r.getDouble(0))
+            .mapToDouble(r -> r.<Double>getAs("log_ratio"))
             .toArray();
     if (logs.length < 2) {
       return inconclusive(5, statement, measure, logs,

@@ -1,6 +1,6 @@
 package dev.infersweep.analysis;
 
-import dev.infersweep.grid.ConfigException;
+import dev.infersweep.error.SweepException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,12 +8,13 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The SQL views over a results folder: {@code trials} (one row per measurement), {@code runs} (one
- * per training run) and {@code checkpoints} (one per run, checkpoint and precision). The queries are
+ * The SQL views over a results folder: {@code trials} (one row per measurement); {@code measured}
+ * (its ok rows), {@code rigorous} and {@code article} (those of each protocol); {@code runs} (one per
+ * training run) and {@code checkpoints} (one per run, checkpoint and precision). The queries are
  * the files of {@code conf/sql/}, packaged into the jar.
  */
 public final class Views {
-  public static final List<String> DERIVED = List.of("runs", "checkpoints");
+  public static final List<String> DERIVED = List.of("measured", "rigorous", "article", "runs", "checkpoints");
 
   private Views() {}
 
@@ -33,7 +34,7 @@ public final class Views {
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigException("cannot read sql/" + name + ".sql: " + e.getMessage(), e);
+      throw SweepException.io("cannot read sql/" + name + ".sql: " + e.getMessage(), e);
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.infersweep.cli;
 
-import dev.infersweep.grid.ConfigException;
+import dev.infersweep.error.SweepException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,13 +25,16 @@ import picocli.CommandLine.Command;
       "1:internal error",
       "2:bad usage or configuration (nothing was run or written)",
       "3:the sweep finished but some runs failed (see the summary)",
-      "4:compare found a regression"
+      "4:compare found a regression",
+      "5:reading or writing results failed (finished rows are kept in staging; see the message)"
     })
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int INTERNAL = 1;
   public static final int USAGE = 2;
   public static final int RUNS_FAILED = 3;
+  public static final int REGRESSION = 4;
+  public static final int IO_ERROR = 5;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -50,10 +53,10 @@ public final class Main implements Runnable {
     line.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           PrintWriter err = cmd.getErr();
-          if (e instanceof ConfigException) {
-            err.println("infersweep: error: " + e.getMessage());
+          if (e instanceof SweepException s) {
+            err.println("infersweep: error: " + s.getMessage());
             err.flush();
-            return USAGE;
+            return exitCode(s.kind());
           }
           err.println("infersweep: internal error: " + e);
           e.printStackTrace(err);
@@ -61,6 +64,14 @@ public final class Main implements Runnable {
           return INTERNAL;
         });
     return line.execute(args);
+  }
+
+  /** The exit code of an error kind: the one place where kinds become numbers. */
+  static int exitCode(SweepException.Kind kind) {
+    return switch (kind) {
+      case USAGE, CONFLICT -> USAGE;
+      case IO -> IO_ERROR;
+    };
   }
 
   /** Reports the jar's version and the engine versions it bundles. */

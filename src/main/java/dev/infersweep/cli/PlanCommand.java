@@ -2,6 +2,8 @@ package dev.infersweep.cli;
 
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
+import dev.infersweep.spec.Axes;
+import dev.infersweep.spec.Axis;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,25 +34,27 @@ public final class PlanCommand implements Callable<Integer> {
     if (rowsOnly) {
       return c.rowCount() + "\n";
     }
-    GridConfig.Axes a = c.grid();
+    StringBuilder runs = new StringBuilder();
+    for (Axis<?> axis : Axes.RUN) {
+      runs.append(runs.length() == 0 ? "" : " × ").append(axis.name()).append(' ').append(labels(c, axis));
+    }
+    StringBuilder cells = new StringBuilder("runs");
+    for (Axis<?> axis : Axes.CELL) {
+      cells.append(" × ").append(axis.name()).append(' ').append(labels(c, axis));
+    }
     return String.format(
-        "grid %s (%s)%n"
-            + "  runs: %d = optimizer %s × weight_decay %s × activation_scale %s × seed %s%n"
-            + "  rows: %d = runs × epochs %s × precision %s × batch_sizes %s × protocol %s%n"
-            + "  max_rows: %d%s%n",
+        "grid %s (%s)%n  runs: %d = %s%n  rows: %d = %s%n  max_rows: %d%s%n",
         c.name(),
         c.file(),
         c.runCount(),
-        a.optimizer(),
-        a.weightDecay(),
-        a.activationScale(),
-        a.seed(),
+        runs,
         c.rowCount(),
-        a.epochs(),
-        a.precision(),
-        c.timing().batchSizes(),
-        a.protocol(),
+        cells,
         c.maxRows(),
-        c.rowCount() > c.maxRows() ? " (exceeded: run needs --allow-large)" : "");
+        c.exceedsMaxRows() ? " (exceeded: run needs --allow-large)" : "");
+  }
+
+  private static String labels(GridConfig c, Axis<?> axis) {
+    return c.axes().get(axis).stream().map(axis::label).toList().toString();
   }
 }

@@ -5,7 +5,7 @@ import dev.infersweep.analysis.Report;
 import dev.infersweep.analysis.ResultsTable;
 import dev.infersweep.analysis.Sweeps;
 import dev.infersweep.analysis.Views;
-import dev.infersweep.grid.ConfigException;
+import dev.infersweep.error.ConfigException;
 import dev.infersweep.spark.Sessions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,10 @@
 package dev.infersweep.cli;
 
-import dev.infersweep.grid.ConfigException;
+import dev.infersweep.error.ConfigException;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
 import dev.infersweep.spark.Sessions;
+import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spark.SweepJob;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SweepJob.Summary summary = execute(System.out);
-    return summary.exitCode();
+    return summary.anyFailed() ? Main.RUNS_FAILED : Main.OK;
   }
 
   /** Runs the sweep and prints progress and the summary to {@code console}. */
@@ -78,12 +79,17 @@ public final class RunCommand implements Callable<Integer> {
       throw new ConfigException("--resume and --overwrite: choose one");
     }
     SweepJob.Mode mode = resume ? SweepJob.Mode.RESUME : overwrite ? SweepJob.Mode.OVERWRITE : SweepJob.Mode.NEW;
-    if (!device.equals("cpu") && !device.equals("gpu")) {
-      throw new ConfigException("--device '" + device + "': allowed: cpu, gpu");
+    DeviceKind deviceKind = DeviceKind.parse(device);
+    if (deviceKind == null) {
+      throw new ConfigException("--device '" + device + "': allowed: " + String.join(", ", DeviceKind.labels()));
     }
-    SweepJob.Request request = new SweepJob.Request(config, out, id, day, allowLarge, mode, device);
+    SweepJob.Request request = new SweepJob.Request(config, out, id, day, allowLarge, mode, deviceKind);
     // Checked again by the job; here so that no Spark session is started for nothing.
-    config.checkSize(allowLarge);
+    if (!allowLarge && config.exceedsMaxRows()) {
+      throw new ConfigException(
+          config.file() + ": max_rows: the grid yields " + config.rowCount() + " rows, more than max_rows "
+              + config.maxRows() + "; raise max_rows or pass --allow-large");
+    }
     try (Sessions.Handle session = Sessions.open("infersweep " + id, effectiveMaster(), sparkConf())) {
       SparkSession spark = session.spark();
       SweepJob.Summary summary = SweepJob.run(spark, request, console);

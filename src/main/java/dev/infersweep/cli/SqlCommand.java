@@ -41,7 +41,7 @@ public final class SqlCommand implements Callable<Integer> {
   public String execute() {
     SqlQuery.Format fmt = SqlQuery.Format.parse(format);
     if (maxRows < 1) {
-      throw new dev.infersweep.grid.ConfigException("--max-rows " + maxRows + ": must be at least 1");
+      throw new dev.infersweep.error.ConfigException("--max-rows " + maxRows + ": must be at least 1");
     }
     try (Sessions.Handle session = Sessions.open("infersweep sql", master, Map.of())) {
       SparkSession spark = session.spark();

@@ -1,5 +1,6 @@
 package dev.infersweep.grid;
 
+import dev.infersweep.error.ConfigException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
@@ -69,6 +70,12 @@ final class ConfigNode {
       throw error(key, "expected a mapping of keys, found " + describe(child));
     }
     return new ConfigNode(file, join(key), child);
+  }
+
+  /** Whether {@code key} holds a YAML sequence (rather than a single value). */
+  boolean isList(String key) {
+    JsonNode child = node.get(key);
+    return child != null && child.isArray();
   }
 
   boolean has(String key) {

@@ -1,16 +1,20 @@
 package dev.infersweep.grid;
 
-import dev.infersweep.precision.Precision;
-import dev.infersweep.timing.Protocol;
-import java.util.List;
+import dev.infersweep.error.ConfigException;
+import dev.infersweep.spec.Axes;
+import dev.infersweep.spec.AxisValues;
+import dev.infersweep.spec.DataSpec;
+import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.spec.TimingSpec;
 
 /**
  * A validated grid file. Every field is typed and checked; defaults are already applied.
  *
  * @param name the sweep's name (the file's {@code name}, else the file name without extension)
  * @param file where it was read from, for messages
- * @param maxRows the largest grid allowed without {@code --allow-large}
+ * @param maxRows the largest grid allowed unless the caller allows large grids
  * @param trainTimeoutSeconds a run whose training takes longer fails (its rows say so)
+ * @param axes the values of every axis of {@link Axes}
  */
 public record GridConfig(
     String name,
@@ -18,57 +22,69 @@ public record GridConfig(
     long maxRows,
     ModelSpec model,
     DataSpec data,
-    double learningRate,
     double trainTimeoutSeconds,
-    Axes grid,
+    AxisValues axes,
     TimingSpec timing) {
 
   /**
-   * The sweep axes. {@code epochs}, {@code precision} and {@code protocol} are measured inside one
-   * training run; the others each multiply the number of runs.
+   * Training runs: the product of the run-level axes' value counts.
+   *
+   * @throws ConfigException when the product does not fit a 64-bit count
    */
-  public record Axes(
-      List<Integer> epochs,
-      List<Double> weightDecay,
-      List<Double> activationScale,
-      List<Precision> precision,
-      List<Long> seed,
-      List<Protocol> protocol,
-      List<String> optimizer) {
-    public Axes {
-      epochs = List.copyOf(epochs);
-      weightDecay = List.copyOf(weightDecay);
-      activationScale = List.copyOf(activationScale);
-      precision = List.copyOf(precision);
-      seed = List.copyOf(seed);
-      protocol = List.copyOf(protocol);
-      optimizer = List.copyOf(optimizer);
+  public long runCount() {
+    try {
+      return axes.count(Axes.RUN);
+    } catch (ArithmeticException e) {
+      throw tooLarge();
     }
   }
 
-  /** Training runs: one per combination of the axes other than epochs and precision. */
-  public long runCount() {
-    return (long) grid.optimizer().size()
-        * grid.weightDecay().size()
-        * grid.activationScale().size()
-        * grid.seed().size();
+  /** Measurement cells per run: the product of the cell-level axes' value counts. */
+  public long cellsPerRun() {
+    try {
+      return axes.count(Axes.CELL);
+    } catch (ArithmeticException e) {
+      throw tooLarge();
+    }
   }
 
-  /** Refuses a grid larger than {@code max_rows} unless {@code allowLarge}. */
+  /**
+   * Result rows: runs × cells per run.
+   *
+   * @throws ConfigException when the product does not fit a 64-bit count
+   */
+  public long rowCount() {
+    try {
+      return Math.multiplyExact(runCount(), cellsPerRun());
+    } catch (ArithmeticException e) {
+      throw tooLarge();
+    }
+  }
+
+  /** Whether the grid yields more rows than {@code max_rows}. */
+  public boolean exceedsMaxRows() {
+    return rowCount() > maxRows;
+  }
+
+  /**
+   * Refuses a grid larger than {@code max_rows} unless {@code allowLarge}.
+   *
+   * @param allowLarge the caller accepts a grid above {@code max_rows}
+   */
   public void checkSize(boolean allowLarge) {
-    if (rowCount() > maxRows && !allowLarge) {
+    if (!allowLarge && exceedsMaxRows()) {
       throw new ConfigException(
           file + ": max_rows: the grid yields " + rowCount() + " rows, more than max_rows " + maxRows
-              + "; raise max_rows or pass --allow-large");
+              + "; raise max_rows or allow a large grid");
     }
   }
 
-  /** Result rows: runs × epoch checkpoints × precisions × batch sizes × protocols. */
-  public long rowCount() {
-    return runCount()
-        * grid.epochs().size()
-        * grid.precision().size()
-        * timing.batchSizes().size()
-        * grid.protocol().size();
+  private ConfigException tooLarge() {
+    StringBuilder sizes = new StringBuilder();
+    for (var axis : Axes.ALL) {
+      sizes.append(sizes.length() == 0 ? "" : " × ").append(axis.name()).append(' ').append(axes.get(axis).size());
+    }
+    return new ConfigException(
+        file + ": grid: the axes multiply past 2^63 rows (" + sizes + "); nothing was run");
   }
 }

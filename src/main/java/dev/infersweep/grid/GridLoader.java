@@ -7,13 +7,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.infersweep.precision.Precision;
-import dev.infersweep.timing.Protocol;
+import dev.infersweep.error.ConfigException;
+import dev.infersweep.spec.Axes;
+import dev.infersweep.spec.Axis;
+import dev.infersweep.spec.AxisValues;
+import dev.infersweep.spec.DataSpec;
+import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.spec.TimingSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads and validates a grid file. This is the one place where defaults meet the YAML; every error
@@ -22,8 +30,6 @@ import java.util.Set;
 public final class GridLoader {
   /** Default ceiling on the rows one grid may produce (override with {@code --allow-large}). */
   public static final long DEFAULT_MAX_ROWS = 100_000;
-
-  static final List<String> OPTIMIZERS = List.of("sgd", "adam");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -102,46 +108,32 @@ public final class GridLoader {
     d.allowOnly(Set.of("samples", "seed"));
     DataSpec data = new DataSpec((int) d.integer("samples", 1000L, 1, 10_000_000), d.integer("seed", 0L, 0, Long.MAX_VALUE));
 
-    ConfigNode t = top.section("train", false);
-    t.allowOnly(Set.of("optimizer", "learning_rate", "timeout_seconds"));
-    String optimizer = t.string("optimizer", "sgd");
-    if (!OPTIMIZERS.contains(optimizer)) {
-      throw t.error("optimizer", "'" + optimizer + "' is not allowed; allowed: " + String.join(", ", OPTIMIZERS));
+    Map<String, ConfigNode> sections = new LinkedHashMap<>();
+    sections.put("train", top.section("train", false));
+    sections.put("grid", top.section("grid", true));
+    sections.put("timing", top.section("timing", false));
+    // Each section allows its own keys plus the axes (and single-value alternatives) declared in it.
+    Map<String, Set<String>> allowed = new LinkedHashMap<>();
+    allowed.put("train", new TreeSet<>(Set.of("timeout_seconds")));
+    allowed.put("grid", new TreeSet<>());
+    allowed.put("timing", new TreeSet<>(TIMING_KEYS));
+    for (Axis<?> axis : Axes.ALL) {
+      allowed.get(section(axis.yamlKey())).add(key(axis.yamlKey()));
+      if (axis.fallbackKey() != null) {
+        allowed.get(section(axis.fallbackKey())).add(key(axis.fallbackKey()));
+      }
     }
-    double learningRate = t.number("learning_rate", 0.01, 0, true, 100);
-    double trainTimeout = t.number("timeout_seconds", 3600.0, 0, true, 7 * 24 * 3600);
+    sections.forEach((section, node) -> node.allowOnly(allowed.get(section)));
 
-    ConfigNode g = top.section("grid", true);
-    g.allowOnly(
-        Set.of("epochs", "weight_decay", "activation_scale", "precision", "seed", "protocol", "optimizer"));
-    if (g.has("optimizer") && t.has("optimizer")) {
-      throw g.error("optimizer", "give the optimizer in train.optimizer or in grid.optimizer, not both");
+    Map<Axis<?>, List<?>> values = new LinkedHashMap<>();
+    for (Axis<?> axis : Axes.ALL) {
+      values.put(axis, readAxis(axis, sections));
     }
-    GridConfig.Axes axes =
-        new GridConfig.Axes(
-            g.integerList("epochs", null, 0, 10_000_000).stream().map(Long::intValue).toList(),
-            g.numberList("weight_decay", List.of(0.0), 0, false, 1000),
-            g.numberList("activation_scale", List.of(1.0), 0, true, 1e6),
-            g.wordList("precision", List.of(Precision.FP32), Precision::parse, Precision.labels()),
-            g.integerList("seed", List.of(0L), 0, Long.MAX_VALUE),
-            g.wordList("protocol", List.of(Protocol.RIGOROUS), Protocol::parse, Protocol.labels()),
-            g.wordList("optimizer", List.of(optimizer), o -> OPTIMIZERS.contains(o) ? o : null, OPTIMIZERS));
+    double trainTimeout = sections.get("train").number("timeout_seconds", 3600.0, 0, true, 7 * 24 * 3600);
 
-    ConfigNode tm = top.section("timing", false);
-    tm.allowOnly(
-        Set.of(
-            "batch_sizes",
-            "warmup_iterations",
-            "warmup_max_seconds",
-            "block_size",
-            "min_blocks",
-            "target_ci",
-            "max_seconds",
-            "seed_iterations",
-            "input_seed"));
+    ConfigNode tm = sections.get("timing");
     TimingSpec timing =
         new TimingSpec(
-            tm.integerList("batch_sizes", List.of(1L), 1, 1_000_000).stream().map(Long::intValue).toList(),
             (int) tm.integer("warmup_iterations", 200L, 0, 10_000_000),
             tm.number("warmup_max_seconds", 0.5, 0, true, 3600),
             (int) tm.integer("block_size", 20L, 1, 1_000_000),
@@ -151,7 +143,75 @@ public final class GridLoader {
             (int) tm.integer("seed_iterations", 100L, 1, 10_000_000),
             tm.integer("input_seed", 12345L, 0, Long.MAX_VALUE));
 
-    return new GridConfig(
-        name, where, maxRows, model, data, learningRate, trainTimeout, axes, timing);
+    GridConfig config =
+        new GridConfig(name, where, maxRows, model, data, trainTimeout, AxisValues.of(values), timing);
+    config.rowCount(); // a grid too large to count is refused here, with its axes' sizes
+    return config;
+  }
+
+  /** Timing settings that are not axes. */
+  private static final Set<String> TIMING_KEYS =
+      Set.of(
+          "warmup_iterations",
+          "warmup_max_seconds",
+          "block_size",
+          "min_blocks",
+          "target_ci",
+          "max_seconds",
+          "seed_iterations",
+          "input_seed");
+
+  private static String section(String yamlKey) {
+    return yamlKey.substring(0, yamlKey.indexOf('.'));
+  }
+
+  private static String key(String yamlKey) {
+    return yamlKey.substring(yamlKey.indexOf('.') + 1);
+  }
+
+  /** An axis' values: its list, else the single value of its alternative key, else its defaults. */
+  private static <T> List<T> readAxis(Axis<T> axis, Map<String, ConfigNode> sections) {
+    ConfigNode node = sections.get(section(axis.yamlKey()));
+    String key = key(axis.yamlKey());
+    List<T> defaults = axis.defaults();
+    if (axis.fallbackKey() != null) {
+      ConfigNode alt = sections.get(section(axis.fallbackKey()));
+      String altKey = key(axis.fallbackKey());
+      if (alt.has(altKey)) {
+        if (node.has(key)) {
+          throw node.error(
+              key, "give " + axis.name() + " in " + axis.fallbackKey() + " or in " + axis.yamlKey() + ", not both");
+        }
+        defaults = readValues(axis, alt, altKey, null);
+      }
+    }
+    return readValues(axis, node, key, defaults);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> List<T> readValues(Axis<T> axis, ConfigNode node, String key, List<T> defaults) {
+    if (!node.has(key) && defaults != null) {
+      return defaults;
+    }
+    if (axis.domain() instanceof Axis.Integers<T> ints) {
+      return node.integerList(key, null, ints.min(), ints.max()).stream().map(ints.convert()).toList();
+    }
+    if (axis.domain() instanceof Axis.Words<T> words) {
+      return node.wordList(key, null, words.parse(), words.allowed());
+    }
+    Axis.Reals reals = (Axis.Reals) axis.domain();
+    List<Double> list = node.numberList(key, null, reals.min(), reals.minExclusive(), reals.max());
+    if (reals.asFloat()) {
+      for (int i = 0; i < list.size(); i++) {
+        double v = list.get(i);
+        if (v != 0 && Math.abs((float) v) < Float.MIN_NORMAL) {
+          throw node.error(
+              node.isList(key) ? key + "[" + i + "]" : key,
+              v + " is below fp32's smallest normal number (" + Float.MIN_NORMAL
+                  + "), the precision the engine trains in, so it would not act as given");
+        }
+      }
+    }
+    return (List<T>) list;
   }
 }

@@ -1,6 +1,8 @@
 /**
- * The sweep definition: reads a YAML grid file once on the driver, validates every key into typed,
- * immutable records ({@link dev.infersweep.grid.GridConfig}) and expands the grid into training runs
- * ({@link dev.infersweep.grid.GridExpander}). Nothing downstream re-reads configuration.
+ * The sweep definition on the driver: {@link dev.infersweep.grid.GridLoader} reads a YAML grid file
+ * once, validating every key (the axes as {@link dev.infersweep.spec.Axes} declares them) into an
+ * immutable {@link dev.infersweep.grid.GridConfig}, and {@link dev.infersweep.grid.GridExpander}
+ * expands it into one {@link dev.infersweep.spec.RunSpec} per combination of the run-level axes.
+ * Nothing downstream re-reads configuration.
  */
 package dev.infersweep.grid;

@@ -1,11 +1,13 @@
 package dev.infersweep.precision;
 
+import dev.infersweep.spec.Precision;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.infersweep.grid.ModelSpec;
-import dev.infersweep.run.DjlRuntime;
+import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.train.InferenceModel;
 import dev.infersweep.train.Weights;
 import java.util.Arrays;

@@ -1,5 +1,9 @@
 package dev.infersweep.precision;
 
+import ai.djl.Device;
+import dev.infersweep.engine.DjlRuntime;
+import dev.infersweep.spec.Precision;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -34,7 +38,8 @@ public final class PrecisionSupport {
   private PrecisionSupport() {}
 
   public static synchronized Map<Precision, Verdict> check(
-      Collection<Precision> precisions, String device) {
+      Collection<Precision> precisions, Device djlDevice) {
+    String device = DjlRuntime.name(djlDevice);
     Set<Precision> pending = new LinkedHashSet<>();
     for (Precision p : precisions) {
       if (p != Precision.FP32 && !CACHE.containsKey(key(p, device))) {

@@ -1,7 +1,9 @@
 package dev.infersweep.probe;
 
+import dev.infersweep.result.Diagnostics;
+
 import ai.djl.ndarray.NDArray;
-import dev.infersweep.precision.Precision;
+import dev.infersweep.spec.Precision;
 import dev.infersweep.train.InferenceModel;
 
 /** Measures {@link Diagnostics} of a model in its serving precision. */

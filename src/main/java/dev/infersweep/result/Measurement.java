@@ -1,7 +1,7 @@
 package dev.infersweep.result;
 
 import dev.infersweep.stats.PairedRatio;
-import dev.infersweep.timing.LatencyStats;
+import dev.infersweep.stats.LatencyStats;
 import java.io.Serializable;
 
 /**

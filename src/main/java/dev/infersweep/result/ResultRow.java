@@ -1,44 +1,47 @@
 package dev.infersweep.result;
 
-import dev.infersweep.precision.Precision;
-import dev.infersweep.probe.Diagnostics;
-import dev.infersweep.run.RunSpec;
-import dev.infersweep.timing.Protocol;
-import dev.infersweep.train.Checkpoint;
+import dev.infersweep.spec.Axis;
+import dev.infersweep.spec.Point;
+import dev.infersweep.spec.RunSpec;
 import java.io.Serializable;
 import java.time.Instant;
 
 /**
- * One measurement cell of one run. {@code checkpoint} is null when training failed before reaching
- * it; {@code measurement} is null unless {@code status} is {@code ok}; {@code diagnostics} is null
- * when the model could not be built in the row's precision.
+ * One measurement cell of one run. {@code training} is null when training failed before the cell's
+ * checkpoint; {@code diagnostics} is null when the model could not be read in the row's precision.
  *
+ * @param cell the cell-level axes' values
  * @param calibrationStartNanos the task's reference workload time when it started (null if the task
  *     failed before)
  * @param calibrationEndNanos the same when it ended
  */
 public record ResultRow(
     RunSpec run,
-    int epochs,
-    Precision precision,
-    int batchSize,
-    Protocol protocol,
+    Point cell,
     Environment environment,
-    Checkpoint checkpoint,
+    TrainingState training,
     Diagnostics diagnostics,
-    Measurement measurement,
+    Outcome outcome,
     Long calibrationStartNanos,
     Long calibrationEndNanos,
-    Instant measuredAt,
-    String status,
-    String error)
+    Instant measuredAt)
     implements Serializable {
 
-  public static final String OK = "ok";
-  public static final String FAILED = "failed";
-  public static final String UNSUPPORTED = "unsupported";
+  /** The value of any axis, run-level or cell-level. */
+  public <T> T value(Axis<T> axis) {
+    return cell.has(axis) ? cell.get(axis) : run.get(axis);
+  }
+
+  public RowStatus status() {
+    return outcome.status();
+  }
+
+  /** The measurement, or null unless the status is ok. */
+  public Measurement measurement() {
+    return outcome.measurementOrNull();
+  }
 
   public String rowId() {
-    return run.rowId(epochs, precision, batchSize, protocol);
+    return run.rowId(cell);
   }
 }

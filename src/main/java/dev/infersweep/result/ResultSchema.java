@@ -1,14 +1,14 @@
 package dev.infersweep.result;
 
-import dev.infersweep.probe.Diagnostics;
+import dev.infersweep.spec.Axes;
+import dev.infersweep.stats.LatencyStats;
 import dev.infersweep.stats.PairedRatio;
-import dev.infersweep.timing.LatencyStats;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -41,7 +41,8 @@ public final class ResultSchema {
     for (int i = 0; i < values.length; i++) {
       values[i] = COLUMNS.get(i).value().apply(row);
     }
-    return RowFactory.create(values);
+    // With its schema, so that the driver reads columns by name.
+    return new GenericRowWithSchema(values, SCHEMA);
   }
 
   public static List<String> names() {
@@ -82,26 +83,26 @@ public final class ResultSchema {
     c.add(new Column("row_id", s, ResultRow::rowId));
     c.add(new Column("run_index", i, r -> r.run().runIndex()));
     // Configuration
-    c.add(new Column("epochs", i, ResultRow::epochs));
-    c.add(new Column("weight_decay", d, r -> r.run().weightDecay()));
-    c.add(new Column("activation_scale", d, r -> r.run().activationScale()));
-    c.add(new Column("precision", s, r -> r.precision().label()));
-    c.add(new Column("seed", l, r -> r.run().seed()));
-    c.add(new Column("optimizer", s, r -> r.run().optimizer()));
-    c.add(new Column("learning_rate", d, r -> r.run().learningRate()));
+    c.add(new Column("epochs", i, r -> r.value(Axes.EPOCHS)));
+    c.add(new Column("weight_decay", d, r -> r.value(Axes.WEIGHT_DECAY)));
+    c.add(new Column("activation_scale", d, r -> r.value(Axes.ACTIVATION_SCALE)));
+    c.add(new Column("precision", s, r -> r.value(Axes.PRECISION).label()));
+    c.add(new Column("seed", l, r -> r.value(Axes.SEED)));
+    c.add(new Column("optimizer", s, r -> r.value(Axes.OPTIMIZER).label()));
+    c.add(new Column("learning_rate", d, r -> r.value(Axes.LEARNING_RATE)));
     c.add(new Column("input_size", i, r -> r.run().model().input()));
     c.add(new Column("hidden_size", i, r -> r.run().model().hidden()));
     c.add(new Column("output_size", i, r -> r.run().model().output()));
     c.add(new Column("train_samples", i, r -> r.run().data().samples()));
     c.add(new Column("data_seed", l, r -> r.run().data().seed()));
-    c.add(new Column("batch_size", i, ResultRow::batchSize));
-    c.add(new Column("protocol", s, r -> r.protocol().label()));
-    c.add(new Column("device", s, r -> r.run().device()));
-    c.add(new Column("flops_per_call", l, r -> r.run().model().flopsPerSample() * r.batchSize()));
+    c.add(new Column("batch_size", i, r -> r.value(Axes.BATCH_SIZE)));
+    c.add(new Column("protocol", s, r -> r.value(Axes.PROTOCOL).label()));
+    c.add(new Column("device", s, r -> r.environment() == null ? r.run().device().label() : r.environment().device()));
+    c.add(new Column("flops_per_call", l, r -> r.run().model().flopsPerSample() * r.value(Axes.BATCH_SIZE)));
     // Training state at the checkpoint
-    c.add(new Column("train_loss", d, r -> r.checkpoint() == null ? null : r.checkpoint().trainLoss()));
-    c.add(new Column("train_accuracy", d, r -> r.checkpoint() == null ? null : r.checkpoint().trainAccuracy()));
-    c.add(new Column("train_seconds", d, r -> r.checkpoint() == null ? null : r.checkpoint().trainSeconds()));
+    c.add(new Column("train_loss", d, r -> r.training() == null ? null : r.training().trainLoss()));
+    c.add(new Column("train_accuracy", d, r -> r.training() == null ? null : r.training().trainAccuracy()));
+    c.add(new Column("train_seconds", d, r -> r.training() == null ? null : r.training().trainSeconds()));
     // Latency
     c.add(new Column("latency_p50_ns", d, r -> latency(r, stats -> stats.p50Nanos())));
     c.add(new Column("latency_p90_ns", d, r -> latency(r, stats -> stats.p90Nanos())));
@@ -146,8 +147,8 @@ public final class ResultSchema {
     c.add(new Column("java_version", s, r -> r.environment() == null ? null : r.environment().javaVersion()));
     c.add(new Column("measured_at", DataTypes.TimestampType, r -> Timestamp.from(r.measuredAt())));
     // Outcome
-    c.add(new Column("status", s, ResultRow::status));
-    c.add(new Column("error", s, ResultRow::error));
+    c.add(new Column("status", s, r -> r.status().label()));
+    c.add(new Column("error", s, r -> r.outcome().error()));
     return List.copyOf(c);
   }
 }

@@ -1,6 +1,6 @@
 package dev.infersweep.spark;
 
-import dev.infersweep.grid.ConfigException;
+import dev.infersweep.error.ConfigException;
 import dev.infersweep.result.ResultSchema;
 import java.io.IOException;
 import java.util.UUID;

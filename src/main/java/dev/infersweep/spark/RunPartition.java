@@ -1,7 +1,8 @@
 package dev.infersweep.spark;
 
 import dev.infersweep.result.ResultSchema;
-import dev.infersweep.run.RunSpec;
+import dev.infersweep.spec.RunSpec;
+import dev.infersweep.run.Executor;
 import dev.infersweep.run.RunTask;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -15,7 +16,7 @@ import org.apache.spark.sql.Row;
 /**
  * The function each task runs inside {@code mapPartitions}. It captures nothing but what Spark hands
  * it (the partition's run specs); the PyTorch engine is loaded once per executor JVM by
- * {@link dev.infersweep.run.DjlRuntime}.
+ * {@link dev.infersweep.engine.DjlRuntime}.
  */
 final class RunPartition implements FlatMapFunction<Iterator<RunSpec>, Row> {
   private static final long serialVersionUID = 1L;
@@ -25,8 +26,8 @@ final class RunPartition implements FlatMapFunction<Iterator<RunSpec>, Row> {
     SparkEnv env = SparkEnv.get();
     TaskContext task = TaskContext.get();
     ResourceInformation gpus = task == null ? null : task.resourcesJMap().get("gpu");
-    RunTask.Executor executor =
-        new RunTask.Executor(
+    Executor executor =
+        new Executor(
             env == null ? "unknown" : env.executorId(),
             org.apache.spark.package$.MODULE$.SPARK_VERSION(),
             gpus == null ? List.of() : List.of(gpus.addresses()));

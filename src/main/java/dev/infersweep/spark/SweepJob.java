@@ -2,9 +2,12 @@ package dev.infersweep.spark;
 
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridExpander;
-import dev.infersweep.result.ResultRow;
+import dev.infersweep.result.RowStatus;
 import dev.infersweep.result.ResultSchema;
-import dev.infersweep.run.RunSpec;
+import dev.infersweep.spec.Axes;
+import dev.infersweep.spec.Axis;
+import dev.infersweep.spec.DeviceKind;
+import dev.infersweep.spec.RunSpec;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,9 +51,9 @@ public final class SweepJob {
       String sweepDate,
       boolean allowLarge,
       Mode mode,
-      String device) {
+      DeviceKind device) {
     public Request(GridConfig grid, String out, String sweepId, String sweepDate, boolean allowLarge, Mode mode) {
-      this(grid, out, sweepId, sweepDate, allowLarge, mode, "cpu");
+      this(grid, out, sweepId, sweepDate, allowLarge, mode, DeviceKind.CPU);
     }
 
     public Request(GridConfig grid, String out, String sweepId, String sweepDate, boolean allowLarge) {
@@ -78,9 +81,9 @@ public final class SweepJob {
       List<String> failures,
       List<String> notes) {
 
-    /** 0 when every row is ok or unsupported, 3 when any failed. */
-    public int exitCode() {
-      return rowsFailed > 0 ? 3 : 0;
+    /** Whether any row failed (the others are ok or unsupported). */
+    public boolean anyFailed() {
+      return rowsFailed > 0;
     }
   }
 
@@ -99,7 +102,7 @@ public final class SweepJob {
     List<Row> kept =
         request.mode() == Mode.RESUME && exists ? keptRows(spark, publisher.targetPath()) : List.of();
     Set<String> keptIds = new HashSet<>();
-    kept.forEach(r -> keptIds.add(r.getString(ROW_ID)));
+    kept.forEach(r -> keptIds.add(r.<String>getAs("row_id")));
     List<RunSpec> runs = all.stream().filter(r -> !r.rowIds().stream().allMatch(keptIds::contains)).toList();
     console.printf(
         "[infersweep] sweep %s (%s): %d runs, %d rows, master %s, %d thread(s) per task%n",
@@ -138,7 +141,7 @@ public final class SweepJob {
         // One run per partition: Spark spreads them over the executors' task slots.
         JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(new RunPartition(), true);
         // A resumed run re-measures all its cells; only the ones not kept are added.
-        rdd.collect().stream().filter(r -> !keptIds.contains(r.getString(ROW_ID))).forEach(rows::add);
+        rdd.collect().stream().filter(r -> !keptIds.contains(r.<String>getAs("row_id"))).forEach(rows::add);
       } catch (RuntimeException e) {
         publisher.discardStaging();
         throw e;
@@ -166,8 +169,6 @@ public final class SweepJob {
     return summarise(request, all, rows, (System.nanoTime() - start) / 1e9, published);
   }
 
-  private static final int ROW_ID = ResultSchema.names().indexOf("row_id");
-
   /** The existing sweep's rows worth keeping on --resume: all but the failed ones. */
   private static List<Row> keptRows(SparkSession spark, String target) {
     String root = new org.apache.hadoop.fs.Path(target).getParent().getParent().toString();
@@ -177,7 +178,7 @@ public final class SweepJob {
         .schema(ResultSchema.SCHEMA)
         .parquet(target)
         .select(ResultSchema.names().stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
-        .where(org.apache.spark.sql.functions.col("status").notEqual(ResultRow.FAILED))
+        .where(org.apache.spark.sql.functions.col("status").notEqual(RowStatus.FAILED.label()))
         .collectAsList();
   }
 
@@ -185,8 +186,9 @@ public final class SweepJob {
   private static void checkComplete(List<RunSpec> runs, List<Row> rows) {
     Set<String> ids = new HashSet<>();
     for (Row row : rows) {
-      if (!ids.add(row.getString(ROW_ID))) {
-        throw new IllegalStateException("duplicate row_id " + row.getString(ROW_ID) + "; nothing was written");
+      String id = row.getAs("row_id");
+      if (!ids.add(id)) {
+        throw new IllegalStateException("duplicate row_id " + id + "; nothing was written");
       }
     }
     long missing = runs.stream().flatMap(r -> r.rowIds().stream()).filter(id -> !ids.contains(id)).count();
@@ -197,36 +199,28 @@ public final class SweepJob {
 
   private static Summary summarise(
       Request request, List<RunSpec> runs, List<Row> rows, double seconds, String output) {
-    List<String> names = ResultSchema.names();
-    int status = names.indexOf("status");
-    int error = names.indexOf("error");
-    int runId = names.indexOf("run_id");
     long ok = 0;
     long failed = 0;
     long unsupported = 0;
     Map<String, String> failedRuns = new LinkedHashMap<>();
     Set<String> notes = new LinkedHashSet<>();
     for (Row row : rows) {
-      switch (row.getString(status)) {
-        case ResultRow.OK -> ok++;
-        case ResultRow.UNSUPPORTED -> {
-          unsupported++;
-          notes.add(row.getString(error));
-        }
-        default -> {
-          failed++;
-          failedRuns.putIfAbsent(row.getString(runId), row.getString(error));
-        }
+      String status = row.getAs("status");
+      if (status.equals(RowStatus.OK.label())) {
+        ok++;
+      } else if (status.equals(RowStatus.UNSUPPORTED.label())) {
+        unsupported++;
+        notes.add(row.getAs("error"));
+      } else {
+        failed++;
+        failedRuns.putIfAbsent(row.getAs("run_id"), row.getAs("error"));
       }
     }
     List<String> failures = new ArrayList<>();
     for (RunSpec run : runs) {
       String why = failedRuns.get(run.runId());
       if (why != null) {
-        failures.add(
-            String.format(
-                "run %s (weight_decay=%s, activation_scale=%s, seed=%d): %s",
-                run.runId(), run.weightDecay(), run.activationScale(), run.seed(), why));
+        failures.add("run " + run.runId() + " (" + settings(run) + "): " + why);
       }
     }
     return new Summary(
@@ -242,5 +236,14 @@ public final class SweepJob {
         output,
         failures,
         List.copyOf(notes));
+  }
+
+  /** A run's settings as {@code optimizer=sgd, learning_rate=0.01, ...}, from the axis declarations. */
+  static String settings(RunSpec run) {
+    List<String> parts = new ArrayList<>();
+    for (Axis<?> axis : Axes.RUN) {
+      parts.add(axis.name() + "=" + axis.label(run.get(axis)));
+    }
+    return String.join(", ", parts);
   }
 }

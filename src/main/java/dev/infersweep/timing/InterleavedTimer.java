@@ -1,6 +1,7 @@
 package dev.infersweep.timing;
 
 import ai.djl.ndarray.NDArray;
+import dev.infersweep.stats.LatencyStats;
 import dev.infersweep.stats.PairedRatio;
 import dev.infersweep.stats.Percentiles;
 import dev.infersweep.stats.StoppingRule;

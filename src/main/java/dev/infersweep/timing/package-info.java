@@ -1,6 +1,7 @@
 /**
- * Inference timing: {@link dev.infersweep.timing.LatencyTimer} takes per-call
- * {@code System.nanoTime()} samples of a warmed-up model with the output materialised inside the
- * clock, and {@link dev.infersweep.timing.LatencyStats} summarises them.
+ * Inference timing: {@link dev.infersweep.timing.InterleavedTimer} times several models in
+ * alternating blocks on one input (infersweep's rigorous protocol) and pairs their blocks into
+ * ratios; {@link dev.infersweep.timing.SeedProtocolTimer} reproduces the seed article's loop;
+ * {@link dev.infersweep.timing.Calibration} times a fixed reference workload before and after a task.
  */
 package dev.infersweep.timing;

@@ -1,5 +1,7 @@
 package dev.infersweep.train;
 
+import dev.infersweep.result.TrainingState;
+
 /**
  * The model's state after {@code epoch} epochs of training.
  *
@@ -8,4 +10,10 @@ package dev.infersweep.train;
  * @param trainSeconds wall time spent in optimisation steps up to this checkpoint
  */
 public record Checkpoint(
-    int epoch, double trainLoss, double trainAccuracy, double trainSeconds, Weights weights) {}
+    int epoch, double trainLoss, double trainAccuracy, double trainSeconds, Weights weights) {
+
+  /** The figures recorded in the checkpoint's rows. */
+  public TrainingState state() {
+    return new TrainingState(trainLoss, trainAccuracy, trainSeconds);
+  }
+}

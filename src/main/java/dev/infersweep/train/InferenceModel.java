@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import dev.infersweep.grid.ModelSpec;
-import dev.infersweep.precision.Precision;
+import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.spec.Precision;
 
 /**
  * A checkpoint's weights cast to one inference precision and placed on a device, ready to be
@@ -20,7 +20,7 @@ public final class InferenceModel implements AutoCloseable {
   private final NDArray b1;
   private final NDArray w2;
   private final NDArray b2;
-  private final float scale;
+  private final NDArray scale;
   private final DataType dataType;
   private final boolean zeroSubnormals;
 
@@ -42,7 +42,9 @@ public final class InferenceModel implements AutoCloseable {
     this.b1 = weight(weights.fc1Bias(), new Shape(m.hidden()));
     this.w2 = weight(weights.fc2Weight(), new Shape(m.output(), m.hidden()));
     this.b2 = weight(weights.fc2Bias(), new Shape(m.output()));
-    this.scale = weights.scale();
+    // Created once, in fp32 as the scalar of NDArray.mul(float) is: the same arithmetic, no
+    // allocation per call.
+    this.scale = SimpleNet.scaleArray(manager, weights.scale());
   }
 
   /** Creates an fp32 array from {@code values} and casts it, as a trained model is cast for serving. */
@@ -83,7 +85,7 @@ public final class InferenceModel implements AutoCloseable {
       // Every intermediate lands in the scratch manager, and x returns to its own afterwards.
       x.tempAttach(scratch);
       NDArray h = Activation.relu(Linear.linear(x, w1, b1).singletonOrThrow());
-      if (scale != 1f) {
+      if (scale != null) {
         h = h.mul(scale);
       }
       return h.toType(DataType.FLOAT64, false).toDoubleArray();

@@ -3,6 +3,7 @@ package dev.infersweep.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
@@ -10,7 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.infersweep.grid.ModelSpec;
+import dev.infersweep.spec.ModelSpec;
 
 /**
  * The seed article's SimpleNet: {@code fc2(relu(fc1(x)) × scale)}. The multiplication is left out
@@ -64,24 +65,40 @@ public final class SimpleNet extends AbstractBlock {
             store.getValue(fc1Bias, device, training),
             store.getValue(fc2Weight, device, training),
             store.getValue(fc2Bias, device, training),
-            scale,
+            scaleArray(x.getManager(), scale),
             false));
+  }
+
+  /**
+   * The activation scale as a 0-dimensional fp32 array owned by {@code manager}, or null when it is
+   * 1 (the multiplication is left out).
+   *
+   * <p>Why not {@code NDArray.mul(float)}: DJL's PyTorch engine wraps the scalar in an array over a
+   * Java direct buffer and closes it straight after the multiplication, while autograd keeps a
+   * reference to that buffer's memory for the backward pass. Backward then reads memory that may
+   * already be freed and reused: an intermittent NaN loss in deterministic training. An array owned
+   * by the step's manager lives until the step is done.
+   */
+  public static NDArray scaleArray(NDManager manager, float scale) {
+    return scale == 1f ? null : manager.create(scale);
   }
 
   /**
    * The network's computation.
    *
+   * @param scale the activation scale from {@link #scaleArray}; null leaves the multiplication out
    * @param release close intermediate arrays at once (inference); training leaves them to the
    *     enclosing manager because autograd may still need them
+   * @return the output, owned by the input's manager
    */
   public static NDArray forward(
-      NDArray x, NDArray w1, NDArray b1, NDArray w2, NDArray b2, float scale, boolean release) {
+      NDArray x, NDArray w1, NDArray b1, NDArray w2, NDArray b2, NDArray scale, boolean release) {
     NDArray hidden = Linear.linear(x, w1, b1).singletonOrThrow();
     NDArray activated = Activation.relu(hidden);
     if (release) {
       hidden.close();
     }
-    if (scale != 1f) {
+    if (scale != null) {
       NDArray scaled = activated.mul(scale);
       if (release) {
         activated.close();

@@ -1,6 +1,6 @@
 package dev.infersweep.train;
 
-import dev.infersweep.grid.DataSpec;
+import dev.infersweep.spec.DataSpec;
 import java.util.SplittableRandom;
 
 /**

@@ -13,7 +13,8 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.infersweep.run.RunSpec;
+import dev.infersweep.spec.Axes;
+import dev.infersweep.spec.RunSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -61,7 +62,7 @@ public final class Training {
 
   private static void trainLocked(
       RunSpec spec, Device device, SyntheticData data, Consumer<Checkpoint> checkpoints) {
-    SimpleNet net = new SimpleNet(spec.model(), spec.activationScale(), spec.seed());
+    SimpleNet net = new SimpleNet(spec.model(), spec.get(Axes.ACTIVATION_SCALE), spec.get(Axes.SEED));
     try (Model model = Model.newInstance("simplenet-" + spec.runId(), device, "PyTorch")) {
       model.setBlock(net);
       DefaultTrainingConfig config =
@@ -112,14 +113,12 @@ public final class Training {
   }
 
   private static Optimizer optimizer(RunSpec spec) {
-    float lr = (float) spec.learningRate();
-    float decay = (float) spec.weightDecay();
+    float lr = spec.get(Axes.LEARNING_RATE).floatValue();
+    float decay = spec.get(Axes.WEIGHT_DECAY).floatValue();
     // Weight decay is added to the gradient (L2), as PyTorch's SGD and Adam weight_decay do.
-    return switch (spec.optimizer()) {
-      case "sgd" -> Optimizer.sgd().setLearningRateTracker(Tracker.fixed(lr)).optWeightDecays(decay).build();
-      case "adam" -> Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).optWeightDecays(decay).build();
-      default -> throw new IllegalArgumentException(
-          "'optimizer' must be sgd or adam, found " + spec.optimizer());
+    return switch (spec.get(Axes.OPTIMIZER)) {
+      case SGD -> Optimizer.sgd().setLearningRateTracker(Tracker.fixed(lr)).optWeightDecays(decay).build();
+      case ADAM -> Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).optWeightDecays(decay).build();
     };
   }
 
@@ -128,7 +127,7 @@ public final class Training {
     Weights weights =
         new Weights(
             spec.model(),
-            (float) spec.activationScale(),
+            spec.get(Axes.ACTIVATION_SCALE).floatValue(),
             net.fc1Weight().getArray().toFloatArray(),
             net.fc1Bias().getArray().toFloatArray(),
             net.fc2Weight().getArray().toFloatArray(),
@@ -146,7 +145,7 @@ public final class Training {
               net.fc1Bias().getArray(),
               net.fc2Weight().getArray(),
               net.fc2Bias().getArray(),
-              weights.scale(),
+              SimpleNet.scaleArray(eval, weights.scale()),
               false);
       lossValue = loss.evaluate(new NDList(y), new NDList(prediction)).getFloat();
       accuracy =

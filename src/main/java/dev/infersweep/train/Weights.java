@@ -1,6 +1,6 @@
 package dev.infersweep.train;
 
-import dev.infersweep.grid.ModelSpec;
+import dev.infersweep.spec.ModelSpec;
 
 /**
  * A copy of SimpleNet's fp32 parameters taken at a checkpoint, held in Java arrays so it is detached

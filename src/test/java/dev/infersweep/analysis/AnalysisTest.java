@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infersweep.cli.Main;
-import dev.infersweep.grid.ConfigException;
+import dev.infersweep.error.ConfigException;
 import dev.infersweep.grid.GridLoader;
 import dev.infersweep.spark.Sessions;
 import dev.infersweep.spark.SweepJob;
@@ -180,7 +180,7 @@ class AnalysisTest {
     Path page = tmp.resolve("report.html");
     Compare.Result slow = Compare.run(spark, "base", "slow", 0.05);
     List<Verdict> verdicts = Verdicts.of(spark, "slow");
-    String html = Report.render(spark, "slow", verdicts, List.of(), slow);
+    String html = ReportPage.render(ReportData.collect(spark, "slow", verdicts, List.of(), slow));
     Files.writeString(page, html);
     // Self-contained: nothing is loaded from anywhere.
     assertThat(html).doesNotContain("<script src").doesNotContain("<link");

@@ -64,7 +64,7 @@ class MainTest {
         .isEqualTo(
             "infersweep: error: "
                 + grid
-                + ": grid.precison: unknown key (did you mean 'precision'?); allowed: activation_scale, epochs, optimizer, precision, protocol, seed, weight_decay");
+                + ": grid.precison: unknown key (did you mean 'precision'?); allowed: activation_scale, epochs, learning_rate, optimizer, precision, protocol, seed, weight_decay");
     assertThat(results).doesNotExist();
   }
 

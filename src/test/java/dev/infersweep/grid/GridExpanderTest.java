@@ -1,10 +1,12 @@
 package dev.infersweep.grid;
 
+import dev.infersweep.spec.Point;
+import dev.infersweep.spec.DeviceKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.infersweep.precision.Precision;
-import dev.infersweep.timing.Protocol;
-import dev.infersweep.run.RunSpec;
+import dev.infersweep.spec.Precision;
+import dev.infersweep.spec.Protocol;
+import dev.infersweep.spec.RunSpec;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +28,7 @@ class GridExpanderTest {
   @Test
   void expandsOneRunPerRunLevelCombination() {
     GridConfig config = GridLoader.parse("g.yaml", "g", YAML);
-    List<RunSpec> runs = GridExpander.expand(config, "s1", "2026-01-02", 1, "cpu");
+    List<RunSpec> runs = GridExpander.expand(config, "s1", "2026-01-02", 1, DeviceKind.CPU);
     assertThat(runs).hasSize(2 * 3 * 2);
     assertThat(config.runCount()).isEqualTo(runs.size());
     assertThat(runs.stream().mapToInt(RunSpec::expectedRows).sum())
@@ -39,22 +41,15 @@ class GridExpanderTest {
   @Test
   void rowIdsAreUniqueAndDeterministic() {
     GridConfig config = GridLoader.parse("g.yaml", "g", YAML);
-    List<RunSpec> first = GridExpander.expand(config, "s1", "2026-01-02", 1, "cpu");
-    List<RunSpec> again = GridExpander.expand(config, "s2", "2026-01-03", 1, "cpu");
+    List<RunSpec> first = GridExpander.expand(config, "s1", "2026-01-02", 1, DeviceKind.CPU);
+    List<RunSpec> again = GridExpander.expand(config, "s2", "2026-01-03", 1, DeviceKind.CPU);
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < first.size(); i++) {
       RunSpec run = first.get(i);
       assertThat(run.runId()).isEqualTo(again.get(i).runId());
-      for (int epoch : run.checkpoints()) {
-        for (Precision p : run.precisions()) {
-          for (int batch : run.timing().batchSizes()) {
-            for (Protocol protocol : run.protocols()) {
-              assertThat(ids.add(run.rowId(epoch, p, batch, protocol))).isTrue();
-              assertThat(run.rowId(epoch, p, batch, protocol))
-                  .isEqualTo(again.get(i).rowId(epoch, p, batch, protocol));
-            }
-          }
-        }
+      for (Point cell : run.cells()) {
+        assertThat(ids.add(run.rowId(cell))).isTrue();
+        assertThat(run.rowId(cell)).isEqualTo(again.get(i).rowId(cell));
       }
     }
     assertThat(ids).hasSize((int) config.rowCount());
@@ -65,14 +60,14 @@ class GridExpanderTest {
   void runIdsDependOnTheTrainingConfiguration() {
     GridConfig a = GridLoader.parse("g.yaml", "g", "grid: {epochs: [1]}\ntrain: {learning_rate: 0.01}");
     GridConfig b = GridLoader.parse("g.yaml", "g", "grid: {epochs: [1]}\ntrain: {learning_rate: 0.02}");
-    assertThat(GridExpander.expand(a, "s", "2026-01-01", 1, "cpu").get(0).runId())
-        .isNotEqualTo(GridExpander.expand(b, "s", "2026-01-01", 1, "cpu").get(0).runId());
+    assertThat(GridExpander.expand(a, "s", "2026-01-01", 1, DeviceKind.CPU).get(0).runId())
+        .isNotEqualTo(GridExpander.expand(b, "s", "2026-01-01", 1, DeviceKind.CPU).get(0).runId());
   }
 
   @Test
   void checkpointsAreSortedWhateverTheFileOrder() {
     GridConfig config = GridLoader.parse("g.yaml", "g", "grid: {epochs: [100, 0, 10]}");
-    RunSpec run = GridExpander.expand(config, "s", "2026-01-01", 1, "cpu").get(0);
+    RunSpec run = GridExpander.expand(config, "s", "2026-01-01", 1, DeviceKind.CPU).get(0);
     assertThat(run.checkpoints()).containsExactly(0, 10, 100);
   }
 }

@@ -1,10 +1,15 @@
 package dev.infersweep.grid;
 
+import dev.infersweep.spec.TimingSpec;
+import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.error.ConfigException;
+import dev.infersweep.spec.Optimizer;
+import dev.infersweep.spec.Axes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.infersweep.precision.Precision;
-import dev.infersweep.timing.Protocol;
+import dev.infersweep.spec.Precision;
+import dev.infersweep.spec.Protocol;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,12 +31,12 @@ class GridLoaderTest {
     assertThat(config.name()).isEqualTo("g");
     assertThat(config.model()).isEqualTo(new ModelSpec(10, 50, 2));
     assertThat(config.data().samples()).isEqualTo(1000);
-    assertThat(config.learningRate()).isEqualTo(0.01);
-    assertThat(config.grid().precision()).containsExactly(Precision.FP32);
-    assertThat(config.grid().weightDecay()).containsExactly(0.0);
-    assertThat(config.timing().batchSizes()).containsExactly(1);
+    assertThat(config.axes().get(Axes.LEARNING_RATE)).containsExactly(0.01);
+    assertThat(config.axes().get(Axes.PRECISION)).containsExactly(Precision.FP32);
+    assertThat(config.axes().get(Axes.WEIGHT_DECAY)).containsExactly(0.0);
+    assertThat(config.axes().get(Axes.BATCH_SIZE)).containsExactly(1);
     assertThat(config.maxRows()).isEqualTo(GridLoader.DEFAULT_MAX_ROWS);
-    assertThat(config.grid().protocol()).containsExactly(Protocol.RIGOROUS);
+    assertThat(config.axes().get(Axes.PROTOCOL)).containsExactly(Protocol.RIGOROUS);
     assertThat(config.timing().targetCi()).isEqualTo(0.01);
     assertThat(config.timing().maxSeconds()).isEqualTo(2.0);
     assertThat(config.timing().seedIterations()).isEqualTo(100);
@@ -67,12 +72,12 @@ class GridLoaderTest {
             """);
     assertThat(config.name()).isEqualTo("full");
     assertThat(config.model()).isEqualTo(new ModelSpec(4, 8, 3));
-    assertThat(config.grid().precision())
+    assertThat(config.axes().get(Axes.PRECISION))
         .containsExactly(Precision.FP32, Precision.FP16, Precision.BF16, Precision.FP64);
-    assertThat(config.grid().seed()).containsExactly(4L);
-    assertThat(config.grid().protocol()).containsExactly(Protocol.SEED, Protocol.RIGOROUS);
+    assertThat(config.axes().get(Axes.SEED)).containsExactly(4L);
+    assertThat(config.axes().get(Axes.PROTOCOL)).containsExactly(Protocol.SEED, Protocol.RIGOROUS);
     assertThat(config.timing())
-        .isEqualTo(new TimingSpec(List.of(1, 8), 3, 0.1, 5, 4, 0.05, 0.5, 7, 1));
+        .isEqualTo(new TimingSpec(3, 0.1, 5, 4, 0.05, 0.5, 7, 1));
     assertThat(config.rowCount()).isEqualTo(2L * 2 * 2 * 4 * 1 * 2 * 2);
   }
 
@@ -84,16 +89,16 @@ class GridLoaderTest {
       assertThat(config.rowCount()).isPositive();
     }
     GridConfig smoke = GridLoader.load(conf.resolve("smoke.yaml"));
-    assertThat(smoke.grid().precision()).containsExactlyInAnyOrder(Precision.values());
-    assertThat(smoke.timing().batchSizes()).hasSize(2);
+    assertThat(smoke.axes().get(Axes.PRECISION)).containsExactlyInAnyOrder(Precision.values());
+    assertThat(smoke.axes().get(Axes.BATCH_SIZE)).hasSize(2);
   }
 
   @Test
   void optimizerIsARunLevelAxis() {
     GridConfig config = parse("grid: {epochs: [0, 1], optimizer: [sgd, adam], seed: [1, 2]}");
-    assertThat(config.grid().optimizer()).containsExactly("sgd", "adam");
+    assertThat(config.axes().get(Axes.OPTIMIZER)).containsExactly(Optimizer.SGD, Optimizer.ADAM);
     assertThat(config.runCount()).isEqualTo(4);
-    assertThat(parse("train: {optimizer: adam}\ngrid: {epochs: [1]}").grid().optimizer()).containsExactly("adam");
+    assertThat(parse("train: {optimizer: adam}\ngrid: {epochs: [1]}").axes().get(Axes.OPTIMIZER)).containsExactly(Optimizer.ADAM);
   }
 
   @Test
@@ -137,7 +142,7 @@ class GridLoaderTest {
     rejects("grid: {epochs: [1.5]}", "grid.epochs[0]", "whole number");
     rejects("grid: {epochs: [1], weight_decay: [abc]}", "grid.weight_decay[0]", "expected a number");
     rejects("grid: [1, 2]", "grid", "mapping");
-    rejects("train: {optimizer: 3}\ngrid: {epochs: [1]}", "train.optimizer", "string");
+    rejects("train: {optimizer: 3}\ngrid: {epochs: [1]}", "train.optimizer", "expected one of sgd, adam");
   }
 
   @Test
@@ -193,7 +198,43 @@ class GridLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("max_rows")
         .hasMessageContaining("4 rows")
-        .hasMessageContaining("--allow-large");
+        .hasMessageContaining("allow a large grid");
     config.checkSize(true);
+  }
+
+  @Test
+  void learningRateIsARunLevelAxisWithTrainAsItsSingleValueForm() {
+    GridConfig config = parse("grid: {epochs: [1], learning_rate: [0.01, 0.1]}");
+    assertThat(config.axes().get(Axes.LEARNING_RATE)).containsExactly(0.01, 0.1);
+    assertThat(config.runCount()).isEqualTo(2);
+    assertThat(parse("train: {learning_rate: 0.5}\ngrid: {epochs: [1]}").axes().get(Axes.LEARNING_RATE))
+        .containsExactly(0.5);
+    rejects("train: {learning_rate: 0.5}\ngrid: {epochs: [1], learning_rate: [0.1]}", "grid.learning_rate", "not both");
+  }
+
+  @Test
+  void rejectsRatesTheEngineWouldSeeAsZero() {
+    rejects("train: {learning_rate: 1.0e-46}\ngrid: {epochs: [1]}", "train.learning_rate", "smallest normal");
+    rejects("grid: {epochs: [1], weight_decay: [0, 1.0e-40]}", "grid.weight_decay[1]", "smallest normal");
+  }
+
+  @Test
+  void rejectsAGridTooLargeToCount() {
+    // Six axes of 4096 values: 2^72 rows, which a long cannot count.
+    String yaml =
+        "max_rows: 10\n"
+            + "grid:\n"
+            + "  epochs: " + list(i -> i) + "\n"
+            + "  seed: " + list(i -> i) + "\n"
+            + "  weight_decay: " + list(i -> i / 10.0) + "\n"
+            + "  activation_scale: " + list(i -> 1 + i / 10.0) + "\n"
+            + "  learning_rate: " + list(i -> (1 + i) / 1e4) + "\n"
+            + "timing:\n"
+            + "  batch_sizes: " + list(i -> 1 + i) + "\n";
+    rejects(yaml, "multiply past 2^63", "epochs 4096");
+  }
+
+  private static String list(java.util.function.IntFunction<Object> value) {
+    return java.util.stream.IntStream.range(0, 4096).mapToObj(value).map(String::valueOf).toList().toString();
   }
 }

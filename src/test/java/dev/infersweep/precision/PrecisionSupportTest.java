@@ -2,6 +2,8 @@ package dev.infersweep.precision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.Device;
+import dev.infersweep.spec.Precision;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -10,7 +12,7 @@ class PrecisionSupportTest {
   @Test
   void probesInAChildJvmAndSurvivesAnAbortingPrecision() {
     Map<Precision, PrecisionSupport.Verdict> verdicts =
-        PrecisionSupport.check(List.of(Precision.values()), "cpu");
+        PrecisionSupport.check(List.of(Precision.values()), Device.cpu());
     assertThat(verdicts).containsOnlyKeys(Precision.values());
     assertThat(verdicts.get(Precision.FP32).supported()).isTrue();
     // The brief's known-good platform runs fp64 and fp16 on CPU.
@@ -21,6 +23,6 @@ class PrecisionSupportTest {
       assertThat(bf16.reason()).contains("bf16").contains("cpu").doesNotContain("\n");
     }
     // Reaching this line is the point: whatever bf16 did, it did it in another process.
-    assertThat(PrecisionSupport.check(List.of(Precision.BF16), "cpu").get(Precision.BF16)).isEqualTo(bf16);
+    assertThat(PrecisionSupport.check(List.of(Precision.BF16), Device.cpu()).get(Precision.BF16)).isEqualTo(bf16);
   }
 }

@@ -9,11 +9,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.infersweep.grid.ModelSpec;
-import dev.infersweep.precision.Precision;
-import dev.infersweep.run.DjlRuntime;
+import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.spec.Precision;
+import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.train.InferenceModel;
 import dev.infersweep.train.Weights;
+import dev.infersweep.result.Diagnostics;
 import org.junit.jupiter.api.Test;
 
 class ModelProbeTest {

@@ -1,5 +1,8 @@
 package dev.infersweep.run;
 
+import dev.infersweep.result.RowStatus;
+import dev.infersweep.spec.RunSpec;
+import dev.infersweep.spec.DeviceKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infersweep.grid.GridConfig;
@@ -10,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RunTaskTest {
-  private static RunSpec spec(String device) {
+  private static RunSpec spec(DeviceKind device) {
     GridConfig config =
         GridLoader.parse(
             "t.yaml",
@@ -22,22 +25,22 @@ class RunTaskTest {
 
   @Test
   void aGpuRunWithoutAGpuFailsEveryRowWithTheReason() {
-    List<ResultRow> rows = RunTask.execute(spec("gpu"), new RunTask.Executor("7", "4.1.0", List.of("3")));
+    List<ResultRow> rows = RunTask.execute(spec(DeviceKind.GPU), new Executor("7", "4.1.0", List.of("3")));
     assertThat(rows).hasSize(2).allSatisfy(r -> {
-      assertThat(r.status()).isEqualTo(ResultRow.FAILED);
-      assertThat(r.error()).contains("device gpu:3 requested").contains("sees no GPU");
-      assertThat(r.run().device()).isEqualTo("gpu:3");
+      assertThat(r.status()).isEqualTo(RowStatus.FAILED);
+      assertThat(r.outcome().error()).contains("device gpu:3 requested").contains("sees no GPU");
+      assertThat(r.environment().device()).isEqualTo("gpu:3");
       assertThat(r.environment().executorId()).isEqualTo("7");
     });
   }
 
   @Test
   void aCpuRunReturnsExactlyItsRowsMeasured() {
-    RunSpec spec = spec("cpu");
-    List<ResultRow> rows = RunTask.execute(spec, new RunTask.Executor("1", "4.1.0"));
+    RunSpec spec = spec(DeviceKind.CPU);
+    List<ResultRow> rows = RunTask.execute(spec, new Executor("1", "4.1.0"));
     assertThat(rows).hasSize(spec.expectedRows());
     assertThat(rows).allSatisfy(r -> {
-      assertThat(r.status()).isEqualTo(ResultRow.OK);
+      assertThat(r.status()).isEqualTo(RowStatus.OK);
       assertThat(r.measurement().latencyRatio()).isPositive();
       assertThat(r.environment().gpuName()).isNull();
       assertThat(r.diagnostics()).isNotNull();

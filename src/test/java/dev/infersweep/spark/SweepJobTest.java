@@ -1,10 +1,11 @@
 package dev.infersweep.spark;
 
+import dev.infersweep.spec.Axes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infersweep.analysis.SqlQuery;
-import dev.infersweep.grid.ConfigException;
+import dev.infersweep.error.ConfigException;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
 import dev.infersweep.result.ResultSchema;
@@ -68,7 +69,7 @@ class SweepJobTest {
     assertThat(summary.runs()).isEqualTo(16);
     assertThat(summary.rowsFailed()).isZero();
     assertThat(summary.rowsOk() + summary.rowsUnsupported()).isEqualTo(summary.rows());
-    assertThat(summary.exitCode()).isZero();
+    assertThat(summary.anyFailed()).isFalse();
     assertThat(summary.output()).endsWith("sweep_date=2026-01-02/sweep_id=it-1");
     assertThat(console).contains("16/16 runs done").contains("ETA");
   }
@@ -164,7 +165,7 @@ class SweepJobTest {
           });
     }
     assertThat(loss).hasSize(16);
-    int last = smoke.grid().epochs().stream().max(Integer::compare).orElseThrow();
+    int last = smoke.axes().get(Axes.EPOCHS).stream().max(Integer::compare).orElseThrow();
     loss.values().forEach(byEpoch -> assertThat(byEpoch.get(last)).isLessThan(byEpoch.get(0)));
   }
 

@@ -8,8 +8,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.infersweep.grid.ModelSpec;
-import dev.infersweep.run.DjlRuntime;
+import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.engine.DjlRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package dev.infersweep.train;
 
+import dev.infersweep.spec.DeviceKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,7 @@ import ai.djl.Device;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridExpander;
 import dev.infersweep.grid.GridLoader;
-import dev.infersweep.run.RunSpec;
+import dev.infersweep.spec.RunSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class TrainingTest {
   private static RunSpec run(String yaml) {
     GridConfig config = GridLoader.parse("t.yaml", "t", yaml);
-    return GridExpander.expand(config, "s", "2026-01-01", 1, "cpu").get(0);
+    return GridExpander.expand(config, "s", "2026-01-01", 1, DeviceKind.CPU).get(0);
   }
 
   private static List<Checkpoint> train(RunSpec spec) {

@@ -1,4 +1,4 @@
-package dev.infersweep.timing;
+package dev.infersweep.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.infersweep.grid;
+package dev.infersweep.spec;
 
 import java.io.Serializable;
 

@@ -1,4 +1,4 @@
-package dev.infersweep.timing;
+package dev.infersweep.spec;
 
 import java.util.Arrays;
 import java.util.List;

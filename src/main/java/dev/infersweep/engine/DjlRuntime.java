@@ -1,4 +1,4 @@
-package dev.infersweep.run;
+package dev.infersweep.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -36,6 +36,11 @@ public final class DjlRuntime {
       JniUtils.setNumThreads(threads);
     }
     return JniUtils.getNumThreads();
+  }
+
+  /** A device's name in rows and probe arguments: {@code cpu}, or {@code gpu:N}. */
+  public static String name(Device device) {
+    return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
   }
 
   /** The DJL device for a row's {@code device} value ({@code cpu}, or {@code gpu:N}). */

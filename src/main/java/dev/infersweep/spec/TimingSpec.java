@@ -1,12 +1,11 @@
-package dev.infersweep.grid;
+package dev.infersweep.spec;
 
 import java.io.Serializable;
-import java.util.List;
 
 /**
- * How inference is timed at each checkpoint (see docs/measurement.md and docs/configuration.md).
+ * How inference is timed at each checkpoint (see docs/measurement.md and docs/configuration.md). The
+ * batch sizes are an axis ({@link Axes#BATCH_SIZE}), read from {@code timing.batch_sizes}.
  *
- * @param batchSizes input batch sizes, each a row
  * @param warmupIterations least calls per model before measuring (rigorous protocol)
  * @param warmupMaxSeconds most time spent warming up one row
  * @param blockSize calls per block; blocks of the models alternate
@@ -17,7 +16,6 @@ import java.util.List;
  * @param inputSeed seed of the standard-normal inference input, shared by every run
  */
 public record TimingSpec(
-    List<Integer> batchSizes,
     int warmupIterations,
     double warmupMaxSeconds,
     int blockSize,
@@ -26,8 +24,4 @@ public record TimingSpec(
     double maxSeconds,
     int seedIterations,
     long inputSeed)
-    implements Serializable {
-  public TimingSpec {
-    batchSizes = List.copyOf(batchSizes);
-  }
-}
+    implements Serializable {}

@@ -1,4 +1,4 @@
-package dev.infersweep.probe;
+package dev.infersweep.result;
 
 import java.io.Serializable;
 

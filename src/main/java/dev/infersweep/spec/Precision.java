@@ -1,4 +1,4 @@
-package dev.infersweep.precision;
+package dev.infersweep.spec;
 
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.infersweep.run;
+package dev.infersweep.spec;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

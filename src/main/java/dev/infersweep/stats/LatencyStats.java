@@ -1,4 +1,4 @@
-package dev.infersweep.timing;
+package dev.infersweep.stats;
 
 import dev.infersweep.stats.Percentiles;
 import java.util.Arrays;

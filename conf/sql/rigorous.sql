@@ -1,0 +1,2 @@
+-- View `rigorous`: measured rows of infersweep's own protocol (paired, interleaved, warmed up).
+SELECT * FROM measured WHERE protocol = 'rigorous'

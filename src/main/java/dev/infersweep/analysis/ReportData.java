@@ -1,0 +1,200 @@
+package dev.infersweep.analysis;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.ln;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
+
+import dev.infersweep.spec.Axes;
+import dev.infersweep.spec.Axis;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Everything the report shows about one sweep, as plain values computed with Spark's Column API
+ * over the {@code measured} and {@code rigorous} views. {@link ReportPage} renders it.
+ *
+ * @param sweepId the sweep
+ * @param summary its counts
+ * @param verdicts the five claims' verdicts
+ * @param effects the effect model's coefficients (empty when not fitted)
+ * @param byFactor latency ratio against epochs, per level of each factor the sweep varies
+ * @param distributions median latency quartiles per precision and checkpoint
+ * @param protocols both protocols' ratio against epochs
+ * @param environments where the rows were measured
+ * @param compare a night-to-night comparison, or null
+ */
+public record ReportData(
+    String sweepId,
+    Summary summary,
+    List<Verdict> verdicts,
+    List<EffectModel.Effect> effects,
+    Map<String, List<RatioPoint>> byFactor,
+    List<Distribution> distributions,
+    List<RatioPoint> protocols,
+    List<EnvironmentRow> environments,
+    Compare.Result compare) {
+
+  /**
+   * A sweep's counts.
+   *
+   * @param runs distinct training runs
+   */
+  public record Summary(
+      String gridName, String sweepDate, long rows, long ok, long failed, long unsupported, long runs) {}
+
+  /**
+   * A latency ratio at one checkpoint, for one level of a factor (or one protocol).
+   *
+   * @param level the factor's value, or the protocol
+   * @param ratio geometric mean of the rows' ratios
+   * @param low the lower end of the band drawn (mean interval, or the range over rows)
+   * @param high its upper end
+   */
+  public record RatioPoint(String level, int epochs, double ratio, double low, double high) {}
+
+  /**
+   * Quartiles of the rows' median latencies.
+   *
+   * @param cell precision and checkpoint
+   * @param quartilesNanos minimum, lower quartile, median, upper quartile, maximum
+   */
+  public record Distribution(String cell, List<Double> quartilesNanos) {}
+
+  /** One combination of software and hardware the rows were measured on. */
+  public record EnvironmentRow(
+      String cpu, String gpu, String djl, String pytorch, String spark, String java, long executors, long hosts, long rows) {}
+
+  /** Factors the report draws a chart for, when the sweep varies them: every axis but these. */
+  private static final List<Axis<?>> NOT_FACTORS = List.of(Axes.SEED, Axes.EPOCHS, Axes.PROTOCOL);
+
+  /** Collects the data of {@code sweepId} (the views of {@link Views} must be registered). */
+  public static ReportData collect(
+      SparkSession spark,
+      String sweepId,
+      List<Verdict> verdicts,
+      List<EffectModel.Effect> effects,
+      Compare.Result compare) {
+    Column mine = col("sweep_id").equalTo(sweepId);
+    Dataset<Row> all = spark.table("trials").where(mine);
+    Dataset<Row> rigorous = spark.table("rigorous").where(mine);
+    Dataset<Row> measured = spark.table("measured").where(mine);
+
+    Row s =
+        all.agg(
+                first("grid_name", true).as("grid_name"),
+                first("sweep_date", true).as("sweep_date"),
+                count(lit(1)).as("rows"),
+                count(when(col("status").equalTo("ok"), 1)).as("ok"),
+                count(when(col("status").equalTo("failed"), 1)).as("failed"),
+                count(when(col("status").equalTo("unsupported"), 1)).as("unsupported"),
+                count_distinct(col("run_id")).as("runs"))
+            .first();
+    Summary summary =
+        new Summary(
+            s.getAs("grid_name"), s.getAs("sweep_date"), s.<Long>getAs("rows"), s.<Long>getAs("ok"),
+            s.<Long>getAs("failed"), s.<Long>getAs("unsupported"), s.<Long>getAs("runs"));
+
+    Map<String, List<RatioPoint>> byFactor = new LinkedHashMap<>();
+    for (Axis<?> axis : Axes.ALL) {
+      if (NOT_FACTORS.contains(axis)) {
+        continue;
+      }
+      List<RatioPoint> points = ratios(rigorous, col(axis.name()).cast("string"));
+      if (points.stream().map(RatioPoint::level).distinct().count() > 1) {
+        byFactor.put(axis.name(), points);
+      }
+    }
+    if (byFactor.isEmpty()) {
+      // Nothing varies: still show the ratio against epochs.
+      byFactor.put("all runs", ratios(rigorous, lit("all")));
+    }
+
+    List<Distribution> distributions =
+        rigorous
+            .groupBy(col("precision"), col("epochs"))
+            .agg(expr("percentile(latency_p50_ns, array(0.0, 0.25, 0.5, 0.75, 1.0))").as("q"))
+            .orderBy("precision", "epochs")
+            .collectAsList()
+            .stream()
+            .map(r -> new Distribution(r.getAs("precision") + " · epoch " + r.getAs("epochs"), r.getList(r.fieldIndex("q"))))
+            .toList();
+
+    List<RatioPoint> protocols =
+        measured
+            .groupBy(col("protocol").as("level"), col("epochs"))
+            .agg(
+                exp(avg(ln(col("latency_ratio")))).as("ratio"),
+                min("latency_ratio").as("low"),
+                max("latency_ratio").as("high"))
+            .orderBy("level", "epochs")
+            .collectAsList()
+            .stream()
+            .map(ReportData::point)
+            .toList();
+
+    List<EnvironmentRow> environments =
+        all.groupBy(
+                coalesce(col("cpu_model"), lit("?")).as("cpu"),
+                coalesce(col("gpu_name"), lit("-")).as("gpu"),
+                coalesce(col("djl_version"), lit("?")).as("djl"),
+                coalesce(col("pytorch_version"), lit("?")).as("pytorch"),
+                coalesce(col("spark_version"), lit("?")).as("spark"),
+                coalesce(col("java_version"), lit("?")).as("java"))
+            .agg(
+                count_distinct(col("executor_id")).as("executors"),
+                count_distinct(col("host")).as("hosts"),
+                count(lit(1)).as("rows"))
+            .collectAsList()
+            .stream()
+            .map(r -> new EnvironmentRow(
+                r.getAs("cpu"), r.getAs("gpu"), r.getAs("djl"), r.getAs("pytorch"), r.getAs("spark"), r.getAs("java"),
+                r.<Long>getAs("executors"), r.<Long>getAs("hosts"), r.<Long>getAs("rows")))
+            .toList();
+
+    return new ReportData(
+        sweepId, summary, verdicts, effects, byFactor, distributions, protocols, environments, compare);
+  }
+
+  /** Geometric-mean ratio and mean interval per (level, epochs). */
+  private static List<RatioPoint> ratios(Dataset<Row> rigorous, Column level) {
+    return rigorous
+        .groupBy(level.as("level"), col("epochs"))
+        .agg(
+            exp(avg(ln(col("latency_ratio")))).as("ratio"),
+            exp(avg(ln(col("latency_ratio_ci_low")))).as("low"),
+            exp(avg(ln(col("latency_ratio_ci_high")))).as("high"))
+        .orderBy("level", "epochs")
+        .collectAsList()
+        .stream()
+        .map(ReportData::point)
+        .toList();
+  }
+
+  private static RatioPoint point(Row r) {
+    return new RatioPoint(
+        r.getAs("level"),
+        r.<Integer>getAs("epochs"),
+        nan(r.getAs("ratio")),
+        nan(r.getAs("low")),
+        nan(r.getAs("high")));
+  }
+
+  private static double nan(Double value) {
+    return value == null ? Double.NaN : value;
+  }
+}

@@ -1,0 +1,161 @@
+package dev.infersweep.analysis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
+import dev.infersweep.error.SweepException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders {@link ReportData} as one self-contained HTML page: the Mustache template
+ * {@code report/page.mustache} (HTML escaping on for every {@code {{value}}}), ECharts and
+ * {@code report/charts.js} inlined, the chart series as JSON. Opens from disk with no network.
+ */
+public final class ReportPage {
+  private static final String ECHARTS = "/META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Mustache TEMPLATE = new DefaultMustacheFactory("report").compile("page.mustache");
+
+  private ReportPage() {}
+
+  /** The page. */
+  public static String render(ReportData data) {
+    Map<String, Object> scope = new LinkedHashMap<>();
+    scope.put("sweepId", data.sweepId());
+    ReportData.Summary s = data.summary();
+    scope.put(
+        "summary",
+        Map.of(
+            "gridName", s.gridName() == null ? "?" : s.gridName(),
+            "sweepDate", s.sweepDate() == null ? "" : s.sweepDate(),
+            "runs", s.runs(),
+            "rows", s.rows(),
+            "ok", s.ok(),
+            "failed", s.failed(),
+            "unsupported", s.unsupported()));
+    List<Map<String, Object>> verdicts = new ArrayList<>();
+    for (Verdict v : data.verdicts()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("claim", v.claim());
+      row.put("statement", v.statement());
+      row.put("measure", v.measure());
+      row.put("estimate", num(v.estimate()));
+      row.put("interval", Double.isNaN(v.ciLow()) ? "–" : num(v.ciLow()) + " – " + num(v.ciHigh()));
+      row.put("units", v.units());
+      row.put("verdict", v.verdict());
+      row.put("reason", v.reason());
+      verdicts.add(row);
+    }
+    scope.put("verdicts", verdicts);
+    List<Map<String, Object>> effects = new ArrayList<>();
+    for (EffectModel.Effect e : data.effects()) {
+      effects.add(
+          Map.of(
+              "term", e.term(),
+              "estimate", num(e.estimate()),
+              "stdError", num(e.stdError()),
+              "pValue", num(e.pValue()),
+              "interval", num(e.ciLow()) + " – " + num(e.ciHigh())));
+    }
+    scope.put("effects", effects);
+    scope.put("hasEffects", !effects.isEmpty());
+    if (data.compare() != null) {
+      scope.put("compare", compare(data.compare()));
+    }
+    List<Map<String, Object>> environments = new ArrayList<>();
+    for (ReportData.EnvironmentRow r : data.environments()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("cpu", r.cpu());
+      row.put("gpu", r.gpu());
+      row.put("djl", r.djl());
+      row.put("pytorch", r.pytorch());
+      row.put("spark", r.spark());
+      row.put("java", r.java());
+      row.put("executors", r.executors());
+      row.put("hosts", r.hosts());
+      row.put("rows", r.rows());
+      environments.add(row);
+    }
+    scope.put("environments", environments);
+    // Inlined scripts: a "</script" inside them would end the element early.
+    scope.put("echarts", resource(ECHARTS).replace("</script", "<\\/script"));
+    scope.put("charts", resource("/report/charts.js").replace("</script", "<\\/script"));
+    scope.put("data", json(charts(data)).replace("</", "<\\/"));
+    StringWriter out = new StringWriter();
+    TEMPLATE.execute(out, scope);
+    return out.toString();
+  }
+
+  private static Map<String, Object> compare(Compare.Result c) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Compare.Comparison x : c.comparisons().subList(0, Math.min(200, c.comparisons().size()))) {
+      String verdict = x.regression() ? "REGRESSED" : "ok";
+      rows.add(
+          Map.of(
+              "verdict", verdict,
+              "ratio", num(x.ratio()),
+              "interval", num(x.ciLow()) + " – " + num(x.ciHigh()),
+              "replicates", x.baselineReplicates() + " / " + x.candidateReplicates(),
+              "configuration", x.configuration()));
+    }
+    Map<String, Object> scope = new LinkedHashMap<>();
+    scope.put("candidate", c.candidate());
+    scope.put("baseline", c.baseline());
+    scope.put("configurations", c.comparisons().size());
+    scope.put("regressions", c.regressions());
+    scope.put("limit", num(1 + c.threshold()));
+    scope.put("rows", rows);
+    return scope;
+  }
+
+  /** The chart series in the shape charts.js reads: rows as arrays. */
+  private static Map<String, Object> charts(ReportData data) {
+    Map<String, Object> byFactor = new LinkedHashMap<>();
+    data.byFactor().forEach((factor, points) -> byFactor.put(factor, points.stream().map(ReportPage::array).toList()));
+    Map<String, Object> charts = new LinkedHashMap<>();
+    charts.put("byFactor", byFactor);
+    charts.put("distributions", data.distributions().stream().map(d -> List.of(d.cell(), d.quartilesNanos())).toList());
+    charts.put("protocols", data.protocols().stream().map(ReportPage::array).toList());
+    return charts;
+  }
+
+  private static List<Object> array(ReportData.RatioPoint p) {
+    return List.of(p.level(), p.epochs(), p.ratio(), p.low(), p.high());
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = ReportPage.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw SweepException.io("cannot read " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String json(Object data) {
+    try {
+      return JSON.writeValueAsString(data);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A number as the report shows it: 4 decimals, or 3 significant digits when tiny; NaN as a dash. */
+  static String num(double v) {
+    if (Double.isNaN(v)) {
+      return "–";
+    }
+    return Math.abs(v) >= 1e-3 || v == 0 ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.3g", v);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.infersweep.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.infersweep.probe.ModelProbe;
+import dev.infersweep.result.Diagnostics;
+import dev.infersweep.spec.Precision;
+import dev.infersweep.train.Checkpoint;
+import dev.infersweep.train.InferenceModel;
+import dev.infersweep.train.SyntheticData;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Reads each checkpoint's state in each runnable precision (see {@link ModelProbe}). */
+final class ProbeStage {
+  private ProbeStage() {}
+
+  /** Diagnostics by model; a model whose state cannot be read is left out (its rows are still timed). */
+  static Map<ModelKey, Diagnostics> probe(Opened opened, Trained trained) {
+    Map<ModelKey, Diagnostics> out = new HashMap<>();
+    for (int epoch : opened.spec().checkpoints()) {
+      Checkpoint checkpoint = trained.checkpoints().get(epoch);
+      if (checkpoint == null) {
+        continue;
+      }
+      for (Precision precision : opened.spec().precisions()) {
+        if (opened.runnable(precision)) {
+          Diagnostics d = probe(opened, checkpoint, precision);
+          if (d != null) {
+            out.put(new ModelKey(epoch, precision), d);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Diagnostics probe(Opened opened, Checkpoint checkpoint, Precision precision) {
+    SyntheticData data = opened.data();
+    int samples = Math.min(ModelProbe.PROBE_SAMPLES, data.samples());
+    float[] batch = Arrays.copyOf(data.features(), samples * data.input());
+    try (NDManager manager = NDManager.newBaseManager(opened.device());
+        InferenceModel model =
+            new InferenceModel(manager, opened.device(), checkpoint.weights(), precision.dataType())) {
+      NDArray x = model.cast(batch, new Shape(samples, data.input()));
+      return ModelProbe.measure(model, precision, x, opened.spec().model().hidden());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

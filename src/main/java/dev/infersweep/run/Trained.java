@@ -1,0 +1,23 @@
+package dev.infersweep.run;
+
+import dev.infersweep.result.Outcome;
+import dev.infersweep.spec.Point;
+import dev.infersweep.train.Checkpoint;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What training left: the checkpoints it reached, the seed protocol's outcomes measured inside the
+ * training loop, and the error that stopped it, if any.
+ *
+ * @param checkpoints by epoch; those before a failure are kept
+ * @param seed the seed protocol's outcome per cell
+ * @param error one line, or null when training reached every checkpoint
+ */
+record Trained(SortedMap<Integer, Checkpoint> checkpoints, Map<Point, Outcome> seed, String error) {
+  /** Nothing trained: the run failed before training with {@code error}. */
+  static Trained failed(String error) {
+    return new Trained(new TreeMap<>(), Map.of(), error);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.infersweep.spec;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** The optimiser a run trains with, as PyTorch names it. Weight decay is L2 added to the gradient. */
+public enum Optimizer {
+  /** Plain stochastic gradient descent (full batch here, as in the seed article). */
+  SGD,
+  /** Adam with PyTorch's default betas and epsilon. */
+  ADAM;
+
+  /** The name in grid files and result rows: {@code sgd} or {@code adam}. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses a label; null when it names no optimizer. */
+  public static Optimizer parse(String label) {
+    return Arrays.stream(values()).filter(o -> o.label().equals(label)).findFirst().orElse(null);
+  }
+
+  /** Every label, in declaration order. */
+  public static List<String> labels() {
+    return Arrays.stream(values()).map(Optimizer::label).toList();
+  }
+
+  @Override
+  public String toString() {
+    return label();
+  }
+}

@@ -1,0 +1,41 @@
+package dev.infersweep.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReportPageTest {
+  private static ReportData data(String reason) {
+    return new ReportData(
+        "s1",
+        new ReportData.Summary("grid<b>", "2026-01-01", 4, 3, 1, 0, 2),
+        List.of(new Verdict(1, "claim", "measure", 1.01, 0.99, 1.03, 2, Verdict.INCONCLUSIVE, reason)),
+        List.of(),
+        Map.of("all runs", List.of(new ReportData.RatioPoint("all", 10, 1.0, 0.99, 1.01))),
+        List.of(new ReportData.Distribution("fp32 · epoch 10", List.of(1.0, 2.0, 3.0, 4.0, 5.0))),
+        List.of(new ReportData.RatioPoint("rigorous", 10, 1.0, 0.9, 1.1)),
+        List.of(new ReportData.EnvironmentRow("cpu", "-", "0.36.0", "2.7.1", "4.1.0", "17", 1, 1, 4)),
+        null);
+  }
+
+  @Test
+  void escapesEveryValueItShows() {
+    String html = ReportPage.render(data("<script>alert(1)</script> & more"));
+    assertThat(html)
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more")
+        .contains("grid&lt;b&gt;")
+        .doesNotContain("<script>alert(1)");
+  }
+
+  @Test
+  void inlinesItsScriptsAndDataWithoutClosingTheScriptEarly() {
+    String html = ReportPage.render(data("ok"));
+    assertThat(html).doesNotContain("<script src").doesNotContain("<link");
+    assertThat(html).contains("const DATA = {\"byFactor\":{\"all runs\":[[\"all\",10,1.0,0.99,1.01]]}");
+    assertThat(html).contains("echarts.init").contains("chartsReady");
+    // The effect table is replaced by a note when no model was fitted.
+    assertThat(html).contains("Not fitted").doesNotContain("<table id=\"effects\"");
+  }
+}

@@ -11,8 +11,10 @@ import java.util.List;
  * measured inside one run. The order here is the order of expansion (first = outermost loop) and of
  * the canonical text behind run and row ids, so appending keeps existing ids unchanged.
  *
- * <p>Adding an axis: declare it here and give it a result column in {@code ResultSchema}; the
- * loader, expansion, counts, ids, {@code plan} and the executor's cell loops follow.
+ * <p>Adding an axis: declare it here, last among its level, with
+ * {@code optInIdOnlyWhenChanged()} (so that runs of existing sweeps keep their ids), and give it a
+ * result column in {@code ResultSchema}; the loader, expansion, counts, ids, {@code plan} and the
+ * executor's cell loops follow. The code that acts on it reads {@code spec.get(Axes.NEW_AXIS)}.
  */
 public final class Axes {
   /** Optimiser of a run; {@code train.optimizer} may give a single one. */

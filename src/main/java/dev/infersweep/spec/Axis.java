@@ -53,6 +53,7 @@ public final class Axis<T> {
   private final List<T> defaults;
   private final String fallbackKey;
   private final Function<T, String> label;
+  private final boolean inIdOnlyWhenChanged;
 
   private Axis(
       String name,
@@ -62,7 +63,8 @@ public final class Axis<T> {
       Domain<T> domain,
       List<T> defaults,
       String fallbackKey,
-      Function<T, String> label) {
+      Function<T, String> label,
+      boolean inIdOnlyWhenChanged) {
     this.name = Objects.requireNonNull(name);
     this.yamlKey = Objects.requireNonNull(yamlKey);
     this.token = Objects.requireNonNull(token);
@@ -71,6 +73,10 @@ public final class Axis<T> {
     this.defaults = defaults == null ? null : List.copyOf(defaults);
     this.fallbackKey = fallbackKey;
     this.label = Objects.requireNonNull(label);
+    this.inIdOnlyWhenChanged = inIdOnlyWhenChanged;
+    if (inIdOnlyWhenChanged && (defaults == null || defaults.size() != 1)) {
+      throw new IllegalArgumentException("'" + name + "' needs one default value to be left out of ids at it");
+    }
   }
 
   /**
@@ -83,12 +89,12 @@ public final class Axis<T> {
    * @param defaults values when the grid omits it; null makes it required
    */
   static <T> Axis<T> of(String name, String token, Level level, Domain<T> domain, List<T> defaults) {
-    return new Axis<>(name, "grid." + name, token, level, domain, defaults, null, String::valueOf);
+    return new Axis<>(name, "grid." + name, token, level, domain, defaults, null, String::valueOf, false);
   }
 
   /** The same axis read from another YAML key ({@code timing.batch_sizes}, say). */
   Axis<T> optYamlKey(String key) {
-    return new Axis<>(name, key, token, level, domain, defaults, fallbackKey, label);
+    return new Axis<>(name, key, token, level, domain, defaults, fallbackKey, label, inIdOnlyWhenChanged);
   }
 
   /**
@@ -96,12 +102,26 @@ public final class Axis<T> {
    * the default, and giving both is an error.
    */
   Axis<T> optFallbackKey(String key) {
-    return new Axis<>(name, yamlKey, token, level, domain, defaults, key, label);
+    return new Axis<>(name, yamlKey, token, level, domain, defaults, key, label, inIdOnlyWhenChanged);
   }
 
   /** The same axis with its own way of writing a value into ids and the plan. */
   Axis<T> optLabel(Function<T, String> labeller) {
-    return new Axis<>(name, yamlKey, token, level, domain, defaults, fallbackKey, labeller);
+    return new Axis<>(name, yamlKey, token, level, domain, defaults, fallbackKey, labeller, inIdOnlyWhenChanged);
+  }
+
+  /**
+   * The same axis, left out of the canonical text of ids while it has its default value. Every axis
+   * added after sweeps exist must be declared so: the runs those sweeps hold keep their ids, and
+   * {@code --resume} still finds them.
+   */
+  Axis<T> optInIdOnlyWhenChanged() {
+    return new Axis<>(name, yamlKey, token, level, domain, defaults, fallbackKey, label, true);
+  }
+
+  /** Whether {@code value} belongs in the canonical text of an id. */
+  boolean inId(Object value) {
+    return !inIdOnlyWhenChanged || !defaults.get(0).equals(value);
   }
 
   /** The grid key and the result column, e.g. {@code weight_decay}. */

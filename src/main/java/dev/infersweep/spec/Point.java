@@ -67,7 +67,9 @@ public final class Point implements Serializable {
   public String canonical(List<Axis<?>> axes) {
     List<String> parts = new ArrayList<>();
     for (Axis<?> axis : axes) {
-      parts.add(axis.token() + "=" + axis.label(get(axis)));
+      if (axis.inId(get(axis))) {
+        parts.add(axis.token() + "=" + axis.label(get(axis)));
+      }
     }
     return String.join(";", parts);
   }

@@ -2,7 +2,11 @@ package dev.infersweep.analysis;
 
 import dev.infersweep.error.ConfigException;
 import dev.infersweep.result.ResultSchema;
+import dev.infersweep.spec.Ids;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -22,15 +26,61 @@ public final class ResultsTable {
   public static Dataset<Row> read(SparkSession spark, String dir) {
     Path path = qualified(spark, dir);
     Path base = root(path);
+    List<String> sweeps = sweepFolders(spark, dir, path);
+    if (sweeps.isEmpty()) {
+      throw new ConfigException("results folder " + dir + ": holds no sweep (no sweep_date=/sweep_id= folders)");
+    }
     Dataset<Row> rows;
     try {
+      // Only Parquet files: a stray notes.txt in a sweep folder is not a row.
       rows =
-          spark.read().option("basePath", base.toString()).schema(ResultSchema.SCHEMA).parquet(path.toString());
+          spark.read()
+              .option("basePath", base.toString())
+              .option("pathGlobFilter", "*.parquet")
+              .schema(ResultSchema.SCHEMA)
+              .parquet(sweeps.toArray(String[]::new));
     } catch (RuntimeException e) {
-      throw new ConfigException("--results " + dir + ": cannot read results: " + firstLine(e), e);
+      throw new ConfigException("results folder " + dir + ": cannot read results: " + firstLine(e), e);
     }
     rows.createOrReplaceTempView(VIEW);
     return rows;
+  }
+
+  /**
+   * The sweep folders under {@code path} whose sweep id is valid. A folder whose name is not a valid
+   * sweep id is left out with a warning: ids become output paths and query values.
+   */
+  private static List<String> sweepFolders(SparkSession spark, String dir, Path path) {
+    List<String> sweeps = new ArrayList<>();
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      List<Path> pending = new ArrayList<>(List.of(path));
+      while (!pending.isEmpty()) {
+        Path p = pending.remove(pending.size() - 1);
+        String name = p.getName();
+        if (name.startsWith(ResultSchema.SWEEP_ID + "=")) {
+          String id = name.substring(ResultSchema.SWEEP_ID.length() + 1);
+          if (Ids.isValidSweepId(id)) {
+            sweeps.add(p.toString());
+          } else {
+            System.err.println("infersweep: warning: ignoring " + p + ": '" + id + "' is not a valid sweep id");
+          }
+          continue;
+        }
+        if (!p.equals(path) && !name.startsWith(ResultSchema.SWEEP_DATE + "=")) {
+          continue;
+        }
+        for (FileStatus child : fs.listStatus(p)) {
+          if (child.isDirectory() && !child.getPath().getName().startsWith("_") && !child.getPath().getName().startsWith(".")) {
+            pending.add(child.getPath());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new ConfigException("results folder " + dir + ": " + e.getMessage(), e);
+    }
+    sweeps.sort(null);
+    return sweeps;
   }
 
   /** The results root of {@code dir} (itself, or above its sweep_date=/sweep_id= folders). */
@@ -51,11 +101,11 @@ public final class ResultsTable {
     try {
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(path)) {
-        throw new ConfigException("--results " + dir + ": no such folder");
+        throw new ConfigException("results folder " + dir + ": no such folder");
       }
       return fs.makeQualified(path);
     } catch (IOException e) {
-      throw new ConfigException("--results " + dir + ": " + e.getMessage(), e);
+      throw new ConfigException("results folder " + dir + ": " + e.getMessage(), e);
     }
   }
 

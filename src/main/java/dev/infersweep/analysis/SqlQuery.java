@@ -20,10 +20,13 @@ public final class SqlQuery {
       try {
         return valueOf(text.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("--format " + text + ": allowed: table, csv, json");
+        throw new ConfigException("format " + text + ": allowed: table, csv, json");
       }
     }
   }
+
+  /** The most rows one answer may print. */
+  public static final int MAX_ROWS = 10_000_000;
 
   private SqlQuery() {}
 
@@ -32,15 +35,21 @@ public final class SqlQuery {
    * @return the rendered answer, ending with a newline
    */
   public static String run(SparkSession spark, String resultsDir, String sql, Format format, int maxRows) {
+    if (maxRows < 1 || maxRows > MAX_ROWS) {
+      throw new ConfigException("max rows " + maxRows + ": must be between 1 and " + MAX_ROWS);
+    }
     Views.register(spark, resultsDir);
+    // Refused before Spark runs anything: the check works on the parse alone.
+    ReadOnlyQuery.check(spark, sql);
     Dataset<Row> answer;
+    List<Row> rows;
     try {
       answer = spark.sql(sql);
+      rows = answer.limit(maxRows + 1).collectAsList();
     } catch (Exception e) {
-      // Parse and analysis errors (checked exceptions in Java's eyes) are the user's to fix: exit 2.
+      // Parse, analysis and runtime errors (some checked in Java's eyes) are the user's to fix.
       throw new ConfigException("query: " + ResultsTable.firstLine(e).strip(), e);
     }
-    List<Row> rows = answer.limit(maxRows + 1).collectAsList();
     boolean truncated = rows.size() > maxRows;
     if (truncated) {
       rows = rows.subList(0, maxRows);
@@ -50,13 +59,21 @@ public final class SqlQuery {
         switch (format) {
           case TABLE -> table(columns, rows);
           case CSV -> csv(columns, rows);
-          case JSON -> String.join("\n", answer.limit(maxRows).toJSON().collectAsList()) + (rows.isEmpty() ? "" : "\n");
+          case JSON -> json(answer, maxRows, rows.isEmpty());
         };
     if (format == Format.TABLE) {
       text += "(" + rows.size() + (truncated ? "+" : "") + " row" + (rows.size() == 1 ? "" : "s")
-          + (truncated ? "; showing the first " + maxRows + ", raise --max-rows for more" : "") + ")\n";
+          + (truncated ? "; showing the first " + maxRows + ", raise the row limit for more" : "") + ")\n";
     }
     return text;
+  }
+
+  private static String json(Dataset<Row> answer, int maxRows, boolean empty) {
+    try {
+      return String.join("\n", answer.limit(maxRows).toJSON().collectAsList()) + (empty ? "" : "\n");
+    } catch (RuntimeException e) {
+      throw new ConfigException("query: " + ResultsTable.firstLine(e).strip(), e);
+    }
   }
 
   static String table(String[] columns, List<Row> rows) {

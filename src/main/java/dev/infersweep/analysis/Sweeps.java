@@ -9,11 +9,6 @@ import org.apache.spark.sql.SparkSession;
 public final class Sweeps {
   private Sweeps() {}
 
-  /** {@code value} as a Spark SQL string literal, quotes doubled. */
-  public static String literal(String value) {
-    return "'" + value.replace("'", "''") + "'";
-  }
-
   /** Sweeps in the {@code trials} view, oldest first: (sweep_id, grid_name, sweep_date). */
   static List<Row> ordered(SparkSession spark) {
     return spark

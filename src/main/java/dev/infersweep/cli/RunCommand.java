@@ -1,10 +1,12 @@
 package dev.infersweep.cli;
 
 import dev.infersweep.error.ConfigException;
+import dev.infersweep.error.SweepException;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
 import dev.infersweep.spark.Sessions;
 import dev.infersweep.spec.DeviceKind;
+import dev.infersweep.spec.Ids;
 import dev.infersweep.spark.SweepJob;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -71,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
     GridConfig config = GridLoader.load(grid);
     LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
     String id = sweepId != null ? sweepId : config.name() + "-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    if (!id.matches("[A-Za-z0-9._-]{1,100}")) {
+    if (!Ids.isValidSweepId(id)) {
       throw new ConfigException("--sweep-id '" + id + "': use 1-100 letters, digits, '.', '_' or '-'");
     }
     String day = date != null ? parseDate(date) : now.toLocalDate().toString();
@@ -92,7 +94,16 @@ public final class RunCommand implements Callable<Integer> {
     }
     try (Sessions.Handle session = Sessions.open("infersweep " + id, effectiveMaster(), sparkConf())) {
       SparkSession spark = session.spark();
-      SweepJob.Summary summary = SweepJob.run(spark, request, console);
+      SweepJob.Summary summary;
+      try {
+        summary = SweepJob.run(spark, request, console);
+      } catch (SweepException e) {
+        if (e.kind() == SweepException.Kind.USAGE) {
+          throw e;
+        }
+        // The options that act on a sweep id that exists, is being written or has rows kept.
+        throw new SweepException(e.kind(), e.getMessage() + " (options: --sweep-id, --resume, --overwrite)", e);
+      }
       print(summary, console);
       return summary;
     }

@@ -1,5 +1,7 @@
 package dev.infersweep.cli;
 
+import dev.infersweep.error.ConfigException;
+import dev.infersweep.error.SweepException;
 import dev.infersweep.analysis.SqlQuery;
 import dev.infersweep.spark.Sessions;
 import java.util.Map;
@@ -27,6 +29,9 @@ public final class SqlCommand implements Callable<Integer> {
   @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]", description = "Spark master (default: ${DEFAULT-VALUE}).")
   String master;
 
+  @Option(names = "--verbose", description = "On an error, print the stack trace too.")
+  boolean verbose;
+
   @Parameters(index = "0", paramLabel = "QUERY", description = "e.g. \"SELECT precision, avg(latency_p50_ns) FROM trials GROUP BY precision\"")
   String query;
 
@@ -39,13 +44,23 @@ public final class SqlCommand implements Callable<Integer> {
 
   /** Runs the query; returns the rendered answer. */
   public String execute() {
-    SqlQuery.Format fmt = SqlQuery.Format.parse(format);
-    if (maxRows < 1) {
-      throw new dev.infersweep.error.ConfigException("--max-rows " + maxRows + ": must be at least 1");
+    SqlQuery.Format fmt;
+    try {
+      fmt = SqlQuery.Format.parse(format);
+    } catch (ConfigException e) {
+      throw new ConfigException("--" + e.getMessage());
+    }
+    if (maxRows < 1 || maxRows > SqlQuery.MAX_ROWS) {
+      throw new ConfigException("--max-rows " + maxRows + ": must be between 1 and " + SqlQuery.MAX_ROWS);
     }
     try (Sessions.Handle session = Sessions.open("infersweep sql", master, Map.of())) {
       SparkSession spark = session.spark();
       return SqlQuery.run(spark, results, query, fmt, maxRows);
+    } catch (SweepException e) {
+      if (verbose) {
+        e.printStackTrace();
+      }
+      throw e;
     }
   }
 }

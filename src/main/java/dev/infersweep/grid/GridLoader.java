@@ -31,7 +31,9 @@ public final class GridLoader {
   /** Default ceiling on the rows one grid may produce (override with {@code --allow-large}). */
   public static final long DEFAULT_MAX_ROWS = 100_000;
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // A key given twice is an error, not "the last one wins".
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
 
   private GridLoader() {}
 
@@ -53,8 +55,15 @@ public final class GridLoader {
   /** Parses grid YAML held in memory; {@code where} names it in messages. */
   public static GridConfig parse(String where, String defaultName, String text) {
     JsonNode root;
-    try {
-      root = YAML.readTree(text);
+    try (JsonParser parser = YAML.getFactory().createParser(text)) {
+      root = YAML.readTree(parser);
+      if (parser.nextToken() != null) {
+        // A second document after ---: one of them would silently win.
+        JsonLocation loc = parser.currentLocation();
+        throw new ConfigException(
+            where + ": holds several YAML documents (another starts near line " + loc.getLineNr()
+                + "); a grid file is one document");
+      }
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
       String at = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
@@ -64,7 +73,14 @@ public final class GridLoader {
         throw new ConfigException(
             where + ": " + keyPath(p.getParsingContext()) + ": must be a finite number" + at, e);
       }
+      if (message.startsWith("Duplicate field")) {
+        throw new ConfigException(
+            where + ": " + keyPath(((JsonParser) e.getProcessor()).getParsingContext()) + ": the key is given twice" + at
+                + "; give it once", e);
+      }
       throw new ConfigException(where + ": malformed YAML" + at + ": " + message, e);
+    } catch (IOException e) {
+      throw new ConfigException(where + ": cannot read the grid: " + e.getMessage(), e);
     }
     if (root == null || root.isMissingNode() || root.isNull() || (root.isObject() && root.isEmpty())) {
       throw new ConfigException(where + ": the grid file is empty");

@@ -1,21 +1,36 @@
 package dev.infersweep.spark;
 
 import dev.infersweep.error.ConfigException;
+import dev.infersweep.error.SweepException;
 import dev.infersweep.result.ResultSchema;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
  * Where a sweep's rows go: {@code <out>/sweep_date=D/sweep_id=ID/}. Spark writes them into a private
- * staging folder under {@code <out>/_staging/} (ignored by readers, as every {@code _} path is),
- * then one rename publishes the whole sweep, so a reader never sees half of one.
+ * staging folder {@code <out>/_staging/<ID>-<uuid>/} (ignored by readers, as every {@code _} path
+ * is), then one rename publishes the whole sweep, so a reader never sees half of one.
+ *
+ * <p>Nothing finished is lost: a staging folder that Spark completed ({@code _SUCCESS}) is kept when
+ * publishing fails, and the next run of the same sweep id finds it. A sweep being replaced is moved
+ * to {@code <out>/_trash/<ID>-<uuid>/} first, keeping its date folder, so that a writer killed
+ * between the two renames leaves it whole and restorable.
  */
 final class Publisher {
+  private static final String SUCCESS = "_SUCCESS";
+
   private final FileSystem fs;
   private final Path root;
+  private final String sweepDate;
+  private final String sweepId;
   private final Path target;
   private final Path staging;
 
@@ -25,11 +40,36 @@ final class Publisher {
       this.fs = path.getFileSystem(hadoop);
       this.root = fs.makeQualified(path);
     } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigException("--out " + out + ": " + e.getMessage(), e);
+      throw new ConfigException("results folder " + out + ": " + e.getMessage(), e);
     }
-    this.target =
-        new Path(new Path(root, ResultSchema.SWEEP_DATE + "=" + sweepDate), ResultSchema.SWEEP_ID + "=" + sweepId);
+    this.sweepDate = sweepDate;
+    this.sweepId = sweepId;
+    this.target = sweepFolder(root, sweepDate, sweepId);
     this.staging = new Path(new Path(root, "_staging"), sweepId + "-" + UUID.randomUUID());
+  }
+
+  private static Path sweepFolder(Path base, String date, String id) {
+    return new Path(new Path(base, ResultSchema.SWEEP_DATE + "=" + date), ResultSchema.SWEEP_ID + "=" + id);
+  }
+
+  FileSystem fs() {
+    return fs;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  /** Takes the one-writer marker of this sweep id. */
+  SweepLock lock(PrintStream console) {
+    try {
+      if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
+        throw new ConfigException("results folder " + root + ": exists and is not a folder");
+      }
+    } catch (IOException e) {
+      throw SweepException.io("results folder " + root + ": " + e.getMessage(), e);
+    }
+    return SweepLock.acquire(fs, root, sweepId, console);
   }
 
   /**
@@ -41,12 +81,10 @@ final class Publisher {
     try {
       boolean exists = fs.exists(target);
       if (exists && mode == SweepJob.Mode.NEW) {
-        throw new ConfigException(
-            "--out " + root + ": sweep " + target.getName() + " of " + target.getParent().getName()
-                + " already exists at " + target + "; choose another --sweep-id, or pass --resume or --overwrite");
-      }
-      if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
-        throw new ConfigException("--out " + root + ": exists and is not a folder");
+        throw new SweepException(
+            SweepException.Kind.CONFLICT,
+            "sweep " + sweepId + " of " + target.getParent().getName() + " already exists at " + target
+                + "; choose another sweep id, or resume or overwrite it");
       }
       fs.mkdirs(staging);
       Path probe = new Path(staging, "_write_check");
@@ -54,8 +92,153 @@ final class Publisher {
       fs.delete(probe, false);
       return exists;
     } catch (IOException e) {
-      throw new ConfigException("--out " + root + ": cannot write there: " + e.getMessage(), e);
+      throw SweepException.io("results folder " + root + ": cannot write there: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Deals with what dead writers left. For this sweep id (whose marker this process holds): a sweep
+   * moved to the trash but never replaced is put back; trash of a finished replacement is removed.
+   * For other sweep ids: completed staging folders and trash are reported, not touched.
+   */
+  void recover(PrintStream console) {
+    try {
+      for (FileStatus t : list(new Path(root, "_trash"))) {
+        String id = idOf(t.getPath().getName());
+        if (id == null) {
+          continue;
+        }
+        if (id.equals(sweepId)) {
+          restore(t.getPath(), id, console);
+          continue;
+        }
+        // Another sweep's leftover: restore it only while holding that sweep's marker.
+        try (SweepLock other = SweepLock.acquire(fs, root, id, console)) {
+          restore(t.getPath(), id, console);
+        } catch (SweepException e) {
+          console.printf("[infersweep] note: %s is left by a writer of sweep %s that may still run%n", t.getPath(), id);
+        }
+      }
+      for (FileStatus s : list(new Path(root, "_staging"))) {
+        String id = idOf(s.getPath().getName());
+        if (id != null && !id.equals(sweepId) && fs.exists(new Path(s.getPath(), SUCCESS))) {
+          console.printf(
+              "[infersweep] note: %s holds the finished rows of sweep %s, never published;"
+                  + " resume that sweep to publish them%n",
+              s.getPath(), id);
+        }
+      }
+    } catch (IOException e) {
+      console.printf("[infersweep] note: could not look for leftovers of earlier writers: %s%n", e.getMessage());
+    }
+  }
+
+  /** The sweep id of a {@code <id>-<uuid>} folder name, or null when it is not one. */
+  static String idOf(String name) {
+    int cut = name.length() - 37;
+    if (cut < 1 || name.charAt(cut) != '-') {
+      return null;
+    }
+    try {
+      UUID.fromString(name.substring(cut + 1));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    String id = name.substring(0, cut);
+    return dev.infersweep.spec.Ids.isValidSweepId(id) ? id : null;
+  }
+
+  /**
+   * Puts a trashed sweep back where it was published when that place is empty (its writer stopped
+   * between moving it aside and publishing the new one), then removes the trash entry.
+   */
+  private void restore(Path trash, String id, PrintStream console) throws IOException {
+    for (FileStatus date : list(trash)) {
+      Path old = new Path(date.getPath(), ResultSchema.SWEEP_ID + "=" + id);
+      Path published = new Path(new Path(root, date.getPath().getName()), old.getName());
+      if (fs.exists(old) && !fs.exists(published)) {
+        fs.mkdirs(published.getParent());
+        if (!fs.rename(old, published)) {
+          console.printf("[infersweep] note: could not restore %s to %s%n", old, published);
+          return;
+        }
+        console.printf("[infersweep] restored sweep %s to %s (its writer stopped mid-publish)%n", id, published);
+      }
+    }
+    fs.delete(trash, true);
+    deleteIfEmpty(trash.getParent());
+  }
+
+  /**
+   * The newest completed staging folder of this sweep id left by an earlier attempt whose publish
+   * failed, as the staged sweep folder inside it; null when there is none. Incomplete ones (Spark
+   * never finished writing) are removed: they hold no rows that count.
+   */
+  Path earlierStaging() {
+    try {
+      List<FileStatus> mine = new ArrayList<>();
+      for (FileStatus s : list(new Path(root, "_staging"))) {
+        if (s.getPath().getName().startsWith(sweepId + "-") && !s.getPath().equals(staging)) {
+          if (fs.exists(new Path(s.getPath(), SUCCESS))) {
+            mine.add(s);
+          } else if (!fs.exists(sweepFolder(s.getPath(), sweepDate, sweepId))) {
+            fs.delete(s.getPath(), true);
+          }
+        }
+      }
+      return mine.stream()
+          .max(Comparator.comparingLong(FileStatus::getModificationTime))
+          .map(s -> stagedSweep(s.getPath()))
+          .orElse(null);
+    } catch (IOException e) {
+      throw SweepException.io("results folder " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The sweep folder inside staging folder {@code dir} (any date: a resumed sweep may keep its own). */
+  private Path stagedSweep(Path dir) {
+    try {
+      for (FileStatus date : list(dir)) {
+        Path sweep = new Path(date.getPath(), ResultSchema.SWEEP_ID + "=" + sweepId);
+        if (fs.exists(sweep)) {
+          return sweep;
+        }
+      }
+    } catch (IOException e) {
+      // Fall through: treat as not found.
+    }
+    return sweepFolder(dir, sweepDate, sweepId);
+  }
+
+  /** Removes an earlier attempt's staging folder (the one holding {@code stagedSweep}). */
+  void discardEarlier(Path stagedSweep) {
+    if (stagedSweep == null) {
+      return;
+    }
+    try {
+      Path dir = stagedSweep.getParent().getParent();
+      fs.delete(dir, true);
+      deleteIfEmpty(dir.getParent());
+    } catch (IOException e) {
+      // Harmless: readers ignore _staging, and it is found again next time.
+    }
+  }
+
+  private List<FileStatus> list(Path dir) throws IOException {
+    if (!fs.exists(dir)) {
+      return List.of();
+    }
+    List<FileStatus> out = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(dir)) {
+      if (s.isDirectory()) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  Path target() {
+    return target;
   }
 
   String targetPath() {
@@ -67,32 +250,36 @@ final class Publisher {
     return staging.toString();
   }
 
+  /** The staged sweep folder, where the manifest goes. */
+  Path stagedSweep() {
+    return sweepFolder(staging, sweepDate, sweepId);
+  }
+
   /** Moves the staged sweep into place; returns the published folder. */
-  Path publish(String sweepDate, String sweepId) throws IOException {
-    Path staged =
-        new Path(new Path(staging, ResultSchema.SWEEP_DATE + "=" + sweepDate), ResultSchema.SWEEP_ID + "=" + sweepId);
+  Path publish() throws IOException {
+    Path staged = stagedSweep();
     if (!fs.exists(staged)) {
       throw new IOException("Spark wrote nothing to " + staged);
     }
     fs.mkdirs(target.getParent());
     if (fs.exists(target)) {
-      // --resume or --overwrite: move the old sweep aside, put the new one in, then drop the old.
+      // Resume or overwrite: move the old sweep aside, put the new one in, then drop the old.
       // Between the two renames a reader sees no sweep, never a mixed one; on a crash the old
-      // sweep is still whole under _trash/.
-      Path trash = new Path(new Path(root, "_trash"), target.getName() + "-" + UUID.randomUUID());
-      fs.mkdirs(trash.getParent());
-      if (!fs.rename(target, trash)) {
+      // sweep is still whole under _trash/ and the next writer of this id puts it back.
+      Path trash = new Path(new Path(root, "_trash"), sweepId + "-" + UUID.randomUUID());
+      Path trashed = new Path(new Path(trash, target.getParent().getName()), target.getName());
+      fs.mkdirs(trashed.getParent());
+      if (!fs.rename(target, trashed)) {
         throw new IOException("could not move the existing sweep " + target + " aside");
       }
       if (!fs.rename(staged, target)) {
-        fs.rename(trash, target);
+        fs.rename(trashed, target);
         throw new IOException("could not publish " + staged + " to " + target + "; the old sweep is back");
       }
       fs.delete(trash, true);
       deleteIfEmpty(trash.getParent());
     } else if (!fs.rename(staged, target)) {
-      throw new IOException(
-          "could not publish " + staged + " to " + target + " (was the same sweep id written meanwhile?)");
+      throw new IOException("could not publish " + staged + " to " + target);
     }
     discardStaging();
     return target;
@@ -105,7 +292,16 @@ final class Publisher {
     }
   }
 
-  /** Removes the staging folder (after publishing, or when the sweep is abandoned). */
+  /** Whether Spark finished writing this attempt's staging folder. */
+  boolean stagingComplete() {
+    try {
+      return fs.exists(new Path(staging, SUCCESS));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Removes this attempt's staging folder (after publishing, or when nothing in it counts). */
   void discardStaging() {
     try {
       fs.delete(staging, true);

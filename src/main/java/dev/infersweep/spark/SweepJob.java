@@ -1,14 +1,19 @@
 package dev.infersweep.spark;
 
+import dev.infersweep.error.ConfigException;
+import dev.infersweep.error.SweepException;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridExpander;
+import dev.infersweep.grid.GridFingerprint;
 import dev.infersweep.result.RowStatus;
 import dev.infersweep.result.ResultSchema;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.Axis;
 import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spec.RunSpec;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
@@ -89,92 +95,215 @@ public final class SweepJob {
 
   public static Summary run(SparkSession spark, Request request, PrintStream console) {
     long start = System.nanoTime();
+    Instant startedAt = Instant.now();
     GridConfig grid = request.grid();
     grid.checkSize(request.allowLarge());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Publisher publisher =
         new Publisher(request.out(), request.sweepDate(), request.sweepId(), jsc.hadoopConfiguration());
-    boolean exists = publisher.checkBeforeRun(request.mode());
+    try (SweepLock lock = publisher.lock(console)) {
+      publisher.recover(console);
+      boolean exists = publisher.checkBeforeRun(request.mode());
+      Path earlier = publisher.earlierStaging();
+      if (earlier != null && request.mode() == Mode.NEW) {
+        publisher.discardStaging();
+        throw new SweepException(
+            SweepException.Kind.CONFLICT,
+            "the finished rows of an earlier attempt of sweep " + request.sweepId() + " are kept in " + earlier
+                + "; resume the sweep to publish them without re-running, or overwrite it to discard them");
+      }
+      if (request.mode() == Mode.OVERWRITE) {
+        publisher.discardEarlier(earlier);
+        earlier = null;
+      }
+      GridFingerprint fingerprint = GridFingerprint.of(grid, request.device());
+      Path previous = earlier != null ? earlier : exists ? publisher.target() : null;
+      if (request.mode() == Mode.RESUME && previous != null) {
+        checkResumable(publisher, previous, fingerprint, request.sweepId(), console);
+      }
+      return runLocked(spark, jsc, request, publisher, previous, fingerprint, start, startedAt, console);
+    }
+  }
 
+  /** Refuses to resume a sweep made with another grid, unless this grid only adds axis values. */
+  private static void checkResumable(
+      Publisher publisher, Path previous, GridFingerprint now, String sweepId, PrintStream console) {
+    Manifest manifest;
+    try {
+      manifest = Manifest.read(publisher.fs(), previous);
+    } catch (IOException e) {
+      throw SweepException.io("cannot read the manifest of sweep " + sweepId + " at " + previous + ": " + e.getMessage(), e);
+    }
+    if (manifest == null || manifest.grid() == null) {
+      console.printf("[infersweep] note: sweep %s has no manifest (written by an older version); its grid is not checked%n", sweepId);
+      return;
+    }
+    List<String> changes = now.changesFrom(manifest.grid());
+    if (!changes.isEmpty()) {
+      throw new ConfigException(
+          "cannot resume sweep " + sweepId + ": its grid changed since it was written: " + String.join(", ", changes)
+              + "; use a new sweep id, or overwrite the sweep");
+    }
+  }
+
+  private static Summary runLocked(
+      SparkSession spark,
+      JavaSparkContext jsc,
+      Request request,
+      Publisher publisher,
+      Path previous,
+      GridFingerprint fingerprint,
+      long start,
+      Instant startedAt,
+      PrintStream console) {
+    GridConfig grid = request.grid();
     int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     List<RunSpec> all =
         GridExpander.expand(grid, request.sweepId(), request.sweepDate(), threads, request.device());
-    List<Row> kept =
-        request.mode() == Mode.RESUME && exists ? keptRows(spark, publisher.targetPath()) : List.of();
+    List<Row> kept = request.mode() == Mode.RESUME && previous != null ? keptRows(spark, previous) : List.of();
     Set<String> keptIds = new HashSet<>();
     kept.forEach(r -> keptIds.add(r.<String>getAs("row_id")));
     List<RunSpec> runs = all.stream().filter(r -> !r.rowIds().stream().allMatch(keptIds::contains)).toList();
     console.printf(
         "[infersweep] sweep %s (%s): %d runs, %d rows, master %s, %d thread(s) per task%n",
         request.sweepId(), grid.name(), runs.size(), grid.rowCount(), jsc.master(), threads);
-    if (request.mode() == Mode.RESUME && exists) {
+    if (request.mode() == Mode.RESUME && previous != null) {
       console.printf(
-          "[infersweep] resuming: %d rows kept, %d of %d runs to do%n", kept.size(), runs.size(), all.size());
+          "[infersweep] resuming from %s: %d rows kept, %d of %d runs to do%n",
+          previous, kept.size(), runs.size(), all.size());
     }
     console.flush();
 
     String group = "infersweep-" + request.sweepId();
     ProgressListener progress = new ProgressListener(group, runs.size(), console);
     spark.sparkContext().addSparkListener(progress);
-    try {
-      return runAndPublish(spark, jsc, request, all, runs, kept, keptIds, publisher, group, start);
-    } finally {
-      spark.sparkContext().removeSparkListener(progress);
-    }
-  }
-
-  private static Summary runAndPublish(
-      SparkSession spark,
-      JavaSparkContext jsc,
-      Request request,
-      List<RunSpec> all,
-      List<RunSpec> runs,
-      List<Row> kept,
-      Set<String> keptIds,
-      Publisher publisher,
-      String group,
-      long start) {
     List<Row> rows = new ArrayList<>(kept);
-    if (!runs.isEmpty()) {
-      try {
+    try {
+      if (!runs.isEmpty()) {
         jsc.setJobGroup(group, "infersweep sweep " + request.sweepId(), false);
         // One run per partition: Spark spreads them over the executors' task slots.
         JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(new RunPartition(), true);
         // A resumed run re-measures all its cells; only the ones not kept are added.
         rdd.collect().stream().filter(r -> !keptIds.contains(r.<String>getAs("row_id"))).forEach(rows::add);
-      } catch (RuntimeException e) {
-        publisher.discardStaging();
-        throw e;
-      } finally {
-        jsc.clearJobGroup();
       }
+    } catch (RuntimeException e) {
+      publisher.discardStaging();
+      throw e;
+    } finally {
+      jsc.clearJobGroup();
+      spark.sparkContext().removeSparkListener(progress);
     }
 
     checkComplete(all, rows);
-    String published;
+    stage(spark, publisher, rows);
+    Summary summary = summarise(request, all, rows, 0, publisher.targetPath());
     try {
-      spark
-          .createDataFrame(rows, ResultSchema.SCHEMA)
-          .coalesce(1)
-          .write()
-          .mode(SaveMode.Overwrite)
-          .partitionBy(ResultSchema.SWEEP_DATE, ResultSchema.SWEEP_ID)
-          .parquet(publisher.stagingPath());
-      published = publisher.publish(request.sweepDate(), request.sweepId()).toString();
-    } catch (Exception e) {
-      // Spark's AnalysisException is checked in Java's eyes, hence Exception.
-      publisher.discardStaging();
-      throw new IllegalStateException("could not write the results: " + e.getMessage(), e);
+      manifest(request, fingerprint, summary, rows, startedAt).write(publisher.fs(), publisher.stagedSweep());
+      String published = publisher.publish().toString();
+      publisher.discardEarlier(previous != null && !previous.equals(publisher.target()) ? previous : null);
+      return summarise(request, all, rows, (System.nanoTime() - start) / 1e9, published);
+    } catch (IOException | RuntimeException e) {
+      throw SweepException.io(
+          "could not publish sweep " + request.sweepId() + " (" + e.getMessage() + "); its " + rows.size()
+              + " rows are kept in " + publisher.stagingPath()
+              + "; resume the sweep to publish them without re-running",
+          e);
     }
-    return summarise(request, all, rows, (System.nanoTime() - start) / 1e9, published);
+  }
+
+  /**
+   * Writes the rows into the staging folder. A failed write is tried once more; if that fails too,
+   * the rows are written to a local rescue folder, so that finished work is never lost.
+   */
+  private static void stage(SparkSession spark, Publisher publisher, List<Row> rows) {
+    Exception first = null;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        write(spark, rows, publisher.stagingPath());
+        return;
+      } catch (Exception e) {
+        // Spark's AnalysisException is checked in Java's eyes, hence Exception.
+        first = first == null ? e : first;
+      }
+    }
+    String rescue =
+        Path.getPathWithoutSchemeAndAuthority(new Path(publisher.stagingPath())).getName();
+    java.nio.file.Path local = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "infersweep-rescue", rescue);
+    try {
+      write(spark, rows, local.toUri().toString());
+    } catch (Exception e) {
+      first.addSuppressed(e);
+      throw SweepException.io(
+          "could not write the results to " + publisher.stagingPath() + " (" + first.getMessage()
+              + ") nor to the rescue folder " + local + "; the rows are lost",
+          first);
+    }
+    publisher.discardStaging();
+    throw SweepException.io(
+        "could not write the results to " + publisher.stagingPath() + " (" + first.getMessage() + "); the "
+            + rows.size() + " rows were saved to " + local + " instead: copy that folder into "
+            + publisher.root() + "/_staging/ and resume the sweep to publish them without re-running",
+        first);
+  }
+
+  private static void write(SparkSession spark, List<Row> rows, String path) {
+    spark
+        .createDataFrame(rows, ResultSchema.SCHEMA)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy(ResultSchema.SWEEP_DATE, ResultSchema.SWEEP_ID)
+        .parquet(path);
+  }
+
+  private static Manifest manifest(
+      Request request, GridFingerprint fingerprint, Summary summary, List<Row> rows, Instant startedAt) {
+    Map<String, String> versions = new LinkedHashMap<>();
+    String own = SweepJob.class.getPackage().getImplementationVersion();
+    versions.put("infersweep", own == null ? "development build" : own);
+    versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    versions.put("djl", firstValue(rows, "djl_version"));
+    versions.put("pytorch", firstValue(rows, "pytorch_version"));
+    versions.put("java", System.getProperty("java.version"));
+    Set<String> hosts = new java.util.TreeSet<>();
+    rows.forEach(r -> {
+      String host = r.getAs("host");
+      if (host != null) {
+        hosts.add(host);
+      }
+    });
+    Map<String, Long> byStatus = new LinkedHashMap<>();
+    byStatus.put(RowStatus.OK.label(), summary.rowsOk());
+    byStatus.put(RowStatus.FAILED.label(), summary.rowsFailed());
+    byStatus.put(RowStatus.UNSUPPORTED.label(), summary.rowsUnsupported());
+    return new Manifest(
+        1,
+        request.sweepId(),
+        request.sweepDate(),
+        request.grid().name(),
+        request.grid().file(),
+        fingerprint.hash(),
+        fingerprint,
+        summary.runs(),
+        byStatus,
+        versions,
+        startedAt.toString(),
+        Instant.now().toString(),
+        List.copyOf(hosts));
+  }
+
+  private static String firstValue(List<Row> rows, String column) {
+    return rows.stream().map(r -> r.<String>getAs(column)).filter(v -> v != null).findFirst().orElse(null);
   }
 
   /** The existing sweep's rows worth keeping on --resume: all but the failed ones. */
-  private static List<Row> keptRows(SparkSession spark, String target) {
-    String root = new org.apache.hadoop.fs.Path(target).getParent().getParent().toString();
+  private static List<Row> keptRows(SparkSession spark, Path sweepFolder) {
+    String root = sweepFolder.getParent().getParent().toString();
+    String target = sweepFolder.toString();
     return spark
         .read()
         .option("basePath", root)
+        .option("pathGlobFilter", "*.parquet")
         .schema(ResultSchema.SCHEMA)
         .parquet(target)
         .select(ResultSchema.names().stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))

@@ -9,6 +9,12 @@ import java.util.HexFormat;
 public final class Ids {
   private Ids() {}
 
+  /** The rule for sweep ids: they name folders and appear in queries. */
+  public static boolean isValidSweepId(String id) {
+    return id != null && id.matches("[A-Za-z0-9._-]{1,100}") && !id.equals(".") && !id.equals("..");
+  }
+
+  /** The identifier of {@code canonical}. */
   public static String of(String canonical) {
     try {
       byte[] digest =

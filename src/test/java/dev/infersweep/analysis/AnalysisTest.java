@@ -218,4 +218,89 @@ class AnalysisTest {
     }
     return null;
   }
+
+  /** Runs the CLI; returns its exit code and what it printed on stderr. */
+  private static Map.Entry<Integer, String> cli(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int code = Main.execute(args);
+      return Map.entry(code, err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(old);
+    }
+  }
+
+  @Test
+  void sqlRefusesAnythingThatIsNotAQueryBeforeSparkRunsIt() throws Exception {
+    Path victim = Files.createDirectories(tmp.resolve("victim"));
+    Files.writeString(victim.resolve("keep.txt"), "x");
+    boolean warehouseBefore = Files.exists(Path.of("spark-warehouse"));
+    for (String statement :
+        List.of(
+            "INSERT OVERWRITE DIRECTORY '" + victim + "' USING parquet SELECT 1 AS x",
+            "CREATE TABLE t AS SELECT 1 AS x",
+            "FROM trials INSERT OVERWRITE DIRECTORY '" + victim + "' USING parquet SELECT run_id",
+            "WITH a AS (SELECT 1 AS x) INSERT OVERWRITE DIRECTORY '" + victim + "' USING parquet SELECT * FROM a",
+            "DROP VIEW trials",
+            "CACHE TABLE trials",
+            "SET spark.sql.ansi.enabled=false",
+            "ADD JAR /tmp/x.jar",
+            "SELECT reflect('java.lang.System', 'exit', 3)",
+            "CREATE TEMPORARY VIEW v AS SELECT 1")) {
+      Map.Entry<Integer, String> r = cli("sql", "--results", root.toString(), statement);
+      assertThat(r.getKey()).as(statement).isEqualTo(2);
+      assertThat(r.getValue().strip()).as(statement).startsWith("infersweep: error: query: refused").doesNotContain("\n");
+    }
+    assertThat(victim.resolve("keep.txt")).hasContent("x");
+    if (!warehouseBefore) {
+      assertThat(Path.of("spark-warehouse")).doesNotExist();
+    }
+  }
+
+  @Test
+  void sqlAnswersQueriesAndInspectionStatements() {
+    for (String statement :
+        List.of(
+            "SELECT count(*) FROM trials",
+            "WITH r AS (SELECT * FROM rigorous) SELECT count(*) FROM r",
+            "SHOW TABLES",
+            "DESCRIBE trials",
+            "EXPLAIN SELECT * FROM runs",
+            "/* a comment first */ SELECT 1")) {
+      assertThat(cli("sql", "--results", root.toString(), statement).getKey()).as(statement).isZero();
+    }
+  }
+
+  @Test
+  void queryErrorsAreOneLineAndExitTwo() {
+    for (String[] args :
+        List.of(
+            new String[] {"sql", "--results", root.toString(), "SELECT 1/0"},
+            new String[] {"sql", "--results", root.toString(), "SELECT no_such_column FROM trials"},
+            new String[] {"sql", "--results", root.toString(), "SELEC 1"},
+            new String[] {"sql", "--results", root.toString(), "--max-rows", "2147483647", "SELECT 1"})) {
+      Map.Entry<Integer, String> r = cli(args);
+      assertThat(r.getKey()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.getValue().strip()).as(String.join(" ", args)).startsWith("infersweep: error: ").doesNotContain("\n");
+    }
+  }
+
+  @Test
+  void readersIgnoreWhatIsNotParquetAndSweepFoldersWithBadIds() throws Exception {
+    Path sweep = root.resolve("sweep_date=2026-03-01").resolve("sweep_id=base");
+    Path notes = Files.writeString(sweep.resolve("notes.txt"), "not a row");
+    Path bad = Files.createDirectories(root.resolve("sweep_date=2026-03-01").resolve("sweep_id=a'b"));
+    Files.writeString(bad.resolve("x.txt"), "x");
+    try {
+      Map.Entry<Integer, String> r = cli("sql", "--results", root.toString(), "SELECT count(*) FROM trials");
+      assertThat(r.getKey()).isZero();
+      assertThat(r.getValue()).contains("ignoring").contains("'a'b' is not a valid sweep id");
+    } finally {
+      Files.delete(notes);
+      Files.delete(bad.resolve("x.txt"));
+      Files.delete(bad);
+    }
+  }
 }

@@ -237,4 +237,15 @@ class GridLoaderTest {
   private static String list(java.util.function.IntFunction<Object> value) {
     return java.util.stream.IntStream.range(0, 4096).mapToObj(value).map(String::valueOf).toList().toString();
   }
+
+  @Test
+  void rejectsAKeyGivenTwice() {
+    rejects("grid: {epochs: [1]}\ngrid: {epochs: [2]}\n", "grid", "given twice");
+    rejects("grid: {epochs: [1], epochs: [2]}", "grid.epochs", "given twice");
+  }
+
+  @Test
+  void rejectsSeveralDocuments() {
+    rejects("grid: {epochs: [1]}\n---\ngrid: {epochs: [2]}\n", "several YAML documents");
+  }
 }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infersweep.cli.Main;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infersweep.error.ConfigException;
+import dev.infersweep.error.SweepException;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -134,8 +138,8 @@ class ReliabilityTest {
   void overwriteReplacesTheSweepAndTheDefaultRefuses() {
     run(grid("[1]"), "ow", SweepJob.Mode.NEW, new ByteArrayOutputStream());
     assertThatThrownBy(() -> run(grid("[1]"), "ow", SweepJob.Mode.NEW, new ByteArrayOutputStream()))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("--resume or --overwrite");
+        .isInstanceOf(SweepException.class)
+        .hasMessageContaining("resume or overwrite");
     Object first = rows("ow").get(0).getAs("measured_at");
     run(grid("[3]"), "ow", SweepJob.Mode.OVERWRITE, new ByteArrayOutputStream());
     List<Row> after = rows("ow");
@@ -166,5 +170,105 @@ class ReliabilityTest {
     assertThat(Main.execute("run", "--grid", gridFile.toString(), "--out", file.resolve("sub").toString(), "--resume", "--overwrite"))
         .isEqualTo(2);
     assertThat(Files.readString(file)).isEqualTo("x");
+  }
+
+  private SweepJob.Summary runAt(Path out, GridConfig grid, String id, SweepJob.Mode mode, ByteArrayOutputStream console) {
+    return SweepJob.run(
+        spark,
+        new SweepJob.Request(grid, out.toString(), id, "2026-02-09", false, mode),
+        new PrintStream(console, true, StandardCharsets.UTF_8));
+  }
+
+  private static FileSystem localFs() throws Exception {
+    return FileSystem.getLocal(spark.sparkContext().hadoopConfiguration());
+  }
+
+  @Test
+  void aSecondWriterOfTheSameSweepIdIsRefusedWhileTheFirstLivesAndADeadOnesMarkerIsReclaimed() throws Exception {
+    Path out = tmp.resolve("locks");
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(out.toUri());
+    try (SweepLock first = SweepLock.acquire(localFs(), root, "one", System.out)) {
+      assertThatThrownBy(() -> runAt(out, grid("[1]"), "one", SweepJob.Mode.NEW, new ByteArrayOutputStream()))
+          .isInstanceOf(SweepException.class)
+          .hasMessageContaining("being written by another process")
+          .hasMessageContaining("pid " + ProcessHandle.current().pid())
+          .satisfies(e -> assertThat(((SweepException) e).kind()).isEqualTo(SweepException.Kind.CONFLICT));
+      assertThat(out.resolve("sweep_date=2026-02-09")).doesNotExist();
+    }
+    // A marker left by a process that no longer runs on this host is taken over.
+    Path marker = out.resolve("_locks").resolve("two.lock");
+    Files.writeString(marker, java.net.InetAddress.getLocalHost().getHostName() + " 2147483646 2026-01-01T00:00:00Z\n");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    assertThat(runAt(out, grid("[1]"), "two", SweepJob.Mode.NEW, console).rows()).isEqualTo(2);
+    assertThat(console.toString(StandardCharsets.UTF_8)).contains("reclaiming the marker");
+    assertThat(marker).doesNotExist();
+  }
+
+  @Test
+  void resumeRefusesAChangedGridNamingTheKeysAndAcceptsAnExtension() throws Exception {
+    Path out = tmp.resolve("fp");
+    runAt(out, grid("[1]"), "fp", SweepJob.Mode.NEW, new ByteArrayOutputStream());
+    Path manifest = out.resolve("sweep_date=2026-02-09").resolve("sweep_id=fp").resolve("_sweep.json");
+    assertThat(manifest).exists();
+    JsonNode json = new ObjectMapper().readTree(manifest.toFile());
+    assertThat(json.get("fingerprint").asText()).hasSize(16);
+    assertThat(json.get("rowsByStatus").get("ok").asLong()).isEqualTo(2);
+    assertThat(json.get("grid").get("axes").get("seed").toString()).isEqualTo("[\"1\"]");
+    assertThat(json.get("versions").get("pytorch").asText()).isNotBlank();
+    assertThat(json.get("hosts")).hasSize(1);
+
+    GridConfig changed =
+        GridLoader.parse("tiny.yaml", "tiny", TINY.formatted("[1]").replace("data: {samples: 64}", "data: {samples: 64}\ntrain: {learning_rate: 0.02}"));
+    assertThatThrownBy(() -> runAt(out, changed, "fp", SweepJob.Mode.RESUME, new ByteArrayOutputStream()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("grid changed")
+        .hasMessageContaining("grid.learning_rate (values [0.01] removed)");
+    GridConfig fewer = GridLoader.parse("tiny.yaml", "tiny", TINY.formatted("[1]").replace("epochs: [0, 2]", "epochs: [0, 3]"));
+    assertThatThrownBy(() -> runAt(out, fewer, "fp", SweepJob.Mode.RESUME, new ByteArrayOutputStream()))
+        .hasMessageContaining("grid.epochs (values [2] removed)");
+    // A pure extension (a new seed) resumes.
+    assertThat(runAt(out, grid("[1, 2]"), "fp", SweepJob.Mode.RESUME, new ByteArrayOutputStream()).rows()).isEqualTo(4);
+  }
+
+  @Test
+  void aFailedPublishKeepsTheRowsAndResumePublishesThemWithoutRerunning() throws Exception {
+    Path out = tmp.resolve("pub");
+    // A file where the date folder must go: Spark can stage the rows, the rename cannot publish them.
+    Files.createDirectories(out);
+    Path blocker = Files.writeString(out.resolve("sweep_date=2026-02-09"), "in the way");
+    assertThatThrownBy(() -> runAt(out, grid("[1, 2]"), "pub", SweepJob.Mode.NEW, new ByteArrayOutputStream()))
+        .isInstanceOf(SweepException.class)
+        .hasMessageContaining("its 4 rows are kept in")
+        .hasMessageContaining("resume the sweep")
+        .satisfies(e -> assertThat(((SweepException) e).kind()).isEqualTo(SweepException.Kind.IO));
+    try (var staged = Files.list(out.resolve("_staging"))) {
+      assertThat(staged.toList()).singleElement().satisfies(p -> assertThat(p.resolve("_SUCCESS")).exists());
+    }
+    Files.delete(blocker);
+    // A new sweep with that id is refused: the finished rows would be forgotten.
+    assertThatThrownBy(() -> runAt(out, grid("[1, 2]"), "pub", SweepJob.Mode.NEW, new ByteArrayOutputStream()))
+        .hasMessageContaining("finished rows of an earlier attempt");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    SweepJob.Summary s = runAt(out, grid("[1, 2]"), "pub", SweepJob.Mode.RESUME, console);
+    assertThat(console.toString(StandardCharsets.UTF_8)).contains("4 rows kept, 0 of 2 runs to do");
+    assertThat(s.rows()).isEqualTo(4);
+    assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(4);
+    assertThat(out.resolve("_staging")).doesNotExist();
+  }
+
+  @Test
+  void aSweepLeftInTheTrashByADeadWriterIsRestoredWhenItsPlaceIsEmpty() throws Exception {
+    Path out = tmp.resolve("trash");
+    runAt(out, grid("[1]"), "gone", SweepJob.Mode.NEW, new ByteArrayOutputStream());
+    Path published = out.resolve("sweep_date=2026-02-09").resolve("sweep_id=gone");
+    // As if the writer died between moving the old sweep aside and publishing the new one.
+    Path trashed = out.resolve("_trash").resolve("gone-" + java.util.UUID.randomUUID()).resolve("sweep_date=2026-02-09");
+    Files.createDirectories(trashed);
+    Files.move(published, trashed.resolve("sweep_id=gone"));
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    runAt(out, grid("[7]"), "other", SweepJob.Mode.NEW, console);
+    assertThat(console.toString(StandardCharsets.UTF_8)).contains("restored sweep gone");
+    assertThat(published.resolve("_sweep.json")).exists();
+    assertThat(out.resolve("_trash")).doesNotExist();
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infersweep.analysis.SqlQuery;
 import dev.infersweep.error.ConfigException;
+import dev.infersweep.error.SweepException;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
 import dev.infersweep.result.ResultSchema;
@@ -177,8 +178,9 @@ class SweepJobTest {
                     spark,
                     new SweepJob.Request(smoke, out.toString(), "it-1", "2026-01-02", false),
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("already exists");
+        .isInstanceOf(SweepException.class)
+        .hasMessageContaining("already exists")
+        .satisfies(e -> assertThat(((SweepException) e).kind()).isEqualTo(SweepException.Kind.CONFLICT));
   }
 
   @Test

@@ -1,0 +1,84 @@
+package dev.infersweep.grid;
+
+import dev.infersweep.spec.Axes;
+import dev.infersweep.spec.Axis;
+import dev.infersweep.spec.DeviceKind;
+import dev.infersweep.spec.Ids;
+import dev.infersweep.spec.TimingSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings that define a sweep's rows: model, data, training and timing settings and the
+ * device, and every axis' values, as text. A sweep's manifest keeps it, so that {@code --resume}
+ * can tell a grid that changed from one that only gained axis values.
+ *
+ * @param settings every setting that is not an axis, by its YAML key
+ * @param axes every axis' values, by axis name, as labels
+ */
+public record GridFingerprint(Map<String, String> settings, Map<String, List<String>> axes) {
+  public GridFingerprint {
+    settings = Map.copyOf(settings);
+    axes = Map.copyOf(axes);
+  }
+
+  /** The fingerprint of {@code grid} run on {@code device}. */
+  public static GridFingerprint of(GridConfig grid, DeviceKind device) {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("model.input", Integer.toString(grid.model().input()));
+    s.put("model.hidden", Integer.toString(grid.model().hidden()));
+    s.put("model.output", Integer.toString(grid.model().output()));
+    s.put("data.samples", Integer.toString(grid.data().samples()));
+    s.put("data.seed", Long.toString(grid.data().seed()));
+    s.put("train.timeout_seconds", Double.toString(grid.trainTimeoutSeconds()));
+    TimingSpec t = grid.timing();
+    s.put("timing.warmup_iterations", Integer.toString(t.warmupIterations()));
+    s.put("timing.warmup_max_seconds", Double.toString(t.warmupMaxSeconds()));
+    s.put("timing.block_size", Integer.toString(t.blockSize()));
+    s.put("timing.min_blocks", Integer.toString(t.minBlocks()));
+    s.put("timing.target_ci", Double.toString(t.targetCi()));
+    s.put("timing.max_seconds", Double.toString(t.maxSeconds()));
+    s.put("timing.seed_iterations", Integer.toString(t.seedIterations()));
+    s.put("timing.input_seed", Long.toString(t.inputSeed()));
+    s.put("device", device.label());
+    Map<String, List<String>> a = new LinkedHashMap<>();
+    for (Axis<?> axis : Axes.ALL) {
+      a.put(axis.name(), grid.axes().get(axis).stream().map(axis::label).toList());
+    }
+    return new GridFingerprint(s, a);
+  }
+
+  /** A short hash of the whole fingerprint, stable across JVMs. */
+  public String hash() {
+    StringBuilder text = new StringBuilder();
+    settings.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> text.append(e.getKey()).append('=').append(e.getValue()).append(';'));
+    axes.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> text.append(e.getKey()).append('=').append(e.getValue()).append(';'));
+    return Ids.of(text.toString());
+  }
+
+  /**
+   * What keeps this grid from resuming a sweep made with {@code earlier}: settings that differ, and
+   * axes that lost values. Empty when the grids are the same or this one only adds axis values.
+   */
+  public List<String> changesFrom(GridFingerprint earlier) {
+    List<String> changes = new ArrayList<>();
+    for (Map.Entry<String, String> e : earlier.settings().entrySet()) {
+      String now = settings.get(e.getKey());
+      if (!e.getValue().equals(now)) {
+        changes.add(e.getKey() + " (" + e.getValue() + " → " + now + ")");
+      }
+    }
+    for (Map.Entry<String, List<String>> e : earlier.axes().entrySet()) {
+      List<String> now = axes.getOrDefault(e.getKey(), List.of());
+      List<String> removed = e.getValue().stream().filter(v -> !now.contains(v)).toList();
+      if (!removed.isEmpty()) {
+        changes.add("grid." + e.getKey() + " (values " + removed + " removed)");
+      }
+    }
+    return changes;
+  }
+}

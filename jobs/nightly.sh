@@ -16,8 +16,9 @@ results="${INFERSWEEP_NIGHTLY_RESULTS:-$ROOT/results/nightly}"
 grid="${INFERSWEEP_NIGHTLY_GRID:-$ROOT/conf/nightly.yaml}"
 day="${INFERSWEEP_NIGHTLY_DATE:-$(date -u +%F)}"
 threshold="${INFERSWEEP_NIGHTLY_THRESHOLD:-0.05}"
-name="$(sed -n 's/^name: *\([A-Za-z0-9._-]*\).*/\1/p' "$grid" | head -n 1)"
-id="${name:-nightly}-${day//-/}"
+# The grid's name as the loader reads it (its name: key, else the file name); a bad grid stops here.
+name="$("$ROOT/jobs/sweep" plan --grid "$grid" --name)" || exit 2
+id="$name-${day//-/}"
 sweep="$ROOT/jobs/sweep"
 # Reports live under _reports/: folders starting with _ are invisible to readers of the results.
 reports="$results/_reports"
@@ -35,7 +36,7 @@ fi
 "$sweep" report --results "$results" --sweep "$id" --out "$reports/$id.html" || exit $?
 
 nights="$("$sweep" sql --results "$results" --format csv \
-  "SELECT count(DISTINCT sweep_id) FROM trials WHERE grid_name = '${name:-nightly}'")" || exit 2
+  "SELECT count(DISTINCT sweep_id) FROM trials WHERE grid_name = '$name'")" || exit 2
 nights="$(tail -n 1 <<<"$nights")"
 compare_rc=0
 if ((nights > 1)); then
@@ -47,7 +48,7 @@ if ((nights > 1)); then
     exit "$compare_rc"
   fi
 else
-  echo "[nightly] first night of grid '${name:-nightly}': nothing to compare with yet"
+  echo "[nightly] first night of grid '$name': nothing to compare with yet"
 fi
 
 echo "[nightly] report: $reports/$id.html"

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sweep compare}: night-to-night regression check; exits 4 when a configuration regressed. */
@@ -41,8 +42,7 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--max-rows", defaultValue = "30", paramLabel = "N", description = "Configurations to print at most (default: ${DEFAULT-VALUE}).")
   int maxRows;
 
-  @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL", description = "Spark master (default: ${DEFAULT-VALUE}).")
-  String master;
+  @Mixin SparkOptions sparkOptions = new SparkOptions();
 
   @Override
   public Integer call() {
@@ -57,7 +57,7 @@ public final class CompareCommand implements Callable<Integer> {
     if (!(threshold >= 0 && threshold < 10)) {
       throw new ConfigException("--threshold " + threshold + ": must be between 0 and 10");
     }
-    try (Sessions.Handle session = Sessions.open("infersweep compare", master, Map.of())) {
+    try (Sessions.Handle session = sparkOptions.open("infersweep compare")) {
       SparkSession spark = session.spark();
       Views.register(spark, results);
       String cand = Sweeps.resolve(spark, candidate, "--candidate");

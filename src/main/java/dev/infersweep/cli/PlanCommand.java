@@ -21,6 +21,9 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--rows-only", description = "Print only the number of result rows (for scripts).")
   boolean rowsOnly;
 
+  @Option(names = "--name", description = "Print only the grid's name, as the sweep records it (for scripts).")
+  boolean nameOnly;
+
   @Override
   public Integer call() {
     System.out.print(execute());
@@ -31,6 +34,9 @@ public final class PlanCommand implements Callable<Integer> {
   /** The plan as text. */
   public String execute() {
     GridConfig c = GridLoader.load(grid);
+    if (nameOnly) {
+      return c.name() + "\n";
+    }
     if (rowsOnly) {
       return c.rowCount() + "\n";
     }

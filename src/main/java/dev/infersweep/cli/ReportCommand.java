@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sweep report}: verdicts, effect model and plots of one sweep as a self-contained HTML page. */
@@ -34,8 +35,7 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE.html", description = "Where to write the page.")
   Path out;
 
-  @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL", description = "Spark master (default: ${DEFAULT-VALUE}).")
-  String master;
+  @Mixin SparkOptions sparkOptions = new SparkOptions();
 
   @Override
   public Integer call() {
@@ -51,7 +51,7 @@ public final class ReportCommand implements Callable<Integer> {
     if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
       throw new ConfigException("--out " + out + ": its folder does not exist or cannot be written");
     }
-    try (Sessions.Handle session = Sessions.open("infersweep report", master, Map.of())) {
+    try (Sessions.Handle session = sparkOptions.open("infersweep report")) {
       SparkSession spark = session.spark();
       Views.register(spark, results);
       String id = Sweeps.resolve(spark, sweep, "--sweep");

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sweep run}: trains and times every run of a grid file and writes one Parquet partition. */
@@ -35,8 +36,6 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "results", description = "Results root (default: ${DEFAULT-VALUE}); any Hadoop path.")
   String out;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*], or what spark-submit set).")
-  String master;
 
   @Option(names = "--sweep-id", paramLabel = "ID", description = "Sweep identifier (default: <grid name>-<UTC time>).")
   String sweepId;
@@ -56,11 +55,7 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "If the sweep id exists, replace it.")
   boolean overwrite;
 
-  @Option(names = "--spark-defaults", paramLabel = "FILE", description = "Spark properties file (default: conf/spark-defaults.conf of the installation, if present).")
-  Path sparkDefaults;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting; repeatable. Wins over --spark-defaults.")
-  Map<String, String> conf = new LinkedHashMap<>();
+  @Mixin SparkOptions sparkOptions = new SparkOptions();
 
   @Override
   public Integer call() {
@@ -92,7 +87,7 @@ public final class RunCommand implements Callable<Integer> {
           config.file() + ": max_rows: the grid yields " + config.rowCount() + " rows, more than max_rows "
               + config.maxRows() + "; raise max_rows or pass --allow-large");
     }
-    try (Sessions.Handle session = Sessions.open("infersweep " + id, effectiveMaster(), sparkConf())) {
+    try (Sessions.Handle session = sparkOptions.open("infersweep " + id)) {
       SparkSession spark = session.spark();
       SweepJob.Summary summary;
       try {
@@ -107,31 +102,6 @@ public final class RunCommand implements Callable<Integer> {
       print(summary, console);
       return summary;
     }
-  }
-
-  private String effectiveMaster() {
-    if (master != null) {
-      return master;
-    }
-    // Under spark-submit the master is already set; otherwise run embedded.
-    return System.getProperty("spark.master") == null ? "local[*]" : null;
-  }
-
-  private Map<String, String> sparkConf() {
-    Map<String, String> all = new LinkedHashMap<>();
-    Path defaults = sparkDefaults;
-    if (defaults == null && System.getProperty("infersweep.home") != null) {
-      Path candidate = Path.of(System.getProperty("infersweep.home"), "conf", "spark-defaults.conf");
-      defaults = Files.isRegularFile(candidate) ? candidate : null;
-    }
-    if (defaults != null) {
-      if (!Files.isRegularFile(defaults)) {
-        throw new ConfigException("--spark-defaults " + defaults + ": no such file");
-      }
-      all.putAll(Sessions.readConfFile(defaults));
-    }
-    all.putAll(conf);
-    return all;
   }
 
   static String parseDate(String text) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,8 +27,7 @@ public final class SqlCommand implements Callable<Integer> {
   @Option(names = "--max-rows", defaultValue = "1000", paramLabel = "N", description = "Rows to print at most (default: ${DEFAULT-VALUE}).")
   int maxRows;
 
-  @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]", description = "Spark master (default: ${DEFAULT-VALUE}).")
-  String master;
+  @Mixin SparkOptions sparkOptions = new SparkOptions();
 
   @Option(names = "--verbose", description = "On an error, print the stack trace too.")
   boolean verbose;
@@ -53,7 +53,7 @@ public final class SqlCommand implements Callable<Integer> {
     if (maxRows < 1 || maxRows > SqlQuery.MAX_ROWS) {
       throw new ConfigException("--max-rows " + maxRows + ": must be between 1 and " + SqlQuery.MAX_ROWS);
     }
-    try (Sessions.Handle session = Sessions.open("infersweep sql", master, Map.of())) {
+    try (Sessions.Handle session = sparkOptions.open("infersweep sql")) {
       SparkSession spark = session.spark();
       return SqlQuery.run(spark, results, query, fmt, maxRows);
     } catch (SweepException e) {

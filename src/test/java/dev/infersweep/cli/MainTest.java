@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,5 +95,52 @@ class MainTest {
   void sqlWithUnknownFormatExitsTwo() {
     assertThat(Main.execute("sql", "--results", tmp.toString(), "--format", "xml", "SELECT 1")).isEqualTo(2);
     assertThat(errText()).contains("--format xml: allowed: table, csv, json");
+  }
+
+  /** The Spark properties an application logged at its start, from its event log. */
+  private static String eventLog(Path dir) throws Exception {
+    // Spark 4 rolls event logs into a folder per application; read every file of it.
+    try (var files = Files.walk(dir)) {
+      StringBuilder text = new StringBuilder();
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        text.append(Files.readString(f));
+      }
+      assertThat(text).as("an event log under " + dir).isNotEmpty();
+      return text.toString();
+    }
+  }
+
+  @Test
+  void masterAndConfReachTheSessionOfEverySparkCommand() throws Exception {
+    // Each command must start its own session for this to show anything.
+    assertThat(org.apache.spark.sql.SparkSession.getDefaultSession().isDefined()).isFalse();
+    Path grid =
+        Files.writeString(
+            tmp.resolve("tiny.yaml"),
+            "name: tiny\ndata: {samples: 32}\ngrid: {epochs: [0, 1], precision: [fp32]}\n"
+                + "timing: {warmup_iterations: 5, warmup_max_seconds: 0.02, min_blocks: 4, max_seconds: 0.02}\n");
+    String results = tmp.resolve("results").toString();
+    List<String[]> commands =
+        List.of(
+            new String[] {"run", "--grid", grid.toString(), "--out", results, "--sweep-id", "s"},
+            new String[] {"sql", "--results", results, "SELECT count(*) FROM trials"},
+            new String[] {"report", "--results", results, "--out", tmp.resolve("r.html").toString()},
+            new String[] {"compare", "--results", results, "--baseline", "s", "--candidate", "s"});
+    for (String[] command : commands) {
+      Path events = Files.createDirectories(tmp.resolve("events-" + command[0]));
+      List<String> args = new java.util.ArrayList<>(List.of(command));
+      args.addAll(
+          List.of(
+              "--master", "local[1]",
+              "--conf", "spark.eventLog.enabled=true",
+              "--conf", "spark.eventLog.compress=false",
+              "--conf", "spark.eventLog.dir=" + events.toUri(),
+              "--conf", "spark.infersweep.probe=" + command[0]));
+      assertThat(Main.execute(args.toArray(String[]::new))).as(command[0] + ": " + errText()).isZero();
+      String log = eventLog(events);
+      assertThat(log).as(command[0]).contains("\"spark.master\":\"local[1]\"").contains("\"spark.infersweep.probe\":\"" + command[0] + "\"");
+      // Local runs keep the UI off; the user could still turn it on with --conf.
+      assertThat(log).as(command[0]).contains("\"spark.ui.enabled\":\"false\"");
+    }
   }
 }

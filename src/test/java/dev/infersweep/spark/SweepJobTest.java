@@ -3,6 +3,7 @@ package dev.infersweep.spark;
 import dev.infersweep.spec.Axes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.infersweep.analysis.SqlQuery;
 import dev.infersweep.error.ConfigException;
@@ -15,6 +16,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -199,5 +204,52 @@ class SweepJobTest {
     assertThatThrownBy(() -> SqlQuery.run(spark, out.toString(), "SELEC 1", SqlQuery.Format.TABLE, 10))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("query: ");
+  }
+
+  @Test
+  void duckDbReadsTheSameRowsThroughTheDocumentedGlob() throws Exception {
+    // Analysis outputs and the manifest beside the rows must not disturb the glob.
+    Path analysis = Files.createDirectories(out.resolve("_analysis").resolve("verdicts").resolve("sweep_id=it-1"));
+    Path rowsFile;
+    try (Stream<Path> walk = Files.walk(sweepFolder())) {
+      rowsFile = walk.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    Files.copy(rowsFile, analysis.resolve("part-0.parquet"));
+    assertThat(sweepFolder().resolve("_sweep.json")).exists();
+
+    Row spark =
+        SweepJobTest.spark
+            .sql("SELECT count(*) AS n, count(DISTINCT row_id) AS ids, sum(latency_p50_ns) AS p50,"
+                + " sum(train_loss) AS loss, max(measured_at) AS at FROM parquet.`" + sweepFolder() + "`")
+            .first();
+    String glob = out + "/sweep_date=*/sweep_id=*/*.parquet";
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = duck.createStatement()) {
+      ResultSet r =
+          st.executeQuery(
+              "SELECT count(*), count(DISTINCT row_id), sum(latency_p50_ns), sum(train_loss), max(measured_at),"
+                  + " count(DISTINCT sweep_id), min(sweep_date)"
+                  + " FROM read_parquet('" + glob + "', hive_partitioning = true)");
+      assertThat(r.next()).isTrue();
+      assertThat(r.getLong(1)).isEqualTo(spark.<Long>getAs("n")).isEqualTo(768);
+      assertThat(r.getLong(2)).isEqualTo(spark.<Long>getAs("ids"));
+      assertThat(r.getDouble(3)).isCloseTo(spark.<Double>getAs("p50"), within(1e-6 * spark.<Double>getAs("p50")));
+      assertThat(r.getDouble(4)).isCloseTo(spark.<Double>getAs("loss"), within(1e-9 * spark.<Double>getAs("loss")));
+      assertThat(r.getTimestamp(5).toInstant()).isEqualTo(spark.<java.sql.Timestamp>getAs("at").toInstant());
+      assertThat(r.getLong(6)).isEqualTo(1);
+      assertThat(r.getString(7)).isEqualTo("2026-01-02");
+
+      // measured_at is a microsecond timestamp, not Spark's legacy INT96.
+      ResultSet schema =
+          st.executeQuery(
+              "SELECT type, logical_type FROM parquet_schema('" + rowsFile + "') WHERE name = 'measured_at'");
+      assertThat(schema.next()).isTrue();
+      assertThat(schema.getString(1)).isEqualTo("INT64");
+      assertThat(schema.getString(2)).startsWith("TimestampType").contains("MICROS=MicroSeconds()");
+    } finally {
+      try (Stream<Path> walk = Files.walk(out.resolve("_analysis"))) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 }

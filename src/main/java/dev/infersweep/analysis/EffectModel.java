@@ -114,8 +114,8 @@ public final class EffectModel {
   }
 
   private static List<String> distinct(Dataset<Row> data, String column) {
-    return data.select(functions.col(column).cast("string")).distinct().collectAsList().stream()
-        .map(r -> r.getString(0))
+    return data.select(functions.col(column).cast("string").as("level")).distinct().collectAsList().stream()
+        .map(r -> r.<String>getAs("level"))
         .sorted()
         .toList();
   }

@@ -120,9 +120,18 @@ public final class GridLoader {
             (int) m.integer("hidden", 50L, 1, 100_000),
             (int) m.integer("output", 2L, 2, 100_000));
 
+    // The weights and the training set live in Java arrays on the way to the engine.
+    long parameters = (long) model.input() * model.hidden() + model.hidden() + (long) model.hidden() * model.output() + model.output();
+    if (parameters > MAX_ARRAY) {
+      throw m.error("", "the network has " + parameters + " parameters; at most " + MAX_ARRAY + " fit");
+    }
     ConfigNode d = top.section("data", false);
     d.allowOnly(Set.of("samples", "seed"));
     DataSpec data = new DataSpec((int) d.integer("samples", 1000L, 1, 10_000_000), d.integer("seed", 0L, 0, Long.MAX_VALUE));
+    if ((long) data.samples() * model.input() > MAX_ARRAY) {
+      throw d.error(
+          "samples", data.samples() + " samples × " + model.input() + " inputs do not fit one array (at most " + MAX_ARRAY + " values)");
+    }
 
     Map<String, ConfigNode> sections = new LinkedHashMap<>();
     sections.put("train", top.section("train", false));
@@ -164,6 +173,9 @@ public final class GridLoader {
     config.rowCount(); // a grid too large to count is refused here, with its axes' sizes
     return config;
   }
+
+  /** The most values one Java array holds, with headroom. */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   /** Timing settings that are not axes. */
   private static final Set<String> TIMING_KEYS =

@@ -248,4 +248,10 @@ class GridLoaderTest {
   void rejectsSeveralDocuments() {
     rejects("grid: {epochs: [1]}\n---\ngrid: {epochs: [2]}\n", "several YAML documents");
   }
+
+  @Test
+  void rejectsModelsAndDataTooLargeForOneArray() {
+    rejects("model: {input: 100000, hidden: 100000}\ngrid: {epochs: [1]}", "model", "parameters");
+    rejects("model: {input: 1000}\ndata: {samples: 10000000}\ngrid: {epochs: [1]}", "data.samples", "do not fit");
+  }
 }

@@ -7,7 +7,7 @@
 # Exit: 0 all good; 3 some runs failed; 4 a configuration regressed; 2 bad usage or configuration.
 # Environment: INFERSWEEP_NIGHTLY_RESULTS (results root, default results/nightly),
 # INFERSWEEP_NIGHTLY_GRID (default conf/nightly.yaml), INFERSWEEP_NIGHTLY_DATE (default today, UTC),
-# INFERSWEEP_NIGHTLY_THRESHOLD (compare threshold, default 0.05).
+# INFERSWEEP_NIGHTLY_THRESHOLD (compare --threshold for paired ratios, default 0.02).
 # cron (02:30 every night):
 #   30 2 * * * cd /opt/infersweep && jobs/nightly.sh >> results/nightly/nightly.log 2>&1
 set -uo pipefail
@@ -15,7 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 results="${INFERSWEEP_NIGHTLY_RESULTS:-$ROOT/results/nightly}"
 grid="${INFERSWEEP_NIGHTLY_GRID:-$ROOT/conf/nightly.yaml}"
 day="${INFERSWEEP_NIGHTLY_DATE:-$(date -u +%F)}"
-threshold="${INFERSWEEP_NIGHTLY_THRESHOLD:-0.05}"
+threshold="${INFERSWEEP_NIGHTLY_THRESHOLD:-0.02}"
 # The grid's name as the loader reads it (its name: key, else the file name); a bad grid stops here.
 name="$("$ROOT/jobs/sweep" plan --grid "$grid" --name)" || exit 2
 id="$name-${day//-/}"

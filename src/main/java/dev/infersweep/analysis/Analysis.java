@@ -38,13 +38,24 @@ public final class Analysis {
   public static String saveComparison(SparkSession spark, String root, Compare.Result result) {
     StructType schema =
         new StructType()
-            .add("configuration", "string").add("ratio", "double").add("ci_low", "double").add("ci_high", "double")
+            .add("kind", "string").add("configuration", "string").add("ratio", "double").add("ci_low", "double")
+            .add("ci_high", "double").add("p_value", "double").add("adjusted_p", "double")
             .add("baseline_replicates", "int").add("candidate_replicates", "int").add("regression", "boolean")
-            .add("threshold", "double").add("calibration_normalised", "boolean");
+            .add("threshold", "double").add("family", "int").add("note", "string");
+    List<Object[]> rows = new java.util.ArrayList<>();
+    for (Compare.RatioChange c : result.ratios()) {
+      rows.add(new Object[] {"ratio", c.configuration(), c.change(), c.ciLow(), c.ciHigh(), c.pValue(), c.adjustedP(),
+        c.baselineReplicates(), c.candidateReplicates(), c.regression(), result.ratioThreshold(), result.family(), null});
+    }
+    Compare.Shift s = result.shift();
+    rows.add(new Object[] {"global_shift", "all configurations", s.change(), s.ciLow(), s.ciHigh(), null, null, null, null,
+      s.regression(), result.absoluteThreshold(), s.configurations(), s.note()});
+    for (Compare.AbsoluteChange a : result.absolutes()) {
+      rows.add(new Object[] {"absolute", a.configuration(), a.change(), null, a.limit(), null, null, null, null,
+        a.regression(), result.absoluteThreshold(), result.absolutes().size(), null});
+    }
     return write(spark, root + "/_analysis/compare/candidate=" + result.candidate() + "/baseline=" + result.baseline(),
-        result.comparisons(), schema,
-        c -> new Object[] {c.configuration(), c.ratio(), c.ciLow(), c.ciHigh(), c.baselineReplicates(),
-          c.candidateReplicates(), c.regression(), result.threshold(), result.normalised()});
+        rows, schema, r -> r);
   }
 
   private static <T> String write(

@@ -1,146 +1,469 @@
 package dev.infersweep.analysis;
 
+import static org.apache.spark.sql.functions.col;
+
 import dev.infersweep.spec.Axes;
-import dev.infersweep.stats.Bootstrap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * Night-to-night comparison of two sweeps. Configurations are matched on everything but the seed
- * replicate and the sweep's identity; for each, the candidate's median latency is compared with the
- * baseline's across replicates (normalised by each task's calibration when both sweeps have one):
- * replicate by replicate when both sweeps ran the same seeds (the same trained weights), else as two
- * independent groups.
- * A configuration is a regression only when the whole 95 % interval of candidate / baseline lies
- * above {@code 1 + threshold}.
+ * Night-to-night comparison of two sweeps, answering two questions separately (rules in
+ * docs/analysis.md):
+ *
+ * <ol>
+ *   <li><b>Did training's effect change?</b> Per configuration (everything but the seed), the
+ *       paired {@code latency_ratio} (trained / epoch 0, measured in one process, so process-level
+ *       noise cancels), candidate against baseline, replicate by replicate where both ran the same
+ *       seeds. A configuration regressed when its change is significant after Holm's correction for
+ *       the number of configurations tested (the family) and at least {@code ratioThreshold}.
+ *   <li><b>Did everything get slower?</b> The absolute median latency, pooled over configurations
+ *       into one global shift with its interval, and per configuration. Absolute latencies vary
+ *       far more between processes than ratios do, so they are judged only against the night-to-night
+ *       noise of at least {@value #MIN_HISTORY} earlier sweeps of the same grid on the same hardware;
+ *       with fewer, the output says so and nothing is flagged.
+ * </ol>
+ *
+ * <p>Hardware ({@code cpu_model}, {@code threads}, {@code device}) is part of the key: sweeps on
+ * different hardware have no absolute comparison, and the output says so.
  */
 public final class Compare {
-  /** The key columns: a configuration is everything but the seed and the sweep identity. */
+  /** Earlier sweeps needed before the global shift of absolute latencies is judged. */
+  public static final int MIN_HISTORY = 3;
+
+  /**
+   * Earlier sweeps needed before one configuration's absolute latency is judged: a configuration's
+   * latency jumps between process states (heavy-tailed, not normal), and with 3 earlier sweeps one
+   * of three identical smoke sweeps was flagged.
+   */
+  public static final int MIN_HISTORY_PER_CONFIGURATION = 8;
+
+  /** Family-wise false-alarm rate of the ratio question, and one-sided level of the absolute one. */
+  static final double ALPHA = 0.05;
+
+  /** The configuration key: everything but the seed and the sweep identity. */
   static final List<String> KEY = key();
+
+  /** What makes absolute latencies comparable. */
+  static final List<String> HARDWARE = List.of("cpu_model", "threads", "device");
 
   private static List<String> key() {
     List<String> key = new ArrayList<>();
     Axes.RUN.stream().filter(a -> a != Axes.SEED).forEach(a -> key.add(a.name()));
-    key.addAll(List.of("input_size", "hidden_size", "output_size", "train_samples", "data_seed", "device"));
+    key.addAll(List.of("input_size", "hidden_size", "output_size", "train_samples", "data_seed"));
     // Only rigorous rows are compared, so the protocol is not part of the key.
     Axes.CELL.stream().filter(a -> a != Axes.PROTOCOL).forEach(a -> key.add(a.name()));
     return List.copyOf(key);
   }
 
-  /** One matched configuration. */
-  public record Comparison(
+  /**
+   * One configuration's paired-ratio change.
+   *
+   * @param change candidate ratio / baseline ratio (geometric means over replicates)
+   * @param pValue two-sided, before correction
+   * @param adjustedP Holm-adjusted over the family
+   * @param regression significant after correction, slower, and at least the threshold
+   */
+  public record RatioChange(
       String configuration,
-      double ratio,
+      double change,
       double ciLow,
       double ciHigh,
+      double pValue,
+      double adjustedP,
       int baselineReplicates,
       int candidateReplicates,
       boolean regression) {}
 
-  /** The whole comparison. */
+  /**
+   * One configuration's absolute change against its history.
+   *
+   * @param change candidate / baseline median latency
+   * @param limit the largest change the history's noise explains (one-sided 99 % prediction bound)
+   */
+  public record AbsoluteChange(String configuration, double change, double limit, boolean regression) {}
+
+  /**
+   * The pooled absolute change of all configurations.
+   *
+   * @param change geometric mean over configurations of candidate / baseline median latency
+   * @param ciLow 95 % interval over configurations (how uniform the shift is, not process noise)
+   * @param limit the largest shift the history's night-to-night noise explains; NaN without history
+   * @param note why it was not judged, or null
+   */
+  public record Shift(double change, double ciLow, double ciHigh, int configurations, double limit, boolean regression, String note) {}
+
+  /**
+   * The whole comparison.
+   *
+   * @param family configurations tested for a ratio change (the size of the Holm family)
+   * @param historySweeps earlier sweeps of the candidate's grid on its hardware, baseline included
+   * @param hardwareNote set when the two sweeps ran on different hardware
+   */
   public record Result(
       String baseline,
       String candidate,
-      double threshold,
-      boolean normalised,
-      List<Comparison> comparisons,
+      double ratioThreshold,
+      double absoluteThreshold,
+      List<RatioChange> ratios,
+      int family,
+      Shift shift,
+      List<AbsoluteChange> absolutes,
+      int historySweeps,
+      String hardwareNote,
       int unmatched) {
+
+    /** Configurations whose ratio regressed, plus the global shift and absolute changes flagged. */
     public long regressions() {
-      return comparisons.stream().filter(Comparison::regression).count();
+      return ratios.stream().filter(RatioChange::regression).count()
+          + (shift.regression() ? 1 : 0)
+          + absolutes.stream().filter(AbsoluteChange::regression).count();
     }
   }
 
   private Compare() {}
 
-  /** Compares two sweeps of the {@code trials} view. */
-  public static Result run(SparkSession spark, String baseline, String candidate, double threshold) {
-    List<Column> parts = new ArrayList<>();
-    for (String k : KEY) {
-      parts.add(functions.concat(functions.lit(k + "="), functions.col(k).cast("string")));
+  /** One rigorous row, reduced to what compare needs. */
+  private record Obs(String sweep, String configuration, String hardware, long seed, int epochs, double logRatio, double ratioSe, double logP50) {}
+
+  /**
+   * Compares {@code candidate} with {@code baseline} over the registered views.
+   *
+   * @param ratioThreshold smallest change of the paired ratio that counts (0.02 = 2 %)
+   * @param absoluteThreshold smallest absolute change that counts (0.05 = 5 %)
+   */
+  public static Result run(
+      SparkSession spark, String baseline, String candidate, double ratioThreshold, double absoluteThreshold) {
+    List<Row> order = Sweeps.ordered(spark);
+    String grid = null;
+    for (Row r : order) {
+      if (r.<String>getAs("sweep_id").equals(candidate)) {
+        grid = r.getAs("grid_name");
+      }
     }
-    List<Row> all =
-        spark
-            .table("rigorous")
-            .where(functions.col("sweep_id").isin(baseline, candidate))
-            .select(
-                functions.col("sweep_id"),
-                functions.concat_ws(" ", parts.toArray(Column[]::new)).as("configuration"),
-                functions.col("latency_p50_ns").as("p50"),
-                functions.col("calibration_ns_start").as("calibration"),
-                functions.col("seed"))
-            .collectAsList();
-    // Calibration-normalise only when every row of both sweeps has a calibration figure.
-    boolean normalised =
-        !all.isEmpty() && all.stream().noneMatch(r -> r.getAs("calibration") == null || r.<Long>getAs("calibration") <= 0);
-    // configuration → seed → log latency: replicates are identified by their seed.
-    Map<String, Map<Long, Double>> base = new LinkedHashMap<>();
-    Map<String, Map<Long, Double>> cand = new LinkedHashMap<>();
-    for (Row r : all) {
-      double p50 = r.<Double>getAs("p50");
-      double value = Math.log(normalised ? p50 / r.<Long>getAs("calibration") : p50);
-      (r.<String>getAs("sweep_id").equals(baseline) ? base : cand)
-          .computeIfAbsent(r.getAs("configuration"), k -> new LinkedHashMap<>())
-          .put(r.<Long>getAs("seed"), value);
+    List<Obs> all = observations(spark, order, grid, candidate, baseline);
+    Map<String, List<Obs>> bySweep = new LinkedHashMap<>();
+    for (Obs o : all) {
+      bySweep.computeIfAbsent(o.sweep(), k -> new ArrayList<>()).add(o);
     }
-    // Comparing a sweep with itself is allowed (a sanity check): both sides are the same rows.
-    Map<String, Map<Long, Double>> candidates = baseline.equals(candidate) ? base : cand;
-    List<Comparison> comparisons = new ArrayList<>();
+    List<Obs> base = bySweep.getOrDefault(baseline, List.of());
+    List<Obs> cand = baseline.equals(candidate) ? base : bySweep.getOrDefault(candidate, List.of());
+
+    Set<String> baseHardware = hardware(base);
+    Set<String> candHardware = hardware(cand);
+    String hardwareNote =
+        baseHardware.equals(candHardware)
+            ? null
+            : "the sweeps ran on different hardware (baseline " + baseHardware + ", candidate " + candHardware
+                + "): absolute latencies are not compared";
+
+    // 1. Did training's effect change? Paired ratios, past epoch 0 (epoch 0 is the model itself).
+    Map<String, Map<Long, double[]>> baseRatios = ratios(base);
+    Map<String, Map<Long, double[]>> candRatios = ratios(cand);
+    List<RatioChange> changes = new ArrayList<>();
     int unmatched = 0;
-    long seed = 7;
-    for (Map.Entry<String, Map<Long, Double>> e : candidates.entrySet()) {
-      Map<Long, Double> b = base.get(e.getKey());
+    for (Map.Entry<String, Map<Long, double[]>> e : candRatios.entrySet()) {
+      Map<Long, double[]> b = baseRatios.get(e.getKey());
       if (b == null) {
         unmatched++;
         continue;
       }
-      Map<Long, Double> c = e.getValue();
-      Bootstrap.Interval i;
-      if (c.keySet().equals(b.keySet())) {
-        // The same seeds: the same trained weights, so compare replicate by replicate (paired).
-        double[] diffs = c.keySet().stream().mapToDouble(k -> c.get(k) - b.get(k)).toArray();
-        i = Bootstrap.mean(diffs, 0.95, seed++);
-      } else {
-        double[] cc = c.values().stream().mapToDouble(Double::doubleValue).toArray();
-        double[] bb = b.values().stream().mapToDouble(Double::doubleValue).toArray();
-        i = Bootstrap.meanDifference(cc, bb, 0.95, seed++);
-      }
-      double lo = Math.exp(i.low());
-      comparisons.add(
-          new Comparison(e.getKey(), Math.exp(i.estimate()), lo, Math.exp(i.high()), b.size(), c.size(), lo > 1 + threshold));
+      changes.add(ratioChange(e.getKey(), b, e.getValue(), ratioThreshold));
     }
-    unmatched += (int) base.keySet().stream().filter(k -> !candidates.containsKey(k)).count();
-    comparisons.sort(Comparator.comparingDouble(Comparison::ratio).reversed());
-    return new Result(baseline, candidate, threshold, normalised, comparisons, unmatched);
+    unmatched += (int) baseRatios.keySet().stream().filter(k -> !candRatios.containsKey(k)).count();
+    changes = holm(changes, ratioThreshold);
+    changes.sort(Comparator.comparingDouble(RatioChange::adjustedP).thenComparing(RatioChange::configuration));
+
+    // 2. Did everything get slower? Absolute medians against the history of this grid and hardware.
+    List<String> history = new ArrayList<>();
+    for (Row r : order) {
+      String id = r.getAs("sweep_id");
+      if (id.equals(candidate)) {
+        break;
+      }
+      if (r.<String>getAs("grid_name").equals(grid) && hardware(bySweep.getOrDefault(id, List.of())).equals(candHardware)) {
+        history.add(id);
+      }
+    }
+    Map<String, Double> baseP50 = medians(base);
+    Map<String, Double> candP50 = medians(cand);
+    List<String> common = candP50.keySet().stream().filter(baseP50::containsKey).toList();
+    double[] diffs = common.stream().mapToDouble(k -> candP50.get(k) - baseP50.get(k)).toArray();
+    double meanShift = mean(diffs);
+    double halfWidth = diffs.length < 2 ? Double.NaN : tQuantile(0.975, diffs.length - 1) * sd(diffs) / Math.sqrt(diffs.length);
+    List<AbsoluteChange> absolutes = new ArrayList<>();
+    Shift shift;
+    if (hardwareNote != null || baseline.equals(candidate)) {
+      shift = new Shift(Math.exp(meanShift), Math.exp(meanShift - halfWidth), Math.exp(meanShift + halfWidth),
+          common.size(), Double.NaN, false, hardwareNote != null ? hardwareNote : "a sweep compared with itself");
+    } else if (history.size() < MIN_HISTORY) {
+      shift = new Shift(Math.exp(meanShift), Math.exp(meanShift - halfWidth), Math.exp(meanShift + halfWidth),
+          common.size(), Double.NaN, false,
+          "not judged: " + history.size() + " earlier sweep(s) of grid " + grid + " on this hardware, "
+              + MIN_HISTORY + " needed to learn the night-to-night noise of absolute latencies");
+    } else {
+      // Each history sweep's mean log median over the common configurations, then a one-sided
+      // prediction bound for the next sweep: the shift the history's noise explains.
+      List<Map<String, Double>> past = new ArrayList<>();
+      for (String id : history) {
+        past.add(medians(bySweep.get(id)));
+      }
+      double[] levels = past.stream().mapToDouble(m -> common.stream().filter(m::containsKey).mapToDouble(m::get).average().orElse(Double.NaN)).toArray();
+      double baseLevel = common.stream().mapToDouble(baseP50::get).average().orElse(Double.NaN);
+      double limit = shiftLimit(levels, baseLevel);
+      boolean flagged = meanShift > Math.max(Math.log1p(absoluteThreshold), limit);
+      shift = new Shift(Math.exp(meanShift), Math.exp(meanShift - halfWidth), Math.exp(meanShift + halfWidth),
+          common.size(), Math.exp(limit), flagged, null);
+      // Per configuration, its own deviation from the sweep's level (so a global shift is not counted
+      // once per configuration), against the same deviation's history.
+      double candLevel = common.stream().mapToDouble(candP50::get).average().orElse(Double.NaN);
+      for (String k : common) {
+        List<Double> relative = new ArrayList<>();
+        for (int i = 0; i < past.size(); i++) {
+          Double v = past.get(i).get(k);
+          if (v != null) {
+            relative.add(v - levels[i]);
+          }
+        }
+        if (relative.size() < MIN_HISTORY_PER_CONFIGURATION) {
+          continue;
+        }
+        double own = candP50.get(k) - candLevel;
+        double before = baseP50.get(k) - baseLevel;
+        double bound = predictionBound(relative.stream().mapToDouble(Double::doubleValue).toArray(), common.size());
+        boolean regression = own > bound && own - before > Math.log1p(absoluteThreshold);
+        absolutes.add(
+            new AbsoluteChange(k, Math.exp(candP50.get(k) - baseP50.get(k)), Math.exp(bound - before + meanShift), regression));
+      }
+      absolutes.sort(Comparator.comparingDouble(AbsoluteChange::change).reversed());
+    }
+    return new Result(baseline, candidate, ratioThreshold, absoluteThreshold, changes, changes.size(), shift,
+        absolutes, history.size(), hardwareNote, unmatched);
   }
 
-  /** A plain-text table: regressions first, then the largest ratios, at most {@code limit} rows. */
+  private static List<Obs> observations(SparkSession spark, List<Row> order, String grid, String candidate, String baseline) {
+    List<String> sweeps = new ArrayList<>();
+    for (Row r : order) {
+      String id = r.getAs("sweep_id");
+      if (id.equals(candidate) || id.equals(baseline) || r.<String>getAs("grid_name").equals(grid)) {
+        sweeps.add(id);
+      }
+    }
+    List<Column> parts = new ArrayList<>();
+    for (String k : KEY) {
+      parts.add(functions.concat(functions.lit(k + "="), col(k).cast("string")));
+    }
+    List<Column> hw = new ArrayList<>();
+    for (String k : HARDWARE) {
+      hw.add(functions.concat(functions.lit(k + "="), functions.coalesce(col(k).cast("string"), functions.lit("?"))));
+    }
+    List<Obs> out = new ArrayList<>();
+    for (Row r :
+        spark.table("rigorous")
+            .where(col("sweep_id").isin(sweeps.toArray()))
+            .select(
+                col("sweep_id"),
+                functions.concat_ws(" ", parts.toArray(Column[]::new)).as("configuration"),
+                functions.concat_ws(" ", hw.toArray(Column[]::new)).as("hardware"),
+                col("seed"),
+                col("epochs"),
+                functions.log(col("latency_ratio")).as("log_ratio"),
+                functions.log(col("latency_ratio_ci_high")).minus(functions.log(col("latency_ratio_ci_low"))).divide(2 * 1.96).as("ratio_se"),
+                functions.log(col("latency_p50_ns")).as("log_p50"))
+            .collectAsList()) {
+      Double se = r.getAs("ratio_se");
+      out.add(new Obs(r.getAs("sweep_id"), r.getAs("configuration"), r.getAs("hardware"), r.<Long>getAs("seed"),
+          r.<Integer>getAs("epochs"), r.<Double>getAs("log_ratio"), se == null ? 0 : se, r.<Double>getAs("log_p50")));
+    }
+    return out;
+  }
+
+  private static Set<String> hardware(List<Obs> rows) {
+    Set<String> h = new LinkedHashSet<>();
+    rows.forEach(o -> h.add(o.hardware()));
+    return h;
+  }
+
+  /** configuration → seed → (log ratio, its standard error), past epoch 0. */
+  private static Map<String, Map<Long, double[]>> ratios(List<Obs> rows) {
+    Map<String, Map<Long, double[]>> out = new LinkedHashMap<>();
+    for (Obs o : rows) {
+      if (o.epochs() > 0) {
+        out.computeIfAbsent(o.configuration(), k -> new LinkedHashMap<>()).put(o.seed(), new double[] {o.logRatio(), o.ratioSe()});
+      }
+    }
+    return out;
+  }
+
+  /** configuration → mean log median latency over its replicates (every epoch). */
+  private static Map<String, Double> medians(List<Obs> rows) {
+    Map<String, List<Double>> values = new LinkedHashMap<>();
+    for (Obs o : rows) {
+      values.computeIfAbsent(o.configuration(), k -> new ArrayList<>()).add(o.logP50());
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    values.forEach((k, v) -> out.put(k, v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
+    return out;
+  }
+
+  /**
+   * The change of one configuration's mean log ratio. Its standard error is the larger of the
+   * replicates' spread and the rows' own timing intervals, so that neither two lucky seeds nor one
+   * tight interval makes a change look certain.
+   */
+  static RatioChange ratioChange(String configuration, Map<Long, double[]> base, Map<Long, double[]> cand, double threshold) {
+    boolean paired = base.keySet().equals(cand.keySet()) && base.size() >= 2;
+    double[] b = base.values().stream().mapToDouble(v -> v[0]).toArray();
+    double[] c = cand.values().stream().mapToDouble(v -> v[0]).toArray();
+    double timingVar =
+        base.values().stream().mapToDouble(v -> v[1] * v[1]).sum() / ((double) b.length * b.length)
+            + cand.values().stream().mapToDouble(v -> v[1] * v[1]).sum() / ((double) c.length * c.length);
+    double diff;
+    double spreadVar;
+    int df;
+    if (paired) {
+      double[] d = cand.keySet().stream().mapToDouble(k -> cand.get(k)[0] - base.get(k)[0]).toArray();
+      diff = mean(d);
+      spreadVar = sd(d) * sd(d) / d.length;
+      df = d.length - 1;
+    } else {
+      diff = mean(c) - mean(b);
+      spreadVar = (b.length > 1 ? sd(b) * sd(b) / b.length : 0) + (c.length > 1 ? sd(c) * sd(c) / c.length : 0);
+      df = Math.max(1, b.length + c.length - 2);
+    }
+    double se = Math.sqrt(Math.max(spreadVar, timingVar));
+    boolean spreadRules = spreadVar >= timingVar && df >= 1 && (b.length > 1 || c.length > 1);
+    double p;
+    double q;
+    if (se == 0) {
+      p = diff == 0 ? 1 : 0;
+      q = 0;
+    } else if (spreadRules) {
+      TDistribution t = new TDistribution(df);
+      p = 2 * (1 - t.cumulativeProbability(Math.abs(diff / se)));
+      q = t.inverseCumulativeProbability(0.975);
+    } else {
+      NormalDistribution n = new NormalDistribution();
+      p = 2 * (1 - n.cumulativeProbability(Math.abs(diff / se)));
+      q = 1.959963984540054;
+    }
+    return new RatioChange(configuration, Math.exp(diff), Math.exp(diff - q * se), Math.exp(diff + q * se), p, p,
+        base.size(), cand.size(), false);
+  }
+
+  /** Holm's step-down adjustment; a regression is significant, slower, and at least the threshold. */
+  static List<RatioChange> holm(List<RatioChange> changes, double threshold) {
+    int m = changes.size();
+    List<RatioChange> sorted = new ArrayList<>(changes);
+    sorted.sort(Comparator.comparingDouble(RatioChange::pValue));
+    List<RatioChange> out = new ArrayList<>();
+    double running = 0;
+    for (int i = 0; i < m; i++) {
+      RatioChange c = sorted.get(i);
+      running = Math.max(running, Math.min(1, (m - i) * c.pValue()));
+      boolean regression = running < ALPHA && c.change() >= 1 + threshold;
+      out.add(new RatioChange(c.configuration(), c.change(), c.ciLow(), c.ciHigh(), c.pValue(), running,
+          c.baselineReplicates(), c.candidateReplicates(), regression));
+    }
+    return out;
+  }
+
+  /**
+   * The largest log shift from {@code baseLevel} that the night-to-night noise of the history's
+   * sweep levels (mean log median latency, baseline last) explains: a one-sided 99 % prediction
+   * bound for the next level, so that an unchanged system is flagged on about 1 night in 100.
+   */
+  static double shiftLimit(double[] historyLevels, double baseLevel) {
+    return predictionBound(historyLevels) - baseLevel;
+  }
+
+  /** One-sided 99 % prediction bound for the next value of a series with {@code values}. */
+  private static double predictionBound(double[] values) {
+    int n = values.length;
+    return mean(values) + tQuantile(1 - 0.01, n - 1) * sd(values) * Math.sqrt(1 + 1.0 / n);
+  }
+
+  /** The same, Bonferroni-corrected over {@code family} configurations judged at once. */
+  private static double predictionBound(double[] values, int family) {
+    int n = values.length;
+    return mean(values) + tQuantile(1 - ALPHA / Math.max(1, family), n - 1) * sd(values) * Math.sqrt(1 + 1.0 / n);
+  }
+
+  private static double tQuantile(double p, int df) {
+    return new TDistribution(Math.max(1, df)).inverseCumulativeProbability(p);
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return v.length == 0 ? Double.NaN : s / v.length;
+  }
+
+  private static double sd(double[] v) {
+    if (v.length < 2) {
+      return 0;
+    }
+    double m = mean(v);
+    double s = 0;
+    for (double x : v) {
+      s += (x - m) * (x - m);
+    }
+    return Math.sqrt(s / (v.length - 1));
+  }
+
+  /** A plain-text summary: the family, regressions first, the global shift, absolute changes. */
   public static String table(Result r, int limit) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(
-        "compare: candidate %s against baseline %s, threshold %.1f %%, %s%n",
-        r.candidate(), r.baseline(), 100 * r.threshold(),
-        r.normalised() ? "calibration-normalised" : "raw latencies (a sweep lacks calibration)"));
-    out.append(String.format("%-9s %-8s %-8s %-8s %-5s  %s%n", "verdict", "ratio", "ci_low", "ci_high", "n", "configuration"));
+    out.append(String.format(Locale.ROOT,
+        "compare: candidate %s against baseline %s%n", r.candidate(), r.baseline()));
+    out.append(String.format(Locale.ROOT,
+        "1. training's effect (paired latency_ratio, per configuration): family of %d configurations,"
+            + " Holm-corrected at %.0f %%, threshold %.1f %%%n",
+        r.family(), 100 * ALPHA, 100 * r.ratioThreshold()));
+    out.append(String.format(Locale.ROOT, "%-9s %-8s %-8s %-8s %-9s %-5s  %s%n", "verdict", "change", "ci_low", "ci_high", "adj_p", "n", "configuration"));
     int shown = 0;
-    for (Comparison c : r.comparisons()) {
+    for (RatioChange c : r.ratios()) {
       if (shown++ >= limit) {
         break;
       }
-      out.append(String.format(
-          "%-9s %-8.4f %-8.4f %-8.4f %d/%-3d  %s%n",
-          c.regression() ? "REGRESSED" : "ok", c.ratio(), c.ciLow(), c.ciHigh(),
+      out.append(String.format(Locale.ROOT, "%-9s %-8.4f %-8.4f %-8.4f %-9.3g %d/%-3d  %s%n",
+          c.regression() ? "REGRESSED" : "ok", c.change(), c.ciLow(), c.ciHigh(), c.adjustedP(),
           c.baselineReplicates(), c.candidateReplicates(), c.configuration()));
     }
-    out.append(String.format(
-        "compare: %d configurations matched, %d regressed, %d unmatched%n",
-        r.comparisons().size(), r.regressions(), r.unmatched()));
+    Shift s = r.shift();
+    out.append(String.format(Locale.ROOT,
+        "2. absolute latency: global shift %.4f (95 %% CI over %d configurations %.4f to %.4f)%s%n",
+        s.change(), s.configurations(), s.ciLow(), s.ciHigh(),
+        s.note() != null ? "; " + s.note()
+            : String.format(Locale.ROOT, "; history of %d sweeps explains up to %.4f: %s", r.historySweeps(), s.limit(),
+                s.regression() ? "REGRESSED (everything got slower)" : "ok")));
+    if (r.absolutes().isEmpty()) {
+      out.append(String.format(Locale.ROOT,
+          "   per-configuration absolute changes: not judged (%d earlier sweep(s) of this grid on this hardware, %d needed)%n",
+          r.historySweeps(), MIN_HISTORY_PER_CONFIGURATION));
+    }
+    for (AbsoluteChange a : r.absolutes()) {
+      if (a.regression()) {
+        out.append(String.format(Locale.ROOT, "REGRESSED absolute %.4f (history explains up to %.4f)  %s%n", a.change(), a.limit(), a.configuration()));
+      }
+    }
+    out.append(String.format(Locale.ROOT,
+        "compare: %d configurations matched, %d regressed in their ratio, global shift %s, %d absolute regressions, %d unmatched%n",
+        r.ratios().size(), r.ratios().stream().filter(RatioChange::regression).count(),
+        s.regression() ? "REGRESSED" : "ok", r.absolutes().stream().filter(AbsoluteChange::regression).count(), r.unmatched()));
     return out.toString();
   }
 }

@@ -97,22 +97,28 @@ public final class ReportPage {
 
   private static Map<String, Object> compare(Compare.Result c) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (Compare.Comparison x : c.comparisons().subList(0, Math.min(200, c.comparisons().size()))) {
+    for (Compare.RatioChange x : c.ratios().subList(0, Math.min(200, c.ratios().size()))) {
       String verdict = x.regression() ? "REGRESSED" : "ok";
       rows.add(
           Map.of(
               "verdict", verdict,
-              "ratio", num(x.ratio()),
+              "ratio", num(x.change()),
               "interval", num(x.ciLow()) + " – " + num(x.ciHigh()),
-              "replicates", x.baselineReplicates() + " / " + x.candidateReplicates(),
+              "replicates", x.baselineReplicates() + " / " + x.candidateReplicates() + ", adj. p " + String.format(Locale.ROOT, "%.3g", x.adjustedP()),
               "configuration", x.configuration()));
     }
+    Compare.Shift s = c.shift();
     Map<String, Object> scope = new LinkedHashMap<>();
     scope.put("candidate", c.candidate());
     scope.put("baseline", c.baseline());
-    scope.put("configurations", c.comparisons().size());
+    scope.put("configurations", c.family());
     scope.put("regressions", c.regressions());
-    scope.put("limit", num(1 + c.threshold()));
+    scope.put("limit", num(1 + c.ratioThreshold()));
+    scope.put(
+        "shift",
+        "global shift of absolute latency " + num(s.change()) + " (" + num(s.ciLow()) + " – " + num(s.ciHigh()) + " over "
+            + s.configurations() + " configurations): "
+            + (s.note() != null ? s.note() : (s.regression() ? "REGRESSED" : "ok") + ", history explains up to " + num(s.limit())));
     scope.put("rows", rows);
     return scope;
   }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "compare",
     mixinStandardHelpOptions = true,
-    description = "Compare a candidate sweep with a baseline; exit 4 when any configuration got slower.")
+    description = "Compare a candidate sweep with a baseline: did training's effect change (paired ratios, Holm-corrected), did everything get slower (absolute latencies against the history)? Exit 4 on a regression.")
 public final class CompareCommand implements Callable<Integer> {
   public static final int REGRESSION = 4;
 
@@ -33,8 +33,11 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--candidate", defaultValue = "latest", paramLabel = "ID|latest", description = "Candidate sweep (default: ${DEFAULT-VALUE}).")
   String candidate;
 
-  @Option(names = "--threshold", defaultValue = "0.05", paramLabel = "X", description = "Regression when the whole 95 % CI of candidate/baseline is above 1 + X (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threshold", defaultValue = "0.02", paramLabel = "X", description = "Smallest change of a configuration's paired latency ratio that counts, if significant after Holm's correction (default: ${DEFAULT-VALUE}).")
   double threshold;
+
+  @Option(names = "--absolute-threshold", defaultValue = "0.05", paramLabel = "X", description = "Smallest absolute latency change that counts, if beyond the noise of at least 3 earlier sweeps (default: ${DEFAULT-VALUE}).")
+  double absoluteThreshold;
 
   @Option(names = "--html", paramLabel = "FILE.html", description = "Also write the candidate's report with the comparison in it.")
   Path html;
@@ -57,13 +60,16 @@ public final class CompareCommand implements Callable<Integer> {
     if (!(threshold >= 0 && threshold < 10)) {
       throw new ConfigException("--threshold " + threshold + ": must be between 0 and 10");
     }
+    if (!(absoluteThreshold >= 0 && absoluteThreshold < 10)) {
+      throw new ConfigException("--absolute-threshold " + absoluteThreshold + ": must be between 0 and 10");
+    }
     try (Sessions.Handle session = sparkOptions.open("infersweep compare")) {
       SparkSession spark = session.spark();
       Views.register(spark, results);
       String cand = Sweeps.resolve(spark, candidate, "--candidate");
       String base = baseline.equals("previous") ? Sweeps.previous(spark, cand, "--baseline") : Sweeps.resolve(spark, baseline, "--baseline");
-      Compare.Result result = Compare.run(spark, base, cand, threshold);
-      if (result.comparisons().isEmpty()) {
+      Compare.Result result = Compare.run(spark, base, cand, threshold, absoluteThreshold);
+      if (result.ratios().isEmpty() && result.shift().configurations() == 0) {
         throw new ConfigException(
             "--baseline " + base + " and --candidate " + cand + ": no configuration in common (different grids?)");
       }

@@ -64,18 +64,26 @@ class AnalysisTest {
         new SweepJob.Request(grid, root.toString(), "base", "2026-03-01", false),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     Dataset<Row> base = spark.read().parquet(root.toString()).where("sweep_id = 'base'");
-    // An identical copy, and a copy where one configuration (epoch 3, batch 1, scale 3) is 10 % slower.
+    // An identical copy, and a copy where training slows one configuration (epoch 3, batch 1,
+    // scale 3) 25 % more: its paired ratio is 25 % higher.
     write(base.withColumn("sweep_id", lit("copy")).withColumn("sweep_date", lit("2026-03-02")));
     write(
         base.withColumn("sweep_id", lit("slow"))
             .withColumn("sweep_date", lit("2026-03-03"))
             .withColumn(
-                "latency_p50_ns",
-                when(col("epochs").equalTo(3).and(col("batch_size").equalTo(1)).and(col("activation_scale").equalTo(3.0)),
-                        col("latency_p50_ns").multiply(1.10))
-                    .otherwise(col("latency_p50_ns"))));
+                "latency_ratio",
+                when(SLOW_CELL, col("latency_ratio").multiply(1.25)).otherwise(col("latency_ratio")))
+            .withColumn(
+                "latency_ratio_ci_low",
+                when(SLOW_CELL, col("latency_ratio_ci_low").multiply(1.25)).otherwise(col("latency_ratio_ci_low")))
+            .withColumn(
+                "latency_ratio_ci_high",
+                when(SLOW_CELL, col("latency_ratio_ci_high").multiply(1.25)).otherwise(col("latency_ratio_ci_high"))));
     Views.register(spark, root.toString());
   }
+
+  private static final org.apache.spark.sql.Column SLOW_CELL =
+      col("epochs").equalTo(3).and(col("batch_size").equalTo(1)).and(col("activation_scale").equalTo(3.0));
 
   private static void write(Dataset<Row> rows) {
     rows.write().mode(SaveMode.Append).partitionBy("sweep_date", "sweep_id").parquet(root.toString());
@@ -147,18 +155,21 @@ class AnalysisTest {
 
   @Test
   void compareFlagsThePlantedSlowdownAndNothingInAnIdenticalCopy() {
-    Compare.Result same = Compare.run(spark, "base", "copy", 0.05);
-    assertThat(same.comparisons()).isNotEmpty();
+    Compare.Result same = Compare.run(spark, "base", "copy", 0.02, 0.05);
+    assertThat(same.ratios()).isNotEmpty();
+    assertThat(same.family()).isEqualTo(same.ratios().size());
     assertThat(same.regressions()).isZero();
     assertThat(same.unmatched()).isZero();
-    assertThat(same.normalised()).isTrue();
+    // Two sweeps of the grid only: absolute latencies are not judged, and the output says why.
+    assertThat(same.shift().note()).contains("3 needed");
 
-    Compare.Result slow = Compare.run(spark, "base", "slow", 0.05);
+    Compare.Result slow = Compare.run(spark, "base", "slow", 0.02, 0.05);
     assertThat(slow.regressions()).isEqualTo(1);
-    Compare.Comparison flagged = slow.comparisons().stream().filter(Compare.Comparison::regression).findFirst().orElseThrow();
+    Compare.RatioChange flagged = slow.ratios().stream().filter(Compare.RatioChange::regression).findFirst().orElseThrow();
     assertThat(flagged.configuration()).contains("epochs=3").contains("batch_size=1").contains("activation_scale=3.0");
-    assertThat(flagged.ratio()).isCloseTo(1.10, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(flagged.change()).isCloseTo(1.25, org.assertj.core.api.Assertions.within(1e-9));
     assertThat(flagged.baselineReplicates()).isEqualTo(2);
+    assertThat(flagged.adjustedP()).isLessThan(0.05);
   }
 
   @Test
@@ -178,7 +189,7 @@ class AnalysisTest {
   @Test
   void reportRendersInHeadlessChromiumWithItsVerdictTable() throws Exception {
     Path page = tmp.resolve("report.html");
-    Compare.Result slow = Compare.run(spark, "base", "slow", 0.05);
+    Compare.Result slow = Compare.run(spark, "base", "slow", 0.02, 0.05);
     List<Verdict> verdicts = Verdicts.of(spark, "slow");
     String html = ReportPage.render(ReportData.collect(spark, "slow", verdicts, List.of(), slow));
     Files.writeString(page, html);

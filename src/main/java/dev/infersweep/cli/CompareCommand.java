@@ -9,7 +9,6 @@ import dev.infersweep.analysis.Views;
 import dev.infersweep.error.ConfigException;
 import dev.infersweep.spark.Sessions;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

@@ -4,7 +4,6 @@ import dev.infersweep.error.ConfigException;
 import dev.infersweep.error.SweepException;
 import dev.infersweep.analysis.SqlQuery;
 import dev.infersweep.spark.Sessions;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

@@ -4,8 +4,6 @@ import dev.infersweep.spec.Point;
 import dev.infersweep.spec.DeviceKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.infersweep.spec.Precision;
-import dev.infersweep.spec.Protocol;
 import dev.infersweep.spec.RunSpec;
 import java.util.HashSet;
 import java.util.List;

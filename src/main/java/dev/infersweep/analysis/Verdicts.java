@@ -1,16 +1,19 @@
 package dev.infersweep.analysis;
 
 import dev.infersweep.stats.Bootstrap;
+import dev.infersweep.stats.TInterval;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * One verdict per claim of the seed article, from the {@code trials} view of one sweep. Every
- * estimate is a latency factor with a 95 % bootstrap interval over training runs (the independent
+ * estimate is a latency factor with a 95 % t interval over training runs (the independent
  * units: rows of one run share its training). The rules are in docs/analysis.md:
  *
  * <ul>
@@ -25,9 +28,11 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Verdicts {
   static final int BAND_PERCENT = 2;
+
+  /** Fewest independent units (runs, or pairs of runs) below which a claim is inconclusive. */
+  static final int MIN_RUNS = 3;
   private static final double BAND = BAND_PERCENT / 100.0;
   private static final double CONFIDENCE = 0.95;
-  private static final long SEED = 20_241_223L;
 
   /** The article's five claims, in order. */
   static final List<String> CLAIMS =
@@ -57,6 +62,7 @@ public final class Verdicts {
         spark
             .sql(
                 "SELECT run_id, first(weight_decay) AS weight_decay, first(activation_scale) AS activation_scale,"
+                    + " first(seed) AS seed, first(optimizer) AS optimizer, first(learning_rate) AS learning_rate,"
                     + " avg(ln(latency_ratio)) AS log_ratio FROM rigorous"
                     + " WHERE sweep_id = :sweep AND epochs = :last GROUP BY run_id",
                 Map.of("sweep", sweepId, "last", lastEpoch))
@@ -73,33 +79,71 @@ public final class Verdicts {
     String statement = CLAIMS.get(0);
     String measure = "latency at epoch " + lastEpoch + " / latency at epoch 0 (rigorous, geometric mean over runs)";
     double[] logs = perRun.stream().mapToDouble(r -> r.<Double>getAs("log_ratio")).toArray();
-    if (lastEpoch == 0 || logs.length < 2) {
-      return inconclusive(1, statement, measure, logs, lastEpoch == 0 ? "the grid has no checkpoint past epoch 0" : "needs at least 2 training runs");
+    if (lastEpoch == 0 || logs.length < MIN_RUNS) {
+      return inconclusive(1, statement, measure, logs,
+          lastEpoch == 0 ? "the grid has no checkpoint past epoch 0" : "needs at least " + MIN_RUNS + " training runs");
     }
-    Bootstrap.Interval i = Bootstrap.mean(logs, CONFIDENCE, SEED);
-    return directional(1, statement, measure, i, logs.length, +1);
+    Verdict pooled = directional(1, statement, measure, TInterval.mean(logs, CONFIDENCE), logs.length, +1);
+    // Per configuration (every run-level setting but the seed), over its seeds.
+    Map<String, List<Double>> groups = new LinkedHashMap<>();
+    for (Row r : perRun) {
+      String key = "optimizer=" + r.getAs("optimizer") + ", learning_rate=" + r.getAs("learning_rate")
+          + ", weight_decay=" + r.getAs("weight_decay") + ", activation_scale=" + r.getAs("activation_scale");
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r.<Double>getAs("log_ratio"));
+    }
+    List<String> slower = new ArrayList<>();
+    int judged = 0;
+    for (Map.Entry<String, List<Double>> g : groups.entrySet()) {
+      if (g.getValue().size() < MIN_RUNS) {
+        continue;
+      }
+      judged++;
+      Bootstrap.Interval i = TInterval.mean(g.getValue().stream().mapToDouble(Double::doubleValue).toArray(), CONFIDENCE);
+      if (Math.exp(i.low()) > 1 + BAND) {
+        slower.add(String.format(Locale.ROOT, "%s (%.3f, CI %.3f to %.3f)", g.getKey(), Math.exp(i.estimate()), Math.exp(i.low()), Math.exp(i.high())));
+      }
+    }
+    String perConfiguration =
+        judged == 0
+            ? "; no configuration has " + MIN_RUNS + " seeds to be judged on its own"
+            : "; supported in " + slower.size() + " of " + judged + " configurations" + (slower.isEmpty() ? "" : ": " + String.join("; ", slower));
+    // A slowdown in one configuration is not cancelled by fifteen without: the claim holds there.
+    String verdict = slower.isEmpty() ? pooled.verdict() : Verdict.SUPPORTED;
+    return new Verdict(1, statement, measure, pooled.estimate(), pooled.ciLow(), pooled.ciHigh(), pooled.units(),
+        verdict, "pooled: " + pooled.reason() + perConfiguration);
   }
 
-  /** Claims 2 and 3: the ratio at the last checkpoint, highest factor value against the lowest. */
+  /**
+   * Claims 2 and 3: the ratio at the last checkpoint with the factor at its highest value against its
+   * lowest, paired by seed and every other setting (the same initial weights), over the pairs.
+   */
   private static Verdict byFactor(int claim, List<Row> perRun, String statement, String factor, int direction) {
-    Map<Double, List<Double>> groups = new LinkedHashMap<>();
+    Map<String, Map<Double, Double>> pairs = new LinkedHashMap<>();
+    Set<Double> levels = new java.util.TreeSet<>();
     for (Row r : perRun) {
-      groups.computeIfAbsent(r.<Double>getAs(factor), k -> new ArrayList<>()).add(r.<Double>getAs("log_ratio"));
+      double level = r.<Double>getAs(factor);
+      levels.add(level);
+      String partner = "seed=" + r.getAs("seed") + " optimizer=" + r.getAs("optimizer") + " lr=" + r.getAs("learning_rate")
+          + (factor.equals("weight_decay") ? " scale=" + r.getAs("activation_scale") : " wd=" + r.getAs("weight_decay"));
+      pairs.computeIfAbsent(partner, k -> new LinkedHashMap<>()).put(level, r.<Double>getAs("log_ratio"));
     }
-    double low = groups.keySet().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    double high = groups.keySet().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    double low = levels.isEmpty() ? Double.NaN : ((java.util.TreeSet<Double>) levels).first();
+    double high = levels.isEmpty() ? Double.NaN : ((java.util.TreeSet<Double>) levels).last();
     String measure =
-        "slowdown ratio with " + factor + " = " + high + " / with " + factor + " = " + low + " (last checkpoint, rigorous)";
-    if (groups.size() < 2) {
+        "slowdown ratio with " + factor + " = " + high + " / with " + factor + " = " + low
+            + " (last checkpoint, rigorous, paired by seed)";
+    if (levels.size() < 2) {
       return inconclusive(claim, statement, measure, new double[0], "the sweep does not vary " + factor);
     }
-    double[] a = groups.get(high).stream().mapToDouble(Double::doubleValue).toArray();
-    double[] b = groups.get(low).stream().mapToDouble(Double::doubleValue).toArray();
-    if (a.length < 2 || b.length < 2) {
-      return inconclusive(claim, statement, measure, new double[0], "needs at least 2 runs (seeds) per " + factor + " value");
+    double[] d = pairs.values().stream()
+        .filter(m -> m.containsKey(high) && m.containsKey(low))
+        .mapToDouble(m -> m.get(high) - m.get(low))
+        .toArray();
+    if (d.length < MIN_RUNS) {
+      return inconclusive(claim, statement, measure, d,
+          "needs at least " + MIN_RUNS + " pairs of runs (same seed and settings) differing only in " + factor);
     }
-    Bootstrap.Interval i = Bootstrap.meanDifference(a, b, CONFIDENCE, SEED + claim);
-    return directional(claim, statement, measure, i, a.length + b.length, direction);
+    return directional(claim, statement, measure, TInterval.mean(d, CONFIDENCE), d.length, direction);
   }
 
   private static Verdict subnormals(SparkSession spark, Map<String, Object> sweep) {
@@ -115,13 +159,13 @@ public final class Verdicts {
             .stream()
             .mapToDouble(r -> r.<Double>getAs("log_ratio"))
             .toArray();
-    if (logs.length < 2) {
+    if (logs.length < MIN_RUNS) {
       return inconclusive(4, statement, measure, logs,
           logs.length == 0
               ? "no run of this sweep had subnormal weights (try conf/subnormal.yaml)"
-              : "needs at least 2 runs with subnormal weights");
+              : "needs at least " + MIN_RUNS + " runs with subnormal weights");
     }
-    return directional(4, statement, measure, Bootstrap.mean(logs, CONFIDENCE, SEED + 4), logs.length, +1);
+    return directional(4, statement, measure, TInterval.mean(logs, CONFIDENCE), logs.length, +1);
   }
 
   private static Verdict protocol(SparkSession spark, Map<String, Object> sweep) {
@@ -139,13 +183,13 @@ public final class Verdicts {
             .stream()
             .mapToDouble(r -> r.<Double>getAs("log_ratio"))
             .toArray();
-    if (logs.length < 2) {
+    if (logs.length < MIN_RUNS) {
       return inconclusive(5, statement, measure, logs,
           logs.length == 0
               ? "the sweep has no article-protocol rows past epoch 0 (add protocol: [rigorous, seed])"
-              : "needs at least 2 training runs");
+              : "needs at least " + MIN_RUNS + " training runs");
     }
-    Bootstrap.Interval i = Bootstrap.mean(logs, CONFIDENCE, SEED + 5);
+    Bootstrap.Interval i = TInterval.mean(logs, CONFIDENCE);
     double est = Math.exp(i.estimate());
     double lo = Math.exp(i.low());
     double hi = Math.exp(i.high());

@@ -3,6 +3,9 @@ package dev.infersweep.analysis;
 import static org.apache.spark.sql.functions.col;
 
 import dev.infersweep.spec.Axes;
+import dev.infersweep.stats.Bootstrap;
+import dev.infersweep.stats.Moments;
+import dev.infersweep.stats.TInterval;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -179,7 +182,7 @@ public final class Compare {
         unmatched++;
         continue;
       }
-      changes.add(ratioChange(e.getKey(), b, e.getValue(), ratioThreshold));
+      changes.add(ratioChange(e.getKey(), b, e.getValue()));
     }
     unmatched += (int) baseRatios.keySet().stream().filter(k -> !candRatios.containsKey(k)).count();
     changes = holm(changes, ratioThreshold);
@@ -200,18 +203,20 @@ public final class Compare {
     Map<String, Double> candP50 = medians(cand);
     List<String> common = candP50.keySet().stream().filter(baseP50::containsKey).toList();
     double[] diffs = common.stream().mapToDouble(k -> candP50.get(k) - baseP50.get(k)).toArray();
-    double meanShift = mean(diffs);
-    double halfWidth = diffs.length < 2 ? Double.NaN : tQuantile(0.975, diffs.length - 1) * sd(diffs) / Math.sqrt(diffs.length);
+    double meanShift = Moments.mean(diffs);
+    // How uniform the shift is over configurations (not how noisy nights are).
+    Bootstrap.Interval spread =
+        diffs.length < 2 ? new Bootstrap.Interval(meanShift, Double.NaN, Double.NaN) : TInterval.mean(diffs, 0.95);
     List<AbsoluteChange> absolutes = new ArrayList<>();
-    Shift shift;
+    double limit = Double.NaN;
+    boolean flagged = false;
+    String note = null;
     if (hardwareNote != null || baseline.equals(candidate)) {
-      shift = new Shift(Math.exp(meanShift), Math.exp(meanShift - halfWidth), Math.exp(meanShift + halfWidth),
-          common.size(), Double.NaN, false, hardwareNote != null ? hardwareNote : "a sweep compared with itself");
+      note = hardwareNote != null ? hardwareNote : "a sweep compared with itself";
     } else if (history.size() < MIN_HISTORY) {
-      shift = new Shift(Math.exp(meanShift), Math.exp(meanShift - halfWidth), Math.exp(meanShift + halfWidth),
-          common.size(), Double.NaN, false,
+      note =
           "not judged: " + history.size() + " earlier sweep(s) of grid " + grid + " on this hardware, "
-              + MIN_HISTORY + " needed to learn the night-to-night noise of absolute latencies");
+              + MIN_HISTORY + " needed to learn the night-to-night noise of absolute latencies";
     } else {
       // Each history sweep's mean log median over the common configurations, then a one-sided
       // prediction bound for the next sweep: the shift the history's noise explains.
@@ -221,10 +226,8 @@ public final class Compare {
       }
       double[] levels = past.stream().mapToDouble(m -> common.stream().filter(m::containsKey).mapToDouble(m::get).average().orElse(Double.NaN)).toArray();
       double baseLevel = common.stream().mapToDouble(baseP50::get).average().orElse(Double.NaN);
-      double limit = shiftLimit(levels, baseLevel);
-      boolean flagged = meanShift > Math.max(Math.log1p(absoluteThreshold), limit);
-      shift = new Shift(Math.exp(meanShift), Math.exp(meanShift - halfWidth), Math.exp(meanShift + halfWidth),
-          common.size(), Math.exp(limit), flagged, null);
+      limit = shiftLimit(levels, baseLevel);
+      flagged = meanShift > Math.max(Math.log1p(absoluteThreshold), limit);
       // Per configuration, its own deviation from the sweep's level (so a global shift is not counted
       // once per configuration), against the same deviation's history.
       double candLevel = common.stream().mapToDouble(candP50::get).average().orElse(Double.NaN);
@@ -241,13 +244,16 @@ public final class Compare {
         }
         double own = candP50.get(k) - candLevel;
         double before = baseP50.get(k) - baseLevel;
-        double bound = predictionBound(relative.stream().mapToDouble(Double::doubleValue).toArray(), common.size());
+        double bound =
+            predictionBound(relative.stream().mapToDouble(Double::doubleValue).toArray(), ALPHA / Math.max(1, common.size()));
         boolean regression = own > bound && own - before > Math.log1p(absoluteThreshold);
         absolutes.add(
             new AbsoluteChange(k, Math.exp(candP50.get(k) - baseP50.get(k)), Math.exp(bound - before + meanShift), regression));
       }
       absolutes.sort(Comparator.comparingDouble(AbsoluteChange::change).reversed());
     }
+    Shift shift =
+        new Shift(Math.exp(meanShift), Math.exp(spread.low()), Math.exp(spread.high()), common.size(), Math.exp(limit), flagged, note);
     return new Result(baseline, candidate, ratioThreshold, absoluteThreshold, changes, changes.size(), shift,
         absolutes, history.size(), hardwareNote, unmatched);
   }
@@ -322,7 +328,7 @@ public final class Compare {
    * replicates' spread and the rows' own timing intervals, so that neither two lucky seeds nor one
    * tight interval makes a change look certain.
    */
-  static RatioChange ratioChange(String configuration, Map<Long, double[]> base, Map<Long, double[]> cand, double threshold) {
+  static RatioChange ratioChange(String configuration, Map<Long, double[]> base, Map<Long, double[]> cand) {
     boolean paired = base.keySet().equals(cand.keySet()) && base.size() >= 2;
     double[] b = base.values().stream().mapToDouble(v -> v[0]).toArray();
     double[] c = cand.values().stream().mapToDouble(v -> v[0]).toArray();
@@ -334,12 +340,12 @@ public final class Compare {
     int df;
     if (paired) {
       double[] d = cand.keySet().stream().mapToDouble(k -> cand.get(k)[0] - base.get(k)[0]).toArray();
-      diff = mean(d);
-      spreadVar = sd(d) * sd(d) / d.length;
+      diff = Moments.mean(d);
+      spreadVar = Math.pow(Moments.sd(d), 2) / d.length;
       df = d.length - 1;
     } else {
-      diff = mean(c) - mean(b);
-      spreadVar = (b.length > 1 ? sd(b) * sd(b) / b.length : 0) + (c.length > 1 ? sd(c) * sd(c) / c.length : 0);
+      diff = Moments.mean(c) - Moments.mean(b);
+      spreadVar = Math.pow(Moments.sd(b), 2) / b.length + Math.pow(Moments.sd(c), 2) / c.length;
       df = Math.max(1, b.length + c.length - 2);
     }
     double se = Math.sqrt(Math.max(spreadVar, timingVar));
@@ -385,43 +391,14 @@ public final class Compare {
    * bound for the next level, so that an unchanged system is flagged on about 1 night in 100.
    */
   static double shiftLimit(double[] historyLevels, double baseLevel) {
-    return predictionBound(historyLevels) - baseLevel;
+    return predictionBound(historyLevels, 0.01) - baseLevel;
   }
 
-  /** One-sided 99 % prediction bound for the next value of a series with {@code values}. */
-  private static double predictionBound(double[] values) {
+  /** A one-sided prediction bound, exceeded with probability {@code alpha}, for the next value of a series. */
+  private static double predictionBound(double[] values, double alpha) {
     int n = values.length;
-    return mean(values) + tQuantile(1 - 0.01, n - 1) * sd(values) * Math.sqrt(1 + 1.0 / n);
-  }
-
-  /** The same, Bonferroni-corrected over {@code family} configurations judged at once. */
-  private static double predictionBound(double[] values, int family) {
-    int n = values.length;
-    return mean(values) + tQuantile(1 - ALPHA / Math.max(1, family), n - 1) * sd(values) * Math.sqrt(1 + 1.0 / n);
-  }
-
-  private static double tQuantile(double p, int df) {
-    return new TDistribution(Math.max(1, df)).inverseCumulativeProbability(p);
-  }
-
-  private static double mean(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return v.length == 0 ? Double.NaN : s / v.length;
-  }
-
-  private static double sd(double[] v) {
-    if (v.length < 2) {
-      return 0;
-    }
-    double m = mean(v);
-    double s = 0;
-    for (double x : v) {
-      s += (x - m) * (x - m);
-    }
-    return Math.sqrt(s / (v.length - 1));
+    double t = new TDistribution(Math.max(1, n - 1)).inverseCumulativeProbability(1 - alpha);
+    return Moments.mean(values) + t * Moments.sd(values) * Math.sqrt(1 + 1.0 / n);
   }
 
   /** A plain-text summary: the family, regressions first, the global shift, absolute changes. */

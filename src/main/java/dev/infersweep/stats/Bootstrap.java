@@ -13,7 +13,7 @@ public final class Bootstrap {
 
   /** The mean of {@code values} with its bootstrap interval. */
   public static Interval mean(double[] values, double confidence, long seed) {
-    return of(values, Bootstrap::average, confidence, seed);
+    return of(values, Moments::mean, confidence, seed);
   }
 
   /**
@@ -26,9 +26,9 @@ public final class Bootstrap {
     SplittableRandom random = new SplittableRandom(seed);
     double[] stats = new double[PairedRatio.RESAMPLES];
     for (int r = 0; r < stats.length; r++) {
-      stats[r] = average(resample(a, random)) - average(resample(b, random));
+      stats[r] = Moments.mean(resample(a, random)) - Moments.mean(resample(b, random));
     }
-    return interval(average(a) - average(b), stats, confidence);
+    return interval(Moments.mean(a) - Moments.mean(b), stats, confidence);
   }
 
   /** Any statistic of {@code values}, with its bootstrap interval. */
@@ -55,14 +55,6 @@ public final class Bootstrap {
       out[i] = values[random.nextInt(values.length)];
     }
     return out;
-  }
-
-  static double average(double[] values) {
-    double sum = 0;
-    for (double v : values) {
-      sum += v;
-    }
-    return sum / values.length;
   }
 
   private static void require(double[] values, String name) {

@@ -21,16 +21,8 @@ public final class TInterval {
     if (n < 2) {
       throw new IllegalArgumentException("'values' must hold at least 2 units, found " + n);
     }
-    double mean = 0;
-    for (double v : values) {
-      mean += v;
-    }
-    mean /= n;
-    double ss = 0;
-    for (double v : values) {
-      ss += (v - mean) * (v - mean);
-    }
-    double se = Math.sqrt(ss / (n - 1) / n);
+    double mean = Moments.mean(values);
+    double se = Moments.sd(values) / Math.sqrt(n);
     double t = new TDistribution(n - 1).inverseCumulativeProbability(0.5 + confidence / 2);
     return new Bootstrap.Interval(mean, mean - t * se, mean + t * se);
   }

@@ -255,8 +255,8 @@ final class Publisher {
     return sweepFolder(staging, sweepDate, sweepId);
   }
 
-  /** Moves the staged sweep into place; returns the published folder. */
-  Path publish() throws IOException {
+  /** Moves the staged sweep into place, at {@link #target()}. */
+  void publish() throws IOException {
     Path staged = stagedSweep();
     if (!fs.exists(staged)) {
       throw new IOException("Spark wrote nothing to " + staged);
@@ -282,7 +282,6 @@ final class Publisher {
       throw new IOException("could not publish " + staged + " to " + target);
     }
     discardStaging();
-    return target;
   }
 
   private void deleteIfEmpty(Path dir) throws IOException {

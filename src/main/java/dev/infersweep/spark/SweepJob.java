@@ -91,6 +91,12 @@ public final class SweepJob {
     public boolean anyFailed() {
       return rowsFailed > 0;
     }
+
+    /** The same summary, with the sweep's wall time. */
+    Summary finishedIn(double seconds) {
+      return new Summary(sweepId, sweepDate, runs, runsFailed, rows, rowsOk, rowsFailed, rowsUnsupported, seconds,
+          output, failures, notes);
+    }
   }
 
   public static Summary run(SparkSession spark, Request request, PrintStream console) {
@@ -196,12 +202,13 @@ public final class SweepJob {
 
     checkComplete(all, rows);
     stage(spark, publisher, rows);
+    // Counted once: the manifest, published with the rows, carries the same counts as the summary.
     Summary summary = summarise(request, all, rows, 0, publisher.targetPath());
     try {
       manifest(request, fingerprint, summary, rows, startedAt).write(publisher.fs(), publisher.stagedSweep());
-      String published = publisher.publish().toString();
+      publisher.publish();
       publisher.discardEarlier(previous != null && !previous.equals(publisher.target()) ? previous : null);
-      return summarise(request, all, rows, (System.nanoTime() - start) / 1e9, published);
+      return summary.finishedIn((System.nanoTime() - start) / 1e9);
     } catch (IOException | RuntimeException e) {
       throw SweepException.io(
           "could not publish sweep " + request.sweepId() + " (" + e.getMessage() + "); its " + rows.size()

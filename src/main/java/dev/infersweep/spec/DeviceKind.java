@@ -1,8 +1,6 @@
 package dev.infersweep.spec;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Where a sweep asks its runs to train and be timed. The driver only knows the kind; each executor
@@ -16,17 +14,17 @@ public enum DeviceKind {
 
   /** The name in options and result rows: {@code cpu} or {@code gpu}. */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return Labels.of(this);
   }
 
   /** Parses a label; null when it names no device kind. */
   public static DeviceKind parse(String label) {
-    return Arrays.stream(values()).filter(d -> d.label().equals(label)).findFirst().orElse(null);
+    return Labels.parse(DeviceKind.class, label);
   }
 
   /** Every label, in declaration order. */
   public static List<String> labels() {
-    return Arrays.stream(values()).map(DeviceKind::label).toList();
+    return Labels.all(DeviceKind.class);
   }
 
   @Override

@@ -1,8 +1,6 @@
 package dev.infersweep.spec;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /** The optimiser a run trains with, as PyTorch names it. Weight decay is L2 added to the gradient. */
 public enum Optimizer {
@@ -13,17 +11,17 @@ public enum Optimizer {
 
   /** The name in grid files and result rows: {@code sgd} or {@code adam}. */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return Labels.of(this);
   }
 
   /** Parses a label; null when it names no optimizer. */
   public static Optimizer parse(String label) {
-    return Arrays.stream(values()).filter(o -> o.label().equals(label)).findFirst().orElse(null);
+    return Labels.parse(Optimizer.class, label);
   }
 
   /** Every label, in declaration order. */
   public static List<String> labels() {
-    return Arrays.stream(values()).map(Optimizer::label).toList();
+    return Labels.all(Optimizer.class);
   }
 
   @Override

@@ -1,9 +1,7 @@
 package dev.infersweep.spec;
 
 import ai.djl.ndarray.types.DataType;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /** An inference precision: trained fp32 weights and the inputs are cast to it for measurement. */
 public enum Precision {
@@ -44,7 +42,7 @@ public enum Precision {
 
   /** The name used in grid files and result rows: {@code fp32}, {@code fp64}, {@code fp16}, {@code bf16}. */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return Labels.of(this);
   }
 
   public DataType dataType() {
@@ -53,16 +51,11 @@ public enum Precision {
 
   /** Parses a label; null when it names no precision. */
   public static Precision parse(String label) {
-    for (Precision p : values()) {
-      if (p.label().equals(label)) {
-        return p;
-      }
-    }
-    return null;
+    return Labels.parse(Precision.class, label);
   }
 
   public static List<String> labels() {
-    return Arrays.stream(values()).map(Precision::label).toList();
+    return Labels.all(Precision.class);
   }
 
   @Override

@@ -1,8 +1,6 @@
 package dev.infersweep.spec;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /** How a row's latency was measured: infersweep's sound protocol, or the seed article's own. */
 public enum Protocol {
@@ -12,21 +10,16 @@ public enum Protocol {
   SEED;
 
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return Labels.of(this);
   }
 
   /** Parses a label; null when it names no protocol. */
   public static Protocol parse(String label) {
-    for (Protocol p : values()) {
-      if (p.label().equals(label)) {
-        return p;
-      }
-    }
-    return null;
+    return Labels.parse(Protocol.class, label);
   }
 
   public static List<String> labels() {
-    return Arrays.stream(values()).map(Protocol::label).toList();
+    return Labels.all(Protocol.class);
   }
 
   @Override

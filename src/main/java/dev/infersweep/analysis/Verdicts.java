@@ -1,5 +1,7 @@
 package dev.infersweep.analysis;
 
+import dev.infersweep.spec.Axes;
+import dev.infersweep.spec.Axis;
 import dev.infersweep.stats.Bootstrap;
 import dev.infersweep.stats.TInterval;
 import java.util.ArrayList;
@@ -7,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * One verdict per claim of the seed article, from the {@code trials} view of one sweep. Every
@@ -58,18 +62,20 @@ public final class Verdicts {
     }
     int lastEpoch = last.<Integer>getAs("last_epoch");
     // Per run: mean log latency ratio at the last checkpoint (rigorous), with its run-level factors.
+    List<Column> settings = new ArrayList<>();
+    for (Axis<?> axis : Axes.RUN) {
+      settings.add(functions.first(axis.name()).as(axis.name()));
+    }
     List<Row> perRun =
         spark
-            .sql(
-                "SELECT run_id, first(weight_decay) AS weight_decay, first(activation_scale) AS activation_scale,"
-                    + " first(seed) AS seed, first(optimizer) AS optimizer, first(learning_rate) AS learning_rate,"
-                    + " avg(ln(latency_ratio)) AS log_ratio FROM rigorous"
-                    + " WHERE sweep_id = :sweep AND epochs = :last GROUP BY run_id",
-                Map.of("sweep", sweepId, "last", lastEpoch))
+            .table("rigorous")
+            .where(functions.col("sweep_id").equalTo(sweepId).and(functions.col("epochs").equalTo(lastEpoch)))
+            .groupBy("run_id")
+            .agg(functions.avg(functions.ln(functions.col("latency_ratio"))).as("log_ratio"), settings.toArray(Column[]::new))
             .collectAsList();
     verdicts.add(growsWithEpochs(perRun, lastEpoch));
-    verdicts.add(byFactor(2, perRun, CLAIMS.get(1), "activation_scale", +1));
-    verdicts.add(byFactor(3, perRun, CLAIMS.get(2), "weight_decay", -1));
+    verdicts.add(byFactor(2, perRun, CLAIMS.get(1), Axes.ACTIVATION_SCALE, +1));
+    verdicts.add(byFactor(3, perRun, CLAIMS.get(2), Axes.WEIGHT_DECAY, -1));
     verdicts.add(subnormals(spark, sweep));
     verdicts.add(protocol(spark, sweep));
     return verdicts;
@@ -87,9 +93,7 @@ public final class Verdicts {
     // Per configuration (every run-level setting but the seed), over its seeds.
     Map<String, List<Double>> groups = new LinkedHashMap<>();
     for (Row r : perRun) {
-      String key = "optimizer=" + r.getAs("optimizer") + ", learning_rate=" + r.getAs("learning_rate")
-          + ", weight_decay=" + r.getAs("weight_decay") + ", activation_scale=" + r.getAs("activation_scale");
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r.<Double>getAs("log_ratio"));
+      groups.computeIfAbsent(settingsBut(r, Axes.SEED), k -> new ArrayList<>()).add(r.<Double>getAs("log_ratio"));
     }
     List<String> slower = new ArrayList<>();
     int judged = 0;
@@ -117,18 +121,18 @@ public final class Verdicts {
    * Claims 2 and 3: the ratio at the last checkpoint with the factor at its highest value against its
    * lowest, paired by seed and every other setting (the same initial weights), over the pairs.
    */
-  private static Verdict byFactor(int claim, List<Row> perRun, String statement, String factor, int direction) {
+  private static Verdict byFactor(int claim, List<Row> perRun, String statement, Axis<Double> axis, int direction) {
+    String factor = axis.name();
     Map<String, Map<Double, Double>> pairs = new LinkedHashMap<>();
-    Set<Double> levels = new java.util.TreeSet<>();
+    TreeSet<Double> levels = new TreeSet<>();
     for (Row r : perRun) {
       double level = r.<Double>getAs(factor);
       levels.add(level);
-      String partner = "seed=" + r.getAs("seed") + " optimizer=" + r.getAs("optimizer") + " lr=" + r.getAs("learning_rate")
-          + (factor.equals("weight_decay") ? " scale=" + r.getAs("activation_scale") : " wd=" + r.getAs("weight_decay"));
-      pairs.computeIfAbsent(partner, k -> new LinkedHashMap<>()).put(level, r.<Double>getAs("log_ratio"));
+      // Partners: the same seed and every other setting, so the same initial weights.
+      pairs.computeIfAbsent(settingsBut(r, axis), k -> new LinkedHashMap<>()).put(level, r.<Double>getAs("log_ratio"));
     }
-    double low = levels.isEmpty() ? Double.NaN : ((java.util.TreeSet<Double>) levels).first();
-    double high = levels.isEmpty() ? Double.NaN : ((java.util.TreeSet<Double>) levels).last();
+    double low = levels.isEmpty() ? Double.NaN : levels.first();
+    double high = levels.isEmpty() ? Double.NaN : levels.last();
     String measure =
         "slowdown ratio with " + factor + " = " + high + " / with " + factor + " = " + low
             + " (last checkpoint, rigorous, paired by seed)";
@@ -144,6 +148,17 @@ public final class Verdicts {
           "needs at least " + MIN_RUNS + " pairs of runs (same seed and settings) differing only in " + factor);
     }
     return directional(claim, statement, measure, TInterval.mean(d, CONFIDENCE), d.length, direction);
+  }
+
+  /** A run's run-level settings as {@code name=value, ...}, leaving {@code except} out. */
+  private static String settingsBut(Row run, Axis<?> except) {
+    List<String> parts = new ArrayList<>();
+    for (Axis<?> axis : Axes.RUN) {
+      if (axis != except) {
+        parts.add(axis.name() + "=" + run.getAs(axis.name()));
+      }
+    }
+    return String.join(", ", parts);
   }
 
   private static Verdict subnormals(SparkSession spark, Map<String, Object> sweep) {

@@ -7,10 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads the machine a run lands on: host name, CPU model, GPU name. */
-final class Host {
+public final class Host {
   private Host() {}
 
-  static String name() {
+  /** This machine's host name, or {@code unknown}. */
+  public static String name() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {

@@ -1,11 +1,11 @@
 package dev.infersweep.spark;
 
 import dev.infersweep.error.SweepException;
+import dev.infersweep.run.Host;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -59,7 +59,7 @@ final class SweepLock implements AutoCloseable {
    */
   static SweepLock acquire(FileSystem fs, Path root, String sweepId, PrintStream console) {
     Path file = path(root, sweepId);
-    String owner = host() + " " + ProcessHandle.current().pid() + " " + Instant.now() + "\n";
+    String owner = Host.name() + " " + ProcessHandle.current().pid() + " " + Instant.now() + "\n";
     try {
       fs.mkdirs(file.getParent());
       for (int attempt = 0; attempt < 2; attempt++) {
@@ -114,7 +114,7 @@ final class SweepLock implements AutoCloseable {
   /** Whether the marker's writer is gone: same host and its pid not running, or no heartbeat. */
   static boolean stale(FileSystem fs, Path file, String holder) throws IOException {
     String[] parts = holder.split(" ");
-    if (parts.length >= 2 && parts[0].equals(host())) {
+    if (parts.length >= 2 && parts[0].equals(Host.name())) {
       try {
         long pid = Long.parseLong(parts[1]);
         return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
@@ -129,14 +129,6 @@ final class SweepLock implements AutoCloseable {
   private static String describe(String holder) {
     String[] parts = holder.split(" ");
     return parts.length >= 3 ? "host " + parts[0] + ", pid " + parts[1] + ", since " + parts[2] : "unknown owner";
-  }
-
-  private static String host() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 
   private void touch() {

@@ -1,6 +1,5 @@
 package dev.infersweep.result;
 
-import dev.infersweep.stats.PairedRatio;
 import dev.infersweep.stats.LatencyStats;
 import java.io.Serializable;
 
@@ -18,8 +17,9 @@ import java.io.Serializable;
  * @param measureSeconds time spent measuring after warm-up
  * @param gcPauses JVM collections that overlapped measurement
  * @param concurrentTasks most tasks running in this executor JVM while measuring
- * @param zeroedRatio measured / the same model with its subnormal weights set to zero, with its
- *     interval (rigorous only; null otherwise)
+ * @param controls the control models' ratios (rigorous only; null otherwise)
+ * @param arithmetic where one call on the timed input meets subnormal values (rigorous only)
+ * @param cause what the controls say the ratio is due to (rigorous only)
  */
 public record Measurement(
     LatencyStats latency,
@@ -33,5 +33,7 @@ public record Measurement(
     double measureSeconds,
     int gcPauses,
     int concurrentTasks,
-    PairedRatio zeroedRatio)
+    Controls controls,
+    Arithmetic arithmetic,
+    Cause cause)
     implements Serializable {}

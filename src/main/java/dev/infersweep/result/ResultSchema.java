@@ -53,10 +53,25 @@ public final class ResultSchema {
     return r.measurement() == null ? null : field.apply(r.measurement());
   }
 
-  private static Object zeroed(ResultRow r, Function<PairedRatio, Object> field) {
-    return r.measurement() == null || r.measurement().zeroedRatio() == null
+  private static Object control(
+      ResultRow r, Function<Controls, PairedRatio> which, Function<PairedRatio, Object> field) {
+    Controls controls = r.measurement() == null ? null : r.measurement().controls();
+    PairedRatio ratio = controls == null ? null : which.apply(controls);
+    return ratio == null ? null : field.apply(ratio);
+  }
+
+  /** A control ratio and its interval, as three columns named {@code name}, {@code name_ci_low/high}. */
+  private static void controlColumns(List<Column> c, String name, Function<Controls, PairedRatio> which) {
+    DataType d = DataTypes.DoubleType;
+    c.add(new Column(name, d, r -> control(r, which, PairedRatio::ratio)));
+    c.add(new Column(name + "_ci_low", d, r -> control(r, which, PairedRatio::ciLow)));
+    c.add(new Column(name + "_ci_high", d, r -> control(r, which, PairedRatio::ciHigh)));
+  }
+
+  private static Object arithmetic(ResultRow r, Function<Arithmetic, Object> field) {
+    return r.measurement() == null || r.measurement().arithmetic() == null
         ? null
-        : field.apply(r.measurement().zeroedRatio());
+        : field.apply(r.measurement().arithmetic());
   }
 
   private static Object diagnostic(ResultRow r, Function<Diagnostics, Object> field) {
@@ -120,9 +135,20 @@ public final class ResultSchema {
     c.add(new Column("measure_seconds", d, r -> measured(r, Measurement::measureSeconds)));
     c.add(new Column("gc_pauses", i, r -> measured(r, Measurement::gcPauses)));
     c.add(new Column("concurrent_tasks", i, r -> measured(r, Measurement::concurrentTasks)));
-    c.add(new Column("subnormal_zeroed_ratio", d, r -> zeroed(r, PairedRatio::ratio)));
-    c.add(new Column("subnormal_zeroed_ratio_ci_low", d, r -> zeroed(r, PairedRatio::ciLow)));
-    c.add(new Column("subnormal_zeroed_ratio_ci_high", d, r -> zeroed(r, PairedRatio::ciHigh)));
+    // Control models and the cause they point to
+    controlColumns(c, "subnormal_zeroed_ratio", Controls::zeroed);
+    controlColumns(c, "rescaled_latency_ratio", Controls::rescaled);
+    controlColumns(c, "aa_ratio", Controls::aa);
+    controlColumns(c, "aa_latency_ratio", Controls::aaLatency);
+    c.add(new Column("rescale_fc1_exponent", i, r -> measured(r, m -> m.controls() == null ? null : m.controls().fc1Exponent())));
+    c.add(new Column("rescale_fc2_exponent", i, r -> measured(r, m -> m.controls() == null ? null : m.controls().fc2Exponent())));
+    c.add(new Column("cause", s, r -> measured(r, m -> m.cause() == null ? null : m.cause().label())));
+    // Subnormal values in one call on the timed input
+    c.add(new Column("timed_fc1_product_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::fc1ProductSubnormalFraction)));
+    c.add(new Column("timed_fc1_preactivation_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::fc1PreactivationSubnormalFraction)));
+    c.add(new Column("timed_hidden_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::hiddenSubnormalFraction)));
+    c.add(new Column("timed_fc2_product_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::fc2ProductSubnormalFraction)));
+    c.add(new Column("timed_output_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::outputSubnormalFraction)));
     c.add(new Column("threads", i, r -> r.environment() == null ? null : r.environment().threads()));
     c.add(new Column("calibration_ns_start", l, ResultRow::calibrationStartNanos));
     c.add(new Column("calibration_ns_end", l, ResultRow::calibrationEndNanos));

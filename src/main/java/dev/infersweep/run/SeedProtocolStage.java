@@ -99,6 +99,8 @@ final class SeedProtocolStage {
                       f.seconds(),
                       0,
                       f.concurrent(),
+                      null,
+                      null,
                       null)));
         });
     return out;

@@ -1,9 +1,13 @@
 package dev.infersweep.run;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.infersweep.probe.TimedArithmetic;
+import dev.infersweep.result.Cause;
+import dev.infersweep.result.Controls;
 import dev.infersweep.result.Measurement;
 import dev.infersweep.result.Outcome;
 import dev.infersweep.spec.Axes;
@@ -27,10 +31,21 @@ import java.util.function.IntSupplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The rigorous protocol: each rigorous cell's trained model timed against the epoch-0 model and
- * against a copy with its subnormal weights zeroed, interleaved in blocks, after training.
+ * The rigorous protocol: each rigorous cell's trained model timed against the epoch-0 model and the
+ * control models ({@link Controls}: subnormal-zeroed copy, rescale twins, A/A copies), all
+ * interleaved in the same rounds, after training; plus the numeric trace of one call on the timed
+ * input ({@link TimedArithmetic}) and the cause the controls point to ({@link Cause}).
  */
 final class TimeStage {
+  // The models of one cell, by their index in the timer.
+  private static final int TRAINED = 0;
+  private static final int BASELINE = 1;
+  private static final int ZEROED = 2;
+  private static final int RESCALED = 3;
+  private static final int RESCALED_BASELINE = 4;
+  private static final int TRAINED_COPY = 5;
+  private static final int BASELINE_COPY = 6;
+
   private TimeStage() {}
 
   static Map<Point, Outcome> time(Opened opened, Trained trained, IntSupplier activeTasks) {
@@ -62,49 +77,82 @@ final class TimeStage {
     Precision precision = cell.get(Axes.PRECISION);
     int batch = cell.get(Axes.BATCH_SIZE);
     DataType type = precision.dataType();
-    try (NDManager manager = NDManager.newBaseManager(opened.device());
-        InferenceModel trainedModel = new InferenceModel(manager, opened.device(), checkpoint.weights(), type);
-        InferenceModel baseline = new InferenceModel(manager, opened.device(), initial.weights(), type);
-        InferenceModel zeroed = new InferenceModel(manager, opened.device(), checkpoint.weights(), type, true)) {
+    Device device = opened.device();
+    float scale = checkpoint.weights().scale();
+    try (NDManager manager = NDManager.newBaseManager(device);
+        InferenceModel trainedModel = new InferenceModel(manager, device, checkpoint.weights(), type);
+        InferenceModel baseline = new InferenceModel(manager, device, initial.weights(), type)) {
       NDArray input = trainedModel.cast(Inputs.values(spec, batch), new Shape(batch, spec.model().input()));
-      TimingSpec t = spec.timing();
-      // The bootstrap is seeded from the cell's identity (labels, not enum hash codes, which change
-      // from JVM to JVM), so a row's interval can be reproduced exactly.
-      InterleavedTimer.Settings settings =
-          new InterleavedTimer.Settings(
-              t.blockSize(),
-              t.warmupIterations(),
-              t.warmupMaxSeconds(),
-              t.minBlocks(),
-              t.targetCi(),
-              t.maxSeconds(),
-              Objects.hash(spec.runId(), cell.get(Axes.EPOCHS), precision.label(), batch));
-      InterleavedTimer.Result r =
-          InterleavedTimer.measure(
-              List.<UnaryOperator<NDArray>>of(trainedModel::forward, baseline::forward, zeroed::forward),
-              input,
-              List.of(new InterleavedTimer.Comparison(0, 1), new InterleavedTimer.Comparison(0, 2)),
-              settings,
-              activeTasks);
-      if (r.ratios() == null) {
-        return new Outcome.Failed(
-            "fewer than 2 block pairs free of GC pauses within timing.max_seconds (" + r.gcPauses() + " pauses)");
+      double[] served = InferenceModel.values(input);
+      TimedArithmetic trainedTrace =
+          TimedArithmetic.trace(precision, trainedModel.weightValues(), served, scale, spec.model());
+      int[] trainedExponents = trainedTrace.rescaleExponents();
+      int[] baselineExponents =
+          TimedArithmetic.trace(precision, baseline.weightValues(), served, scale, spec.model()).rescaleExponents();
+      // The controls (docs/measurement.md): each is allocated on its own, after the two models.
+      try (InferenceModel zeroed = new InferenceModel(manager, device, checkpoint.weights(), type, true);
+          InferenceModel rescaled =
+              InferenceModel.rescaled(manager, device, checkpoint.weights(), type, trainedExponents[0], trainedExponents[1]);
+          InferenceModel rescaledBaseline =
+              InferenceModel.rescaled(manager, device, initial.weights(), type, baselineExponents[0], baselineExponents[1]);
+          InferenceModel trainedCopy = new InferenceModel(manager, device, checkpoint.weights(), type);
+          InferenceModel baselineCopy = new InferenceModel(manager, device, initial.weights(), type)) {
+        TimingSpec t = spec.timing();
+        // The round order is seeded from the cell's identity (labels, not enum hash codes, which
+        // change from JVM to JVM), so a row's measurement design can be reproduced.
+        InterleavedTimer.Settings settings =
+            new InterleavedTimer.Settings(
+                t.blockSize(),
+                t.warmupIterations(),
+                t.warmupMaxSeconds(),
+                t.minBlocks(),
+                t.targetCi(),
+                t.maxSeconds(),
+                Objects.hash(spec.runId(), cell.get(Axes.EPOCHS), precision.label(), batch));
+        InterleavedTimer.Result r =
+            InterleavedTimer.measure(
+                List.<UnaryOperator<NDArray>>of(
+                    trainedModel::forward,
+                    baseline::forward,
+                    zeroed::forward,
+                    rescaled::forward,
+                    rescaledBaseline::forward,
+                    trainedCopy::forward,
+                    baselineCopy::forward),
+                input,
+                List.of(
+                    new InterleavedTimer.Comparison(TRAINED, BASELINE),
+                    new InterleavedTimer.Comparison(TRAINED, ZEROED),
+                    new InterleavedTimer.Comparison(RESCALED, RESCALED_BASELINE),
+                    new InterleavedTimer.Comparison(TRAINED_COPY, TRAINED),
+                    new InterleavedTimer.Comparison(TRAINED_COPY, BASELINE_COPY)),
+                settings,
+                activeTasks);
+        if (r.ratios() == null) {
+          return new Outcome.Failed(
+              "fewer than 2 block pairs free of GC pauses within timing.max_seconds (" + r.gcPauses() + " pauses)");
+        }
+        List<PairedRatio> ratios = r.ratios();
+        PairedRatio ratio = ratios.get(0);
+        Controls controls =
+            new Controls(ratios.get(1), ratios.get(2), ratios.get(3), ratios.get(4), trainedExponents[0], trainedExponents[1]);
+        return new Outcome.Measured(
+            new Measurement(
+                r.stats().get(TRAINED),
+                r.stats().get(BASELINE).p50Nanos(),
+                ratio.ratio(),
+                ratio.ciLow(),
+                ratio.ciHigh(),
+                r.ciReached(),
+                r.rounds(),
+                r.warmupSeconds(),
+                r.measureSeconds(),
+                r.gcPauses(),
+                r.concurrentTasks(),
+                controls,
+                trainedTrace.arithmetic(),
+                Cause.of(ratio, controls)));
       }
-      PairedRatio ratio = r.ratios().get(0);
-      return new Outcome.Measured(
-          new Measurement(
-              r.stats().get(0),
-              r.stats().get(1).p50Nanos(),
-              ratio.ratio(),
-              ratio.ciLow(),
-              ratio.ciHigh(),
-              r.ciReached(),
-              r.rounds(),
-              r.warmupSeconds(),
-              r.measureSeconds(),
-              r.gcPauses(),
-              r.concurrentTasks(),
-              r.ratios().get(1)));
     } catch (Throwable e) {
       return new Outcome.Failed(Host.describe(e));
     }

@@ -13,10 +13,10 @@ import java.util.function.IntSupplier;
 import java.util.function.UnaryOperator;
 
 /**
- * Times several models on the same input in interleaved blocks (A B, B A, A B, …): each round runs
- * one block of {@code blockSize} calls per model, in an order that rotates from round to round, so
- * every model sees the same machine state and the same positions. Rounds during which the JVM
- * collected garbage are discarded whole.
+ * Times several models on the same input in interleaved blocks: each round runs one block of
+ * {@code blockSize} calls per model, in a random order balanced over every n rounds
+ * ({@link RoundOrder}), so every model sees the same machine state and each position equally often.
+ * Rounds during which the JVM collected garbage are discarded whole.
  *
  * <p>Warm-up runs rounds until each model has had {@code minWarmupCalls} calls and its block medians
  * have settled ({@link StoppingRule#settled}), or the warm-up budget is spent. Measurement then runs
@@ -75,13 +75,13 @@ public final class InterleavedTimer {
     int block = settings.blockSize();
     long[] buffer = new long[block];
 
+    RoundOrder order = new RoundOrder(n, settings.seed());
     // Warm-up.
     long warmStart = System.nanoTime();
     double[][] warmMedians = new double[n][16];
     int warmRounds = 0;
     while (true) {
-      for (int k = 0; k < n; k++) {
-        int m = (k + warmRounds) % n;
+      for (int m : order.next()) {
         runBlock(models.get(m), input, buffer);
         warmMedians[m] = grow(warmMedians[m], warmRounds + 1);
         warmMedians[m][warmRounds] = Percentiles.median(buffer, 0, block);
@@ -104,22 +104,19 @@ public final class InterleavedTimer {
     long[][] samples = new long[n][block * 64];
     double[][] medians = new double[n][64];
     int rounds = 0;
-    int attempted = 0;
     int gcPauses = 0;
     int concurrent = activeTasks.getAsInt();
     List<PairedRatio> ratios = null;
     boolean reached = false;
     while (true) {
       long gcBefore = gcCount();
-      for (int k = 0; k < n; k++) {
-        int m = (k + attempted) % n;
+      for (int m : order.next()) {
         samples[m] = grow(samples[m], (rounds + 1) * block);
         runBlock(models.get(m), input, buffer);
         System.arraycopy(buffer, 0, samples[m], rounds * block, block);
         medians[m] = grow(medians[m], rounds + 1);
         medians[m][rounds] = Percentiles.median(buffer, 0, block);
       }
-      attempted++;
       concurrent = Math.max(concurrent, activeTasks.getAsInt());
       long collected = gcCount() - gcBefore;
       if (collected > 0) {
@@ -131,7 +128,7 @@ public final class InterleavedTimer {
       double spent = (System.nanoTime() - start) / 1e9;
       boolean outOfTime = spent >= settings.maxSeconds();
       if (rounds >= 2 && (outOfTime || (rounds >= settings.minBlocks() && rounds % CHECK_EVERY == 0))) {
-        ratios = ratios(comparisons, medians, rounds, settings.seed());
+        ratios = ratios(comparisons, medians, rounds);
         reached = true;
         for (PairedRatio r : ratios) {
           reached &= StoppingRule.precise(r, settings.minBlocks(), settings.targetHalfWidth());
@@ -153,9 +150,9 @@ public final class InterleavedTimer {
   }
 
   private static List<PairedRatio> ratios(
-      List<Comparison> comparisons, double[][] medians, int rounds, long seed) {
+      List<Comparison> comparisons, double[][] medians, int rounds) {
     return comparisons.stream()
-        .map(c -> PairedRatio.estimate(medians[c.model()], medians[c.reference()], rounds, CONFIDENCE, seed))
+        .map(c -> PairedRatio.estimate(medians[c.model()], medians[c.reference()], rounds, CONFIDENCE))
         .toList();
   }
 

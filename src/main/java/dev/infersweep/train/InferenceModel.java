@@ -21,6 +21,8 @@ public final class InferenceModel implements AutoCloseable {
   private final NDArray w2;
   private final NDArray b2;
   private final NDArray scale;
+  /** 2^−(a+b), the rescale twin's last multiplication; null for every other model. */
+  private final NDArray outputScale;
   private final DataType dataType;
   private final boolean zeroSubnormals;
 
@@ -29,19 +31,42 @@ public final class InferenceModel implements AutoCloseable {
   }
 
   /**
+   * The rescale twin: the first layer's weights and bias multiplied by 2^{@code fc1Exponent}, the
+   * second layer's weights by 2^{@code fc2Exponent} and its bias by 2^(both), and every output
+   * multiplied back by 2^−(both). Multiplying by a power of two is exact and ReLU commutes with a
+   * positive factor, so wherever the original has no subnormal value the twin computes bit for bit
+   * the same output; where it has some, the twin computes them in the normal range. The exponents
+   * are applied to the weights as served (after the cast), so both models start from the same
+   * values. The last multiplication runs even when both exponents are 0, so that a twin is always
+   * compared with a twin (the same operators).
+   */
+  public static InferenceModel rescaled(
+      NDManager parent, Device device, Weights weights, DataType dataType, int fc1Exponent, int fc2Exponent) {
+    return new InferenceModel(parent, device, weights, dataType, false, new int[] {fc1Exponent, fc2Exponent});
+  }
+
+  /**
    * @param zeroSubnormals replace every weight that is subnormal <em>in {@code dataType}</em> by
    *     zero: the control model of the subnormal experiment, identical to the trained one otherwise
    */
   public InferenceModel(
       NDManager parent, Device device, Weights weights, DataType dataType, boolean zeroSubnormals) {
+    this(parent, device, weights, dataType, zeroSubnormals, null);
+  }
+
+  private InferenceModel(
+      NDManager parent, Device device, Weights weights, DataType dataType, boolean zeroSubnormals, int[] exponents) {
     this.manager = parent.newSubManager(device);
     this.dataType = dataType;
     this.zeroSubnormals = zeroSubnormals;
     ModelSpec m = weights.model();
-    this.w1 = weight(weights.fc1Weight(), new Shape(m.hidden(), m.input()));
-    this.b1 = weight(weights.fc1Bias(), new Shape(m.hidden()));
-    this.w2 = weight(weights.fc2Weight(), new Shape(m.output(), m.hidden()));
-    this.b2 = weight(weights.fc2Bias(), new Shape(m.output()));
+    int a = exponents == null ? 0 : exponents[0];
+    int b = exponents == null ? 0 : exponents[1];
+    this.w1 = scaled(weight(weights.fc1Weight(), new Shape(m.hidden(), m.input())), a);
+    this.b1 = scaled(weight(weights.fc1Bias(), new Shape(m.hidden())), a);
+    this.w2 = scaled(weight(weights.fc2Weight(), new Shape(m.output(), m.hidden())), b);
+    this.b2 = scaled(weight(weights.fc2Bias(), new Shape(m.output())), a + b);
+    this.outputScale = exponents == null ? null : fromDouble(new double[] {Math.scalb(1.0, -(a + b))}, new Shape());
     // Created once, in fp32 as the scalar of NDArray.mul(float) is: the same arithmetic, no
     // allocation per call.
     this.scale = SimpleNet.scaleArray(manager, weights.scale());
@@ -55,6 +80,36 @@ public final class InferenceModel implements AutoCloseable {
     }
     NDArray cast = fp32.toType(dataType, false);
     fp32.close();
+    return cast;
+  }
+
+  /**
+   * {@code w} times 2^e, computed in double precision where it is exact and cast back to the
+   * model's type (exact too, as the result is a normal number there); {@code w} itself when e is 0.
+   */
+  private NDArray scaled(NDArray w, int e) {
+    if (e == 0) {
+      return w;
+    }
+    double[] values;
+    try (NDArray wide = w.toType(DataType.FLOAT64, true)) {
+      values = wide.toDoubleArray();
+    }
+    for (int i = 0; i < values.length; i++) {
+      values[i] = Math.scalb(values[i], e);
+    }
+    NDArray out = fromDouble(values, w.getShape());
+    w.close();
+    return out;
+  }
+
+  private NDArray fromDouble(double[] values, Shape shape) {
+    NDArray fp64 = manager.create(values, shape);
+    if (dataType == DataType.FLOAT64) {
+      return fp64;
+    }
+    NDArray cast = fp64.toType(dataType, false);
+    fp64.close();
     return cast;
   }
 
@@ -118,7 +173,18 @@ public final class InferenceModel implements AutoCloseable {
 
   /** One inference call; the caller closes the returned array. */
   public NDArray forward(NDArray x) {
-    return SimpleNet.forward(x, w1, b1, w2, b2, scale, true);
+    NDArray out = SimpleNet.forward(x, w1, b1, w2, b2, scale, true);
+    if (outputScale == null) {
+      return out;
+    }
+    NDArray back = out.mul(outputScale);
+    out.close();
+    return back;
+  }
+
+  /** The timed input as this model serves it, widened exactly to doubles. */
+  public static double[] values(NDArray x) {
+    return x.toType(DataType.FLOAT64, false).toDoubleArray();
   }
 
   public NDManager manager() {

@@ -7,6 +7,7 @@ import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridExpander;
 import dev.infersweep.grid.GridLoader;
 import dev.infersweep.precision.PrecisionSupport;
+import dev.infersweep.result.Cause;
 import dev.infersweep.result.Measurement;
 import dev.infersweep.result.Outcome;
 import dev.infersweep.result.ResultRow;
@@ -58,7 +59,7 @@ class RowAssemblerTest {
 
   private static Outcome measured() {
     return new Outcome.Measured(
-        new Measurement(LatencyStats.of(new long[] {100, 110}), 100.0, 1.0, 0.99, 1.01, true, 20, 0.1, 0.2, 0, 1, null));
+        new Measurement(LatencyStats.of(new long[] {100, 110}), 100.0, 1.0, 0.99, 1.01, true, 20, 0.1, 0.2, 0, 1, null, null, Cause.NONE));
   }
 
   @Test

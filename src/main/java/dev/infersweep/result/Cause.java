@@ -1,0 +1,98 @@
+package dev.infersweep.result;
+
+import dev.infersweep.stats.PairedRatio;
+import java.util.Locale;
+
+/**
+ * Why a row's latency ratio is what it is, read off the control models' intervals by the rules of
+ * docs/analysis.md ("Causes"). The rules, in the order they are tried:
+ *
+ * <ol>
+ *   <li>{@code none}: the ratio's interval is not wholly beyond the ±{@value #BAND_PERCENT} % band;
+ *   <li>{@code placement}: the A/A twin (the same values in other memory) differs from the trained
+ *       model beyond the band, or the slowdown measured again on fresh copies is no longer beyond
+ *       the band;
+ *   <li>{@code subnormal_weights}: zeroing the subnormal weights restores the speed (the zeroed
+ *       control's interval is beyond the band in the slowdown's direction and what is left of the
+ *       slowdown is not);
+ *   <li>{@code subnormal_arithmetic}: only the rescale twin restores it (its slowdown is no longer
+ *       beyond the band, and below the trained model's);
+ *   <li>{@code unexplained}: none of them does.
+ * </ol>
+ *
+ * Placement comes first because every control is itself a separate allocation: when memory alone
+ * moves latency as much, no control can be trusted to explain anything else.
+ */
+public enum Cause {
+  NONE,
+  PLACEMENT,
+  SUBNORMAL_WEIGHTS,
+  SUBNORMAL_ARITHMETIC,
+  UNEXPLAINED;
+
+  static final int BAND_PERCENT = 2;
+  private static final double BAND = BAND_PERCENT / 100.0;
+  private static final double Z = 1.959964;
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The cause of a rigorous row's ratio.
+   *
+   * @param latency trained / epoch-0, with its interval
+   * @param controls the control ratios (any may be null when it could not be timed)
+   */
+  public static Cause of(PairedRatio latency, Controls controls) {
+    if (!beyondBand(latency)) {
+      return NONE;
+    }
+    int direction = latency.ciLow() > 1 + BAND ? +1 : -1;
+    if (controls == null) {
+      return UNEXPLAINED;
+    }
+    if (controls.aa() != null && beyondBand(controls.aa())) {
+      return PLACEMENT;
+    }
+    if (controls.aaLatency() != null && !beyondBand(controls.aaLatency()) && separated(latency, controls.aaLatency(), direction)) {
+      return PLACEMENT;
+    }
+    if (controls.zeroed() != null && beyondInDirection(controls.zeroed(), direction)
+        && !beyondBand(residual(latency, controls.zeroed()))) {
+      return SUBNORMAL_WEIGHTS;
+    }
+    if (controls.rescaled() != null && !beyondBand(controls.rescaled()) && separated(latency, controls.rescaled(), direction)) {
+      return SUBNORMAL_ARITHMETIC;
+    }
+    return UNEXPLAINED;
+  }
+
+  /** Whether the whole interval lies outside [1 − band, 1 + band]. */
+  static boolean beyondBand(PairedRatio r) {
+    return r.ciLow() > 1 + BAND || r.ciHigh() < 1 - BAND;
+  }
+
+  private static boolean beyondInDirection(PairedRatio r, int direction) {
+    return direction > 0 ? r.ciLow() > 1 + BAND : r.ciHigh() < 1 - BAND;
+  }
+
+  /** Whether {@code control}'s interval lies wholly on the near-1 side of {@code latency}'s. */
+  private static boolean separated(PairedRatio latency, PairedRatio control, int direction) {
+    return direction > 0 ? control.ciHigh() < latency.ciLow() : control.ciLow() > latency.ciHigh();
+  }
+
+  /**
+   * The slowdown left once the control's part is taken out, latency / control, with an interval
+   * from the two log half-widths combined as independent normal errors.
+   */
+  static PairedRatio residual(PairedRatio latency, PairedRatio control) {
+    double estimate = Math.log(latency.ratio()) - Math.log(control.ratio());
+    double se = Math.hypot(logSe(latency), logSe(control));
+    return new PairedRatio(Math.exp(estimate), Math.exp(estimate - Z * se), Math.exp(estimate + Z * se), Math.min(latency.pairs(), control.pairs()));
+  }
+
+  private static double logSe(PairedRatio r) {
+    return (Math.log(r.ciHigh()) - Math.log(r.ciLow())) / (2 * Z);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.infersweep.result;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infersweep.stats.PairedRatio;
+import org.junit.jupiter.api.Test;
+
+/** The cause rules of docs/analysis.md on hand-made intervals. */
+class CauseTest {
+  private static PairedRatio r(double ratio, double low, double high) {
+    return new PairedRatio(ratio, low, high, 40);
+  }
+
+  private static final PairedRatio ONE = r(1.0, 0.99, 1.01);
+  private static final PairedRatio SLOW = r(9.4, 9.2, 9.6);
+
+  private static Controls controls(PairedRatio zeroed, PairedRatio rescaled, PairedRatio aa, PairedRatio aaLatency) {
+    return new Controls(zeroed, rescaled, aa, aaLatency, 0, 0);
+  }
+
+  @Test
+  void noEffectBeyondTheBandHasNoCause() {
+    assertThat(Cause.of(r(1.015, 1.005, 1.025), controls(ONE, ONE, ONE, ONE))).isEqualTo(Cause.NONE);
+    assertThat(Cause.of(ONE, null)).isEqualTo(Cause.NONE);
+  }
+
+  @Test
+  void zeroingTheSubnormalWeightsThatRestoresTheSpeedIsTheCause() {
+    // The SGD case of issue 13: zeroed ratio 9.4 as well, rescale twin restores too.
+    assertThat(Cause.of(SLOW, controls(r(9.45, 9.3, 9.6), ONE, ONE, SLOW))).isEqualTo(Cause.SUBNORMAL_WEIGHTS);
+  }
+
+  @Test
+  void onlyTheRescaleTwinRestoringItIsSubnormalArithmetic() {
+    // The Adam case: zeroing changes nothing, the rescale twin runs at epoch-0 speed.
+    assertThat(Cause.of(r(2.4, 2.3, 2.5), controls(ONE, r(1.0, 0.99, 1.01), ONE, r(2.4, 2.3, 2.5))))
+        .isEqualTo(Cause.SUBNORMAL_ARITHMETIC);
+  }
+
+  @Test
+  void aCopyThatDiffersAsMuchIsPlacement() {
+    assertThat(Cause.of(r(1.2, 1.15, 1.25), controls(ONE, r(1.2, 1.15, 1.25), r(0.85, 0.82, 0.88), r(1.01, 0.99, 1.03))))
+        .isEqualTo(Cause.PLACEMENT);
+    // Or the slowdown vanishes on fresh copies although the A/A ratio itself stays in the band.
+    assertThat(Cause.of(r(1.2, 1.15, 1.25), controls(ONE, r(1.2, 1.15, 1.25), ONE, r(1.0, 0.99, 1.01))))
+        .isEqualTo(Cause.PLACEMENT);
+  }
+
+  @Test
+  void aSlowdownNoControlRestoresIsUnexplained() {
+    assertThat(Cause.of(r(1.2, 1.15, 1.25), controls(ONE, r(1.2, 1.15, 1.25), ONE, r(1.2, 1.15, 1.25))))
+        .isEqualTo(Cause.UNEXPLAINED);
+    assertThat(Cause.of(SLOW, null)).isEqualTo(Cause.UNEXPLAINED);
+  }
+
+  @Test
+  void aPartialRestoreIsNotACause() {
+    // Zeroing takes 9.4× down to 3×: the residual is still beyond the band, so not the cause alone.
+    assertThat(Cause.of(SLOW, controls(r(3.1, 3.0, 3.2), r(3.0, 2.9, 3.1), ONE, SLOW))).isEqualTo(Cause.UNEXPLAINED);
+  }
+
+  @Test
+  void speedupsAreExplainedTheSameWay() {
+    // Faster after training (the AMD SGD case, 0.94): the zeroed copy is as much faster.
+    PairedRatio fast = r(0.94, 0.93, 0.95);
+    assertThat(Cause.of(fast, controls(r(0.94, 0.935, 0.945), ONE, ONE, fast))).isEqualTo(Cause.SUBNORMAL_WEIGHTS);
+  }
+
+  @Test
+  void labelsAreLowerCase() {
+    assertThat(Cause.SUBNORMAL_ARITHMETIC.label()).isEqualTo("subnormal_arithmetic");
+  }
+}

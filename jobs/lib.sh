@@ -6,10 +6,14 @@ JAR="$ROOT/target/infersweep-$VERSION.jar"
 SPARK_JARS="$ROOT/target/spark-jars"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-# Builds the cluster jar and Spark's jars when either is missing.
+# Builds the cluster jar and Spark's jars when either is missing, or rebuilds the jar when a source
+# file or the pom is newer than it (running yesterday's code on today's checkout is a silent lie).
 ensure_built() {
   if [[ ! -f "$JAR" || ! -d "$SPARK_JARS" ]]; then
     echo "[infersweep] building $JAR (first use; takes a minute) ..." >&2
+    (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+  elif [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -type f -print -quit 2>/dev/null)" ]]; then
+    echo "[infersweep] sources changed since $JAR was built; rebuilding ..." >&2
     (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
   fi
 }

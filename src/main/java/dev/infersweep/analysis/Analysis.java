@@ -10,7 +10,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes analysis outputs as Parquet next to the sweeps, under {@code <results>/_analysis/} (a
- * {@code _} folder, so readers of the results ignore it): {@code verdicts/sweep_id=ID},
+ * {@code _} folder, so readers of the results ignore it): {@code verdicts/sweep_id=ID} (one row per
+ * claim), {@code verdicts_by_configuration/sweep_id=ID} (one per claim and configuration),
  * {@code effects/sweep_id=ID} and {@code compare/candidate=C/baseline=B}.
  */
 public final class Analysis {
@@ -22,6 +23,17 @@ public final class Analysis {
             .add("claim", "int").add("statement", "string").add("measure", "string").add("estimate", "double")
             .add("ci_low", "double").add("ci_high", "double").add("runs", "int").add("verdict", "string")
             .add("reason", "string");
+    StructType byConfiguration =
+        new StructType()
+            .add("claim", "int").add("configuration", "string").add("estimate", "double").add("ci_low", "double")
+            .add("ci_high", "double").add("runs", "int").add("verdict", "string");
+    List<Object[]> rows = new java.util.ArrayList<>();
+    for (Verdict v : verdicts) {
+      for (Verdict.ByConfiguration c : v.configurations()) {
+        rows.add(new Object[] {v.claim(), c.configuration(), c.estimate(), c.ciLow(), c.ciHigh(), c.units(), c.verdict()});
+      }
+    }
+    write(spark, root + "/_analysis/verdicts_by_configuration/sweep_id=" + sweepId, rows, byConfiguration, r -> r);
     return write(spark, root + "/_analysis/verdicts/sweep_id=" + sweepId, verdicts, schema,
         v -> new Object[] {v.claim(), v.statement(), v.measure(), v.estimate(), v.ciLow(), v.ciHigh(), v.units(), v.verdict(), v.reason()});
   }

@@ -16,9 +16,12 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.Axis;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,6 +39,8 @@ import org.apache.spark.sql.SparkSession;
  * @param distributions median latency quartiles per precision and checkpoint
  * @param protocols both protocols' ratio against epochs
  * @param environments where the rows were measured
+ * @param causes the configurations whose slowdown is beyond the band, with their cause, by CPU model
+ * @param cpuNote what the sweep's CPU models say together (one model, or where they disagree)
  * @param compare a night-to-night comparison, or null
  */
 public record ReportData(
@@ -47,6 +52,8 @@ public record ReportData(
     List<Distribution> distributions,
     List<RatioPoint> protocols,
     List<EnvironmentRow> environments,
+    List<CauseRow> causes,
+    String cpuNote,
     Compare.Result compare) {
 
   /**
@@ -78,6 +85,19 @@ public record ReportData(
   /** One combination of software and hardware the rows were measured on. */
   public record EnvironmentRow(
       String cpu, String gpu, String djl, String pytorch, String spark, String java, long executors, long hosts, long rows) {}
+
+  /**
+   * One configuration and checkpoint whose runs' latency ratios lie beyond the band, from the
+   * {@code causes} view.
+   *
+   * @param configuration every setting but the seed, as {@code name=value, ...}
+   * @param ratio geometric mean of the runs' ratios
+   * @param causeRuns runs (of {@code runs}) whose cause is {@code cause}
+   * @param shownBy the control that shows the cause, with its ratio
+   */
+  public record CauseRow(
+      String cpu, String configuration, int epochs, long runs, double ratio, double min, double max,
+      String cause, int causeRuns, String shownBy) {}
 
   /** Factors the report draws a chart for, when the sweep varies them: every axis but these. */
   private static final List<Axis<?>> NOT_FACTORS = List.of(Axes.SEED, Axes.EPOCHS, Axes.PROTOCOL);
@@ -166,8 +186,67 @@ public record ReportData(
                 r.<Long>getAs("executors"), r.<Long>getAs("hosts"), r.<Long>getAs("rows")))
             .toList();
 
+    List<CauseRow> causes =
+        spark.table("causes").where(mine.and(col("beyond_band_runs").gt(0)))
+            .orderBy("cpu_model", "optimizer", "learning_rate", "weight_decay", "activation_scale", "precision", "batch_size", "epochs")
+            .collectAsList()
+            .stream()
+            .map(r -> new CauseRow(
+                r.getAs("cpu_model"),
+                configuration(r),
+                r.<Integer>getAs("epochs"),
+                r.<Long>getAs("runs"),
+                nan(r.getAs("latency_ratio")),
+                nan(r.getAs("latency_ratio_min")),
+                nan(r.getAs("latency_ratio_max")),
+                r.getAs("cause"),
+                r.<Integer>getAs("cause_runs"),
+                r.getAs("shown_by")))
+            .toList();
+
     return new ReportData(
-        sweepId, summary, verdicts, effects, byFactor, distributions, protocols, environments, compare);
+        sweepId, summary, verdicts, effects, byFactor, distributions, protocols, environments, causes,
+        cpuNote(spark.table("causes").where(mine)), compare);
+  }
+
+  private static String configuration(Row r) {
+    List<String> parts = new ArrayList<>();
+    for (String name : List.of("optimizer", "learning_rate", "weight_decay", "activation_scale", "precision", "batch_size")) {
+      parts.add(name + "=" + r.getAs(name));
+    }
+    return String.join(", ", parts);
+  }
+
+  /**
+   * One sentence on the CPU models: the one the sweep ran on, or, for several, the configurations
+   * whose cause differs between them (the answer to the article's question depends on the CPU).
+   */
+  static String cpuNote(Dataset<Row> causes) {
+    List<Row> rows = causes.select("cpu_model", "optimizer", "learning_rate", "weight_decay", "activation_scale",
+            "precision", "batch_size", "epochs", "cause").collectAsList();
+    TreeSet<String> cpus = new TreeSet<>();
+    Map<String, Map<String, String>> byConfiguration = new TreeMap<>();
+    for (Row r : rows) {
+      String cpu = r.getAs("cpu_model");
+      cpus.add(cpu);
+      byConfiguration.computeIfAbsent(configuration(r) + ", epochs=" + r.getAs("epochs"), k -> new TreeMap<>())
+          .put(cpu, r.getAs("cause"));
+    }
+    if (cpus.size() <= 1) {
+      return cpus.isEmpty() ? "No rigorous rows past epoch 0." : "All rows ran on one CPU model: " + cpus.first() + ".";
+    }
+    List<String> disagreements = new ArrayList<>();
+    for (Map.Entry<String, Map<String, String>> e : byConfiguration.entrySet()) {
+      if (e.getValue().size() > 1 && new TreeSet<>(e.getValue().values()).size() > 1) {
+        disagreements.add(e.getKey() + " (" + e.getValue() + ")");
+      }
+    }
+    return "This sweep spans " + cpus.size() + " CPU models (" + String.join("; ", cpus) + "). "
+        + (disagreements.isEmpty()
+            ? "They agree on every configuration measured on more than one of them."
+            : "They disagree on " + disagreements.size() + " configuration(s), so the answer depends on the CPU: "
+                + String.join("; ", disagreements.subList(0, Math.min(20, disagreements.size())))
+                + (disagreements.size() > 20 ? "; …" : "") + ".");
   }
 
   /** Geometric-mean ratio and mean interval per (level, epochs). */

@@ -86,6 +86,22 @@ public final class ReportPage {
       environments.add(row);
     }
     scope.put("environments", environments);
+    List<Map<String, Object>> causes = new ArrayList<>();
+    for (ReportData.CauseRow c : data.causes()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("cpu", c.cpu());
+      row.put("configuration", c.configuration());
+      row.put("epochs", c.epochs());
+      row.put("ratio", num(c.ratio()));
+      row.put("range", num(c.min()) + " – " + num(c.max()));
+      row.put("cause", c.cause());
+      row.put("runs", c.causeRuns() + " of " + c.runs());
+      row.put("shownBy", c.shownBy());
+      causes.add(row);
+    }
+    scope.put("causes", causes);
+    scope.put("hasCauses", !causes.isEmpty());
+    scope.put("cpuNote", data.cpuNote());
     // Inlined scripts: a "</script" inside them would end the element early.
     scope.put("echarts", resource(ECHARTS).replace("</script", "<\\/script"));
     scope.put("charts", resource("/report/charts.js").replace("</script", "<\\/script"));

@@ -5,20 +5,24 @@ import dev.infersweep.spec.Axis;
 import dev.infersweep.stats.Bootstrap;
 import dev.infersweep.stats.TInterval;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * One verdict per claim of the seed article, from the {@code trials} view of one sweep. Every
- * estimate is a latency factor with a 95 % t interval over training runs (the independent
- * units: rows of one run share its training). The rules are in docs/analysis.md:
+ * One verdict per claim of the seed article, from the {@code rigorous} and {@code article} views of
+ * one sweep, pooled and per configuration. Every estimate is a latency factor with a 95 % t interval
+ * over training runs (the independent units: rows of one run share its training), or over pairs of
+ * runs with the same seed for claims 2 and 3. The rules are in docs/analysis.md:
  *
  * <ul>
  *   <li>a claim that an effect exists in a direction is <b>supported</b> when its whole interval lies
@@ -27,7 +31,12 @@ import org.apache.spark.sql.functions;
  *       direction, and <b>inconclusive</b> otherwise;
  *   <li>claim 5 (the article's protocol measures what it claims) is supported when the typical
  *       factor between its ratio and the rigorous one is within {@value #BAND_PERCENT} % over the whole
- *       interval, refuted when the whole interval is beyond it.
+ *       interval, refuted when the whole interval is beyond it;
+ *   <li>each rule is applied to the pooled units and to each configuration (every setting but the
+ *       seed, batch size and precision included) with at least {@value #MIN_RUNS} units; fewer
+ *       units make a verdict inconclusive;
+ *   <li>claim 1 reads supported when any configuration supports it: a slowdown in one
+ *       configuration is not cancelled by fifteen without.
  * </ul>
  */
 public final class Verdicts {
@@ -37,6 +46,8 @@ public final class Verdicts {
   static final int MIN_RUNS = 3;
   private static final double BAND = BAND_PERCENT / 100.0;
   private static final double CONFIDENCE = 0.95;
+  /** Configurations named in a reason at most; the full list is in {@link Verdict#configurations}. */
+  private static final int NAMED = 8;
 
   /** The article's five claims, in order. */
   static final List<String> CLAIMS =
@@ -49,7 +60,10 @@ public final class Verdicts {
 
   private Verdicts() {}
 
-  /** The five verdicts for {@code sweepId} (the {@code trials} view must be registered). */
+  /** One row's value: the configuration it belongs to, its independent unit, and the log factor. */
+  private record Unit(String configuration, String unit, double value) {}
+
+  /** The five verdicts for {@code sweepId} (the views of {@link Views} must be registered). */
   public static List<Verdict> of(SparkSession spark, String sweepId) {
     Map<String, Object> sweep = Map.of("sweep", sweepId);
     Row last = spark.sql("SELECT max(epochs) AS last_epoch FROM measured WHERE sweep_id = :sweep", sweep).first();
@@ -61,76 +75,57 @@ public final class Verdicts {
       return verdicts;
     }
     int lastEpoch = last.<Integer>getAs("last_epoch");
-    // Per run: mean log latency ratio at the last checkpoint (rigorous), with its run-level factors.
-    List<Column> settings = new ArrayList<>();
+    List<Column> columns = new ArrayList<>();
+    columns.add(functions.col("run_id"));
     for (Axis<?> axis : Axes.RUN) {
-      settings.add(functions.first(axis.name()).as(axis.name()));
+      columns.add(functions.col(axis.name()));
     }
-    List<Row> perRun =
+    for (String c : List.of("precision", "batch_size", "cause", "weight_subnormal_fraction")) {
+      columns.add(functions.col(c));
+    }
+    columns.add(functions.ln(functions.col("latency_ratio")).as("log_ratio"));
+    columns.add(functions.ln(functions.col("subnormal_zeroed_ratio")).as("log_zeroed"));
+    List<Row> rows =
         spark
             .table("rigorous")
             .where(functions.col("sweep_id").equalTo(sweepId).and(functions.col("epochs").equalTo(lastEpoch)))
-            .groupBy("run_id")
-            .agg(functions.avg(functions.ln(functions.col("latency_ratio"))).as("log_ratio"), settings.toArray(Column[]::new))
+            .select(columns.toArray(Column[]::new))
             .collectAsList();
-    verdicts.add(growsWithEpochs(perRun, lastEpoch));
-    verdicts.add(byFactor(2, perRun, CLAIMS.get(1), Axes.ACTIVATION_SCALE, +1));
-    verdicts.add(byFactor(3, perRun, CLAIMS.get(2), Axes.WEIGHT_DECAY, -1));
-    verdicts.add(subnormals(spark, sweep));
+    verdicts.add(growsWithEpochs(rows, lastEpoch));
+    verdicts.add(byFactor(2, rows, Axes.ACTIVATION_SCALE, +1));
+    verdicts.add(byFactor(3, rows, Axes.WEIGHT_DECAY, -1));
+    verdicts.add(subnormals(rows));
     verdicts.add(protocol(spark, sweep));
     return verdicts;
   }
 
-  private static Verdict growsWithEpochs(List<Row> perRun, int lastEpoch) {
+  private static Verdict growsWithEpochs(List<Row> rows, int lastEpoch) {
     String statement = CLAIMS.get(0);
     String measure = "latency at epoch " + lastEpoch + " / latency at epoch 0 (rigorous, geometric mean over runs)";
-    double[] logs = perRun.stream().mapToDouble(r -> r.<Double>getAs("log_ratio")).toArray();
+    List<Unit> units = rows.stream().map(r -> new Unit(configuration(r, Axes.SEED), r.getAs("run_id"), r.<Double>getAs("log_ratio"))).toList();
+    double[] logs = pooled(units);
     if (lastEpoch == 0 || logs.length < MIN_RUNS) {
       return inconclusive(1, statement, measure, logs,
           lastEpoch == 0 ? "the grid has no checkpoint past epoch 0" : "needs at least " + MIN_RUNS + " training runs");
     }
     Verdict pooled = directional(1, statement, measure, TInterval.mean(logs, CONFIDENCE), logs.length, +1);
-    // Per configuration (every run-level setting but the seed), over its seeds.
-    Map<String, List<Double>> groups = new LinkedHashMap<>();
-    for (Row r : perRun) {
-      groups.computeIfAbsent(settingsBut(r, Axes.SEED), k -> new ArrayList<>()).add(r.<Double>getAs("log_ratio"));
-    }
-    List<String> slower = new ArrayList<>();
-    int judged = 0;
-    for (Map.Entry<String, List<Double>> g : groups.entrySet()) {
-      if (g.getValue().size() < MIN_RUNS) {
-        continue;
-      }
-      judged++;
-      Bootstrap.Interval i = TInterval.mean(g.getValue().stream().mapToDouble(Double::doubleValue).toArray(), CONFIDENCE);
-      if (Math.exp(i.low()) > 1 + BAND) {
-        slower.add(String.format(Locale.ROOT, "%s (%.3f, CI %.3f to %.3f)", g.getKey(), Math.exp(i.estimate()), Math.exp(i.low()), Math.exp(i.high())));
-      }
-    }
-    String perConfiguration =
-        judged == 0
-            ? "; no configuration has " + MIN_RUNS + " seeds to be judged on its own"
-            : "; supported in " + slower.size() + " of " + judged + " configurations" + (slower.isEmpty() ? "" : ": " + String.join("; ", slower));
+    List<Verdict.ByConfiguration> configurations = perConfiguration(units, i -> directionalVerdict(i, +1));
     // A slowdown in one configuration is not cancelled by fifteen without: the claim holds there.
-    String verdict = slower.isEmpty() ? pooled.verdict() : Verdict.SUPPORTED;
+    boolean somewhere = configurations.stream().anyMatch(c -> c.verdict().equals(Verdict.SUPPORTED));
     return new Verdict(1, statement, measure, pooled.estimate(), pooled.ciLow(), pooled.ciHigh(), pooled.units(),
-        verdict, "pooled: " + pooled.reason() + perConfiguration);
+        somewhere ? Verdict.SUPPORTED : pooled.verdict(),
+        "pooled: " + pooled.reason() + summary(configurations), configurations);
   }
 
   /**
    * Claims 2 and 3: the ratio at the last checkpoint with the factor at its highest value against its
    * lowest, paired by seed and every other setting (the same initial weights), over the pairs.
    */
-  private static Verdict byFactor(int claim, List<Row> perRun, String statement, Axis<Double> axis, int direction) {
+  private static Verdict byFactor(int claim, List<Row> rows, Axis<Double> axis, int direction) {
+    String statement = CLAIMS.get(claim - 1);
     String factor = axis.name();
-    Map<String, Map<Double, Double>> pairs = new LinkedHashMap<>();
     TreeSet<Double> levels = new TreeSet<>();
-    for (Row r : perRun) {
-      double level = r.<Double>getAs(factor);
-      levels.add(level);
-      // Partners: the same seed and every other setting, so the same initial weights.
-      pairs.computeIfAbsent(settingsBut(r, axis), k -> new LinkedHashMap<>()).put(level, r.<Double>getAs("log_ratio"));
-    }
+    rows.forEach(r -> levels.add(r.<Double>getAs(factor)));
     double low = levels.isEmpty() ? Double.NaN : levels.first();
     double high = levels.isEmpty() ? Double.NaN : levels.last();
     String measure =
@@ -139,65 +134,85 @@ public final class Verdicts {
     if (levels.size() < 2) {
       return inconclusive(claim, statement, measure, new double[0], "the sweep does not vary " + factor);
     }
-    double[] d = pairs.values().stream()
-        .filter(m -> m.containsKey(high) && m.containsKey(low))
-        .mapToDouble(m -> m.get(high) - m.get(low))
-        .toArray();
+    // Partners: the same seed, cell and every other setting, so the same initial weights.
+    Map<String, Map<Double, Row>> partners = new LinkedHashMap<>();
+    for (Row r : rows) {
+      String key = configuration(r, axis) + "|" + r.getAs(Axes.SEED.name());
+      partners.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(r.<Double>getAs(factor), r);
+    }
+    List<Unit> units = new ArrayList<>();
+    for (Map<Double, Row> pair : partners.values()) {
+      if (pair.containsKey(high) && pair.containsKey(low)) {
+        Row h = pair.get(high);
+        Row l = pair.get(low);
+        units.add(new Unit(
+            configuration(h, axis, Axes.SEED),
+            h.getAs(Axes.SEED.name()) + "|" + h.getAs("run_id") + "|" + l.getAs("run_id"),
+            h.<Double>getAs("log_ratio") - l.<Double>getAs("log_ratio")));
+      }
+    }
+    double[] d = pooled(units);
     if (d.length < MIN_RUNS) {
       return inconclusive(claim, statement, measure, d,
           "needs at least " + MIN_RUNS + " pairs of runs (same seed and settings) differing only in " + factor);
     }
-    return directional(claim, statement, measure, TInterval.mean(d, CONFIDENCE), d.length, direction);
+    Verdict pooled = directional(claim, statement, measure, TInterval.mean(d, CONFIDENCE), d.length, direction);
+    List<Verdict.ByConfiguration> configurations = perConfiguration(units, i -> directionalVerdict(i, direction));
+    return withConfigurations(pooled, configurations);
   }
 
-  /** A run's run-level settings as {@code name=value, ...}, leaving {@code except} out. */
-  private static String settingsBut(Row run, Axis<?> except) {
-    List<String> parts = new ArrayList<>();
-    for (Axis<?> axis : Axes.RUN) {
-      if (axis != except) {
-        parts.add(axis.name() + "=" + run.getAs(axis.name()));
-      }
-    }
-    return String.join(", ", parts);
-  }
-
-  private static Verdict subnormals(SparkSession spark, Map<String, Object> sweep) {
+  /**
+   * Claim 4, on the rows where its premise holds and nothing else explains their ratio: those whose
+   * cause is subnormal weights, and those with subnormal weights whose ratio needs no cause. A
+   * slowdown with another cause (subnormal arithmetic, placement) is not evidence about small
+   * weights.
+   */
+  private static Verdict subnormals(List<Row> rows) {
     String statement = CLAIMS.get(3);
-    String measure = "latency / latency with subnormal weights zeroed, over rows whose weights hold subnormals";
-    double[] logs =
-        spark
-            .sql(
-                "SELECT avg(ln(subnormal_zeroed_ratio)) AS log_ratio FROM rigorous"
-                    + " WHERE sweep_id = :sweep AND weight_subnormal_fraction > 0 GROUP BY run_id",
-                sweep)
-            .collectAsList()
-            .stream()
-            .mapToDouble(r -> r.<Double>getAs("log_ratio"))
-            .toArray();
+    String measure = "latency / latency with subnormal weights zeroed, over rows whose weights hold subnormals"
+        + " and whose cause is subnormal_weights or none";
+    Predicate<Row> premise = r -> {
+      String cause = r.getAs("cause");
+      Double fraction = r.getAs("weight_subnormal_fraction");
+      return r.getAs("log_zeroed") != null
+          && ("subnormal_weights".equals(cause) || ("none".equals(cause) && fraction != null && fraction > 0));
+    };
+    List<Unit> units = rows.stream().filter(premise)
+        .map(r -> new Unit(configuration(r, Axes.SEED), r.getAs("run_id"), r.<Double>getAs("log_zeroed")))
+        .toList();
+    double[] logs = pooled(units);
     if (logs.length < MIN_RUNS) {
       return inconclusive(4, statement, measure, logs,
           logs.length == 0
-              ? "no run of this sweep had subnormal weights (try conf/subnormal.yaml)"
+              ? "no row of this sweep had subnormal weights at its last checkpoint (try conf/explain.yaml)"
               : "needs at least " + MIN_RUNS + " runs with subnormal weights");
     }
-    return directional(4, statement, measure, TInterval.mean(logs, CONFIDENCE), logs.length, +1);
+    Verdict pooled = directional(4, statement, measure, TInterval.mean(logs, CONFIDENCE), logs.length, +1);
+    return withConfigurations(pooled, perConfiguration(units, i -> directionalVerdict(i, +1)));
   }
 
   private static Verdict protocol(SparkSession spark, Map<String, Object> sweep) {
     String statement = CLAIMS.get(4);
     String measure = "typical factor between the article-protocol ratio and the rigorous ratio, exp(mean |log(seed / rigorous)|), past epoch 0";
-    double[] logs =
+    List<Column> settings = new ArrayList<>();
+    for (Axis<?> axis : Axes.RUN) {
+      settings.add(functions.first(axis.name()).as(axis.name()));
+    }
+    List<Row> rows =
         spark
             .sql(
-                "SELECT avg(abs(ln(s.latency_ratio) - ln(r.latency_ratio))) AS log_ratio FROM"
+                "SELECT r.*, abs(ln(s.latency_ratio) - ln(r.latency_ratio)) AS log_gap FROM"
                     + " (SELECT * FROM article WHERE sweep_id = :sweep AND epochs > 0) s JOIN"
                     + " (SELECT * FROM rigorous WHERE sweep_id = :sweep AND epochs > 0) r"
-                    + " USING (run_id, epochs, precision, batch_size) GROUP BY run_id",
+                    + " USING (run_id, epochs, precision, batch_size)",
                 sweep)
-            .collectAsList()
-            .stream()
-            .mapToDouble(r -> r.<Double>getAs("log_ratio"))
-            .toArray();
+            .groupBy(functions.col("run_id"), functions.col("precision"), functions.col("batch_size"))
+            .agg(functions.avg("log_gap").as("log_gap"), settings.toArray(Column[]::new))
+            .collectAsList();
+    List<Unit> units = rows.stream()
+        .map(r -> new Unit(configuration(r, Axes.SEED), r.getAs("run_id"), r.<Double>getAs("log_gap")))
+        .toList();
+    double[] logs = pooled(units);
     if (logs.length < MIN_RUNS) {
       return inconclusive(5, statement, measure, logs,
           logs.length == 0
@@ -208,19 +223,95 @@ public final class Verdicts {
     double est = Math.exp(i.estimate());
     double lo = Math.exp(i.low());
     double hi = Math.exp(i.high());
-    String verdict;
-    String reason;
-    if (hi <= 1 + BAND) {
-      verdict = Verdict.SUPPORTED;
-      reason = "its ratios agree with the rigorous ones within " + BAND_PERCENT + " % over the whole interval";
-    } else if (lo > 1 + BAND) {
-      verdict = Verdict.REFUTED;
-      reason = String.format("its ratios are off by a factor of %.2f (CI %.2f to %.2f) from the rigorous ones", est, lo, hi);
-    } else {
-      verdict = Verdict.INCONCLUSIVE;
-      reason = "the interval straddles the " + BAND_PERCENT + " % band";
+    String verdict = protocolVerdict(i);
+    String reason =
+        switch (verdict) {
+          case Verdict.SUPPORTED -> "its ratios agree with the rigorous ones within " + BAND_PERCENT + " % over the whole interval";
+          case Verdict.REFUTED -> String.format(Locale.ROOT, "its ratios are off by a factor of %.2f (CI %.2f to %.2f) from the rigorous ones", est, lo, hi);
+          default -> "the interval straddles the " + BAND_PERCENT + " % band";
+        };
+    Verdict pooled = new Verdict(5, statement, measure, est, lo, hi, logs.length, verdict, reason, List.of());
+    return withConfigurations(pooled, perConfiguration(units, Verdicts::protocolVerdict));
+  }
+
+  private static String protocolVerdict(Bootstrap.Interval logInterval) {
+    if (Math.exp(logInterval.high()) <= 1 + BAND) {
+      return Verdict.SUPPORTED;
     }
-    return new Verdict(5, statement, measure, est, lo, hi, logs.length, verdict, reason);
+    return Math.exp(logInterval.low()) > 1 + BAND ? Verdict.REFUTED : Verdict.INCONCLUSIVE;
+  }
+
+  /** A row's settings as {@code name=value, ...}: every axis but the seed, the epochs and {@code except}. */
+  private static String configuration(Row row, Axis<?>... except) {
+    List<Axis<?>> skip = new ArrayList<>(Arrays.asList(except));
+    skip.add(Axes.SEED);
+    List<String> parts = new ArrayList<>();
+    for (Axis<?> axis : Axes.RUN) {
+      if (!skip.contains(axis)) {
+        parts.add(axis.name() + "=" + row.getAs(axis.name()));
+      }
+    }
+    parts.add("precision=" + row.getAs("precision"));
+    parts.add("batch_size=" + row.getAs("batch_size"));
+    return String.join(", ", parts);
+  }
+
+  /** One value per independent unit: the mean of its rows (a run's cells share its training). */
+  private static double[] pooled(List<Unit> units) {
+    Map<String, double[]> sums = new LinkedHashMap<>();
+    for (Unit u : units) {
+      double[] s = sums.computeIfAbsent(u.unit(), k -> new double[2]);
+      s[0] += u.value();
+      s[1]++;
+    }
+    return sums.values().stream().mapToDouble(s -> s[0] / s[1]).toArray();
+  }
+
+  /** The rule applied to each configuration with at least {@value #MIN_RUNS} units. */
+  private static List<Verdict.ByConfiguration> perConfiguration(
+      List<Unit> units, Function<Bootstrap.Interval, String> rule) {
+    Map<String, List<Double>> groups = new LinkedHashMap<>();
+    for (Unit u : units) {
+      groups.computeIfAbsent(u.configuration(), k -> new ArrayList<>()).add(u.value());
+    }
+    List<Verdict.ByConfiguration> out = new ArrayList<>();
+    for (Map.Entry<String, List<Double>> g : groups.entrySet()) {
+      double[] values = g.getValue().stream().mapToDouble(Double::doubleValue).toArray();
+      if (values.length < MIN_RUNS) {
+        out.add(new Verdict.ByConfiguration(g.getKey(), Math.exp(Arrays.stream(values).average().orElse(Double.NaN)),
+            Double.NaN, Double.NaN, values.length, Verdict.INCONCLUSIVE));
+        continue;
+      }
+      Bootstrap.Interval i = TInterval.mean(values, CONFIDENCE);
+      out.add(new Verdict.ByConfiguration(g.getKey(), Math.exp(i.estimate()), Math.exp(i.low()), Math.exp(i.high()),
+          values.length, rule.apply(i)));
+    }
+    return out;
+  }
+
+  /** "; supported in k of m configurations: …", naming the supporting ones. */
+  private static String summary(List<Verdict.ByConfiguration> configurations) {
+    long judged = configurations.stream().filter(c -> c.units() >= MIN_RUNS).count();
+    if (judged == 0) {
+      return "; no configuration has " + MIN_RUNS + " runs to be judged on its own";
+    }
+    List<String> named = configurations.stream()
+        .filter(c -> c.verdict().equals(Verdict.SUPPORTED))
+        .map(c -> String.format(Locale.ROOT, "%s (%.3f, CI %.3f to %.3f)", c.configuration(), c.estimate(), c.ciLow(), c.ciHigh()))
+        .toList();
+    String list = named.isEmpty() ? "" : ": " + String.join("; ", named.subList(0, Math.min(NAMED, named.size())))
+        + (named.size() > NAMED ? "; and " + (named.size() - NAMED) + " more" : "");
+    return "; supported in " + named.size() + " of " + judged + " configurations" + list;
+  }
+
+  private static Verdict withConfigurations(Verdict pooled, List<Verdict.ByConfiguration> configurations) {
+    return new Verdict(pooled.claim(), pooled.statement(), pooled.measure(), pooled.estimate(), pooled.ciLow(),
+        pooled.ciHigh(), pooled.units(), pooled.verdict(), "pooled: " + pooled.reason() + summary(configurations),
+        configurations);
+  }
+
+  private static String directionalVerdict(Bootstrap.Interval logInterval, int direction) {
+    return directional(0, "", "", logInterval, 0, direction).verdict();
   }
 
   /** Applies the directional rule to an interval of mean log factors. */
@@ -234,7 +325,7 @@ public final class Verdicts {
     boolean inBand = lo >= 1 - BAND && hi <= 1 + BAND;
     boolean beyondClaimed = direction > 0 ? lo > 1 + BAND : hi < 1 - BAND;
     boolean beyondOpposite = direction > 0 ? hi < 1 - BAND : lo > 1 + BAND;
-    String interval = String.format("95 %% CI %.3f to %.3f", lo, hi);
+    String interval = String.format(Locale.ROOT, "95 %% CI %.3f to %.3f", lo, hi);
     if (beyondClaimed) {
       verdict = Verdict.SUPPORTED;
       reason = interval + " lies beyond " + (direction > 0 ? "+" : "−") + BAND_PERCENT + " % in the claimed direction";
@@ -248,15 +339,15 @@ public final class Verdicts {
       verdict = Verdict.INCONCLUSIVE;
       reason = interval + " straddles the ±" + BAND_PERCENT + " % band";
     }
-    return new Verdict(claim, statement, measure, est, lo, hi, units, verdict, reason);
+    return new Verdict(claim, statement, measure, est, lo, hi, units, verdict, reason, List.of());
   }
 
   private static Verdict inconclusive(int claim, String statement, String measure, double[] logs, String reason) {
-    double est = logs.length == 0 ? Double.NaN : Math.exp(java.util.Arrays.stream(logs).average().orElse(Double.NaN));
-    return new Verdict(claim, statement, measure, est, Double.NaN, Double.NaN, logs.length, Verdict.INCONCLUSIVE, reason);
+    double est = logs.length == 0 ? Double.NaN : Math.exp(Arrays.stream(logs).average().orElse(Double.NaN));
+    return new Verdict(claim, statement, measure, est, Double.NaN, Double.NaN, logs.length, Verdict.INCONCLUSIVE, reason, List.of());
   }
 
   private static Verdict missing(int claim, String reason) {
-    return new Verdict(claim, CLAIMS.get(claim - 1), "", Double.NaN, Double.NaN, Double.NaN, 0, Verdict.INCONCLUSIVE, reason);
+    return new Verdict(claim, CLAIMS.get(claim - 1), "", Double.NaN, Double.NaN, Double.NaN, 0, Verdict.INCONCLUSIVE, reason, List.of());
   }
 }

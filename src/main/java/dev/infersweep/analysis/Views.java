@@ -10,11 +10,12 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The SQL views over a results folder: {@code trials} (one row per measurement); {@code measured}
  * (its ok rows), {@code rigorous} and {@code article} (those of each protocol); {@code runs} (one per
- * training run) and {@code checkpoints} (one per run, checkpoint and precision). The queries are
+ * training run), {@code checkpoints} (one per run, checkpoint and precision) and {@code causes} (one
+ * per configuration and checkpoint: the slowdown and what the control models say it is due to). The queries are
  * the files of {@code conf/sql/}, packaged into the jar.
  */
 public final class Views {
-  public static final List<String> DERIVED = List.of("measured", "rigorous", "article", "runs", "checkpoints");
+  public static final List<String> DERIVED = List.of("measured", "rigorous", "article", "runs", "checkpoints", "causes");
 
   private Views() {}
 

@@ -138,12 +138,14 @@ public final class TimedArithmetic {
    * second layer's weights times 2^b and its bias times 2^(a+b), the output times 2^−(a+b). Each is
    * the smallest that lifts the smallest non-zero value its layer touches to the normal range,
    * lowered where it would bring the largest partial sum within a factor of 4 of overflow, and the
-   * two together small enough that 2^−(a+b) is itself a normal number. A network without subnormal
-   * values gets {0, 0}.
+   * two together small enough that 2^−(a+b) is the product of two normal numbers (the twin scales
+   * back in two steps). A network without subnormal values gets {0, 0}. Where one layer's values
+   * span more than the precision's range, no exponents lift them all: check {@link #arithmetic} of
+   * the twin's weights.
    */
   public int[] rescaleExponents() {
     double minNormal = precision.minNormal();
-    int maxTotal = -Math.getExponent(minNormal);
+    int maxTotal = -2 * Math.getExponent(minNormal);
     double limit = maxFinite(precision) / 4;
     int a = Math.max(0, lift(minNormal, min1));
     a = Math.min(a, headroom(limit, max1));

@@ -16,7 +16,8 @@ import java.util.Locale;
  *       control's interval is beyond the band in the slowdown's direction and what is left of the
  *       slowdown is not);
  *   <li>{@code subnormal_arithmetic}: only the rescale twin restores it (its slowdown is no longer
- *       beyond the band, and below the trained model's);
+ *       beyond the band, and below the trained model's), and the twin is complete (no subnormal
+ *       value left on the timed input);
  *   <li>{@code unexplained}: none of them does.
  * </ol>
  *
@@ -62,7 +63,7 @@ public enum Cause {
         && !beyondBand(residual(latency, controls.zeroed()))) {
       return SUBNORMAL_WEIGHTS;
     }
-    if (controls.rescaled() != null && !beyondBand(controls.rescaled()) && separated(latency, controls.rescaled(), direction)) {
+    if (controls.rescaled() != null && controls.rescaleComplete() && !beyondBand(controls.rescaled()) && separated(latency, controls.rescaled(), direction)) {
       return SUBNORMAL_ARITHMETIC;
     }
     return UNEXPLAINED;

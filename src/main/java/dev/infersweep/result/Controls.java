@@ -19,7 +19,10 @@ import java.io.Serializable;
  * @param fc1Exponent the power of two the rescale twin multiplies the first layer by
  * @param fc2Exponent the power of two it multiplies the second layer's weights by (its bias and
  *     the output carry both exponents)
+ * @param rescaleComplete whether the twin has no subnormal value left on the timed input (false
+ *     when a layer's values span more than the precision's range); only a complete twin answers
  */
 public record Controls(
-    PairedRatio zeroed, PairedRatio rescaled, PairedRatio aa, PairedRatio aaLatency, int fc1Exponent, int fc2Exponent)
+    PairedRatio zeroed, PairedRatio rescaled, PairedRatio aa, PairedRatio aaLatency, int fc1Exponent, int fc2Exponent,
+    boolean rescaleComplete)
     implements Serializable {}

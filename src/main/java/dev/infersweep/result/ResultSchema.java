@@ -142,6 +142,7 @@ public final class ResultSchema {
     controlColumns(c, "aa_latency_ratio", Controls::aaLatency);
     c.add(new Column("rescale_fc1_exponent", i, r -> measured(r, m -> m.controls() == null ? null : m.controls().fc1Exponent())));
     c.add(new Column("rescale_fc2_exponent", i, r -> measured(r, m -> m.controls() == null ? null : m.controls().fc2Exponent())));
+    c.add(new Column("rescale_complete", DataTypes.BooleanType, r -> measured(r, m -> m.controls() == null ? null : m.controls().rescaleComplete())));
     c.add(new Column("cause", s, r -> measured(r, m -> m.cause() == null ? null : m.cause().label())));
     // Subnormal values in one call on the timed input
     c.add(new Column("timed_fc1_product_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::fc1ProductSubnormalFraction)));

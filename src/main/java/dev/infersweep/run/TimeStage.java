@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.infersweep.probe.TimedArithmetic;
+import dev.infersweep.result.Arithmetic;
 import dev.infersweep.result.Cause;
 import dev.infersweep.result.Controls;
 import dev.infersweep.result.Measurement;
@@ -132,10 +133,13 @@ final class TimeStage {
           return new Outcome.Failed(
               "fewer than 2 block pairs free of GC pauses within timing.max_seconds (" + r.gcPauses() + " pauses)");
         }
+        Arithmetic left =
+            TimedArithmetic.trace(precision, rescaled.weightValues(), served, scale, spec.model()).arithmetic();
+        boolean complete = left.equals(new Arithmetic(0, 0, 0, 0, 0));
         List<PairedRatio> ratios = r.ratios();
         PairedRatio ratio = ratios.get(0);
         Controls controls =
-            new Controls(ratios.get(1), ratios.get(2), ratios.get(3), ratios.get(4), trainedExponents[0], trainedExponents[1]);
+            new Controls(ratios.get(1), ratios.get(2), ratios.get(3), ratios.get(4), trainedExponents[0], trainedExponents[1], complete);
         return new Outcome.Measured(
             new Measurement(
                 r.stats().get(TRAINED),

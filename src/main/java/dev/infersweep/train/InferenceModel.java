@@ -21,8 +21,11 @@ public final class InferenceModel implements AutoCloseable {
   private final NDArray w2;
   private final NDArray b2;
   private final NDArray scale;
-  /** 2^−(a+b), the rescale twin's last multiplication; null for every other model. */
-  private final NDArray outputScale;
+  /**
+   * The rescale twin's last two multiplications, whose product is 2^−(a+b) (two, so that the twin
+   * reaches twice the exponent range of one normal factor); null for every other model.
+   */
+  private final NDArray[] outputScale;
   private final DataType dataType;
   private final boolean zeroSubnormals;
 
@@ -37,8 +40,9 @@ public final class InferenceModel implements AutoCloseable {
    * positive factor, so wherever the original has no subnormal value the twin computes bit for bit
    * the same output; where it has some, the twin computes them in the normal range. The exponents
    * are applied to the weights as served (after the cast), so both models start from the same
-   * values. The last multiplication runs even when both exponents are 0, so that a twin is always
-   * compared with a twin (the same operators).
+   * values. The output is scaled back by two multiplications, each by a normal power of two, so a+b
+   * may reach twice {@link #maxFactorExponent}; they run even when both exponents are 0, so that a
+   * twin is always compared with a twin (the same operators).
    */
   public static InferenceModel rescaled(
       NDManager parent, Device device, Weights weights, DataType dataType, int fc1Exponent, int fc2Exponent) {
@@ -66,10 +70,24 @@ public final class InferenceModel implements AutoCloseable {
     this.b1 = scaled(weight(weights.fc1Bias(), new Shape(m.hidden())), a);
     this.w2 = scaled(weight(weights.fc2Weight(), new Shape(m.output(), m.hidden())), b);
     this.b2 = scaled(weight(weights.fc2Bias(), new Shape(m.output())), a + b);
-    this.outputScale = exponents == null ? null : fromDouble(new double[] {Math.scalb(1.0, -(a + b))}, new Shape());
+    if (exponents == null) {
+      this.outputScale = null;
+    } else {
+      int first = Math.min(a + b, maxFactorExponent(dataType));
+      this.outputScale =
+          new NDArray[] {
+            fromDouble(new double[] {Math.scalb(1.0, -first)}, new Shape()),
+            fromDouble(new double[] {Math.scalb(1.0, -(a + b - first))}, new Shape())
+          };
+    }
     // Created once, in fp32 as the scalar of NDArray.mul(float) is: the same arithmetic, no
     // allocation per call.
     this.scale = SimpleNet.scaleArray(manager, weights.scale());
+  }
+
+  /** The largest e for which 2^−e is a normal number of {@code dataType}. */
+  private static int maxFactorExponent(DataType dataType) {
+    return -Math.getExponent(Precision.of(dataType).minNormal());
   }
 
   /** Creates an fp32 array from {@code values} and casts it, as a trained model is cast for serving. */
@@ -177,8 +195,10 @@ public final class InferenceModel implements AutoCloseable {
     if (outputScale == null) {
       return out;
     }
-    NDArray back = out.mul(outputScale);
+    NDArray half = out.mul(outputScale[0]);
     out.close();
+    NDArray back = half.mul(outputScale[1]);
+    half.close();
     return back;
   }
 

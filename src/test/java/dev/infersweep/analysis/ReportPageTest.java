@@ -11,12 +11,15 @@ class ReportPageTest {
     return new ReportData(
         "s1",
         new ReportData.Summary("grid<b>", "2026-01-01", 4, 3, 1, 0, 2),
-        List.of(new Verdict(1, "claim", "measure", 1.01, 0.99, 1.03, 2, Verdict.INCONCLUSIVE, reason)),
+        List.of(new Verdict(1, "claim", "measure", 1.01, 0.99, 1.03, 2, Verdict.INCONCLUSIVE, reason, List.of())),
         List.of(),
         Map.of("all runs", List.of(new ReportData.RatioPoint("all", 10, 1.0, 0.99, 1.01))),
         List.of(new ReportData.Distribution("fp32 · epoch 10", List.of(1.0, 2.0, 3.0, 4.0, 5.0))),
         List.of(new ReportData.RatioPoint("rigorous", 10, 1.0, 0.9, 1.1)),
         List.of(new ReportData.EnvironmentRow("cpu", "-", "0.36.0", "2.7.1", "4.1.0", "17", 1, 1, 4)),
+        List.of(new ReportData.CauseRow("cpu", "optimizer=adam, weight_decay=1.0, batch_size=64", 1000, 3, 1.19, 1.18, 1.21,
+            "subnormal_arithmetic", 3, "the rescale twin: rescaled_latency_ratio 1.004")),
+        "All rows ran on one CPU model: cpu.",
         null);
   }
 
@@ -37,5 +40,14 @@ class ReportPageTest {
     assertThat(html).contains("echarts.init").contains("chartsReady");
     // The effect table is replaced by a note when no model was fitted.
     assertThat(html).contains("Not fitted").doesNotContain("<table id=\"effects\"");
+  }
+
+  @Test
+  void showsWhereItSlowsDownAndWhy() {
+    String html = ReportPage.render(data("ok"));
+    assertThat(html)
+        .contains("Where inference slows down, and why")
+        .contains("<td class=\"subnormal_arithmetic\">subnormal_arithmetic</td><td>3 of 3</td>")
+        .contains("All rows ran on one CPU model: cpu.");
   }
 }

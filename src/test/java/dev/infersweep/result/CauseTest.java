@@ -15,7 +15,7 @@ class CauseTest {
   private static final PairedRatio SLOW = r(9.4, 9.2, 9.6);
 
   private static Controls controls(PairedRatio zeroed, PairedRatio rescaled, PairedRatio aa, PairedRatio aaLatency) {
-    return new Controls(zeroed, rescaled, aa, aaLatency, 0, 0);
+    return new Controls(zeroed, rescaled, aa, aaLatency, 0, 0, true);
   }
 
   @Test
@@ -35,6 +35,13 @@ class CauseTest {
     // The Adam case: zeroing changes nothing, the rescale twin runs at epoch-0 speed.
     assertThat(Cause.of(r(2.4, 2.3, 2.5), controls(ONE, r(1.0, 0.99, 1.01), ONE, r(2.4, 2.3, 2.5))))
         .isEqualTo(Cause.SUBNORMAL_ARITHMETIC);
+  }
+
+  @Test
+  void anIncompleteRescaleTwinExplainsNothing() {
+    PairedRatio slow = r(2.4, 2.3, 2.5);
+    Controls incomplete = new Controls(ONE, ONE, ONE, slow, 60, 66, false);
+    assertThat(Cause.of(slow, incomplete)).isEqualTo(Cause.UNEXPLAINED);
   }
 
   @Test

@@ -16,7 +16,7 @@ import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-VIEWS = ["measured", "rigorous", "article", "runs", "checkpoints"]
+VIEWS = ["measured", "rigorous", "article", "runs", "checkpoints", "causes"]
 
 
 def results_dir():
@@ -30,7 +30,7 @@ def results_dir():
 
 
 class Results:
-    """A results folder registered as the views trials, measured, rigorous, article, runs, checkpoints."""
+    """A results folder registered as the views trials, measured, rigorous, article, runs, checkpoints, causes."""
 
     def __init__(self, path=None):
         self.path = path or results_dir()

@@ -1,4 +1,5 @@
 # Writes the notebooks of this folder without outputs: /usr/bin/python3 notebooks/make_notebooks.py
+import hashlib
 import os
 import nbformat as nbf
 from nbformat.v4 import new_notebook, new_markdown_cell, new_code_cell
@@ -18,6 +19,9 @@ def nb(cells, name):
     n.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     n.metadata["language_info"] = {"name": "python"}
     n.cells = [new_markdown_cell(c[1]) if c[0] == "md" else new_code_cell(c[1]) for c in cells]
+    # Cell ids from the notebook's name and the cell's position, so regenerating changes only what changed.
+    for i, cell in enumerate(n.cells):
+        cell["id"] = hashlib.sha1(f"{os.path.basename(name)}:{i}".encode()).hexdigest()[:8]
     nbf.write(n, name)
 
 nb([
@@ -103,6 +107,12 @@ for ax, c in zip(axes.flat, cols):
     ax.set_title(c); ax.set_xlabel('epochs')
 axes.flat[0].legend()
 plt.tight_layout(); plt.show()"""),
+ ("md", "## Where it slows down, and why\n\nThe `causes` view: per configuration (every setting but the seed) and checkpoint, the slowdown, how many runs have it beyond ±2 %, and what the control models say it is due to (`docs/analysis.md`, \"Causes\"). Run `conf/explain.yaml` to see subnormal causes."),
+ ("code", """causes = r.sql(f'''SELECT cpu_model, optimizer, weight_decay, activation_scale, precision, batch_size, epochs, runs,
+                          round(latency_ratio, 3) AS ratio, beyond_band_runs, cause, cause_runs, shown_by
+                   FROM causes WHERE sweep_id = '{sweep}' ORDER BY beyond_band_runs DESC, latency_ratio DESC''')
+display(causes.head(20))
+print(causes.groupby('cause').size().to_string())"""),
  ("md", "## Effect model\n\nMLlib GLM of log(latency_ratio) on log1p(epochs), the factors and their interactions (`docs/analysis.md`)."),
  ("code", """effects = r.parquet('_analysis/effects')
 if effects is not None:
@@ -114,6 +124,8 @@ else:
  ("code", """assert len(state) > 0
 assert state.weight_subnormal.dropna().between(0, 1).all() and state.dead_units.dropna().between(0, 1).all()
 assert (state.weight_l2.dropna() > 0).all()
+assert set(causes.cause) <= {'none', 'placement', 'subnormal_weights', 'subnormal_arithmetic', 'unexplained'}
+assert (causes.cause_runs <= causes.runs).all() and (causes.beyond_band_runs <= causes.runs).all()
 loss = state.sort_values('epochs').groupby('precision').train_loss
 assert (loss.last() <= loss.first()).all(), 'training should not raise the loss'
 if effects is not None and len(effects):

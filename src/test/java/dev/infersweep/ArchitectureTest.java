@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The package graph reads top-down as the data flows: cli → spark / analysis → grid → run → the
  * executor stages (train, timing, probe, precision) → values (result, stats) → leaves (spec,
- * engine, error). No cycles, no upward imports.
+ * engine, error). No cycles, no upward imports. {@code bench} sits beside the driver: it times the
+ * stages directly and through Spark, and only the CLI uses it.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
@@ -36,6 +37,7 @@ class ArchitectureTest {
     layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
         .layer("cli").definedBy("dev.infersweep.cli..")
+        .layer("bench").definedBy("dev.infersweep.bench..")
         .layer("driver").definedBy("dev.infersweep.spark..", "dev.infersweep.analysis..")
         .layer("grid").definedBy("dev.infersweep.grid..")
         .layer("run").definedBy("dev.infersweep.run..")
@@ -45,11 +47,12 @@ class ArchitectureTest {
         .layer("values").definedBy("dev.infersweep.result..", "dev.infersweep.stats..")
         .layer("leaves").definedBy("dev.infersweep.spec..", "dev.infersweep.engine..", "dev.infersweep.error..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-        .whereLayer("driver").mayOnlyBeAccessedByLayers("cli")
-        .whereLayer("grid").mayOnlyBeAccessedByLayers("cli", "driver")
-        .whereLayer("run").mayOnlyBeAccessedByLayers("driver")
-        .whereLayer("stages").mayOnlyBeAccessedByLayers("run")
-        .whereLayer("values").mayOnlyBeAccessedByLayers("cli", "driver", "run", "stages")
+        .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("driver").mayOnlyBeAccessedByLayers("cli", "bench")
+        .whereLayer("grid").mayOnlyBeAccessedByLayers("cli", "driver", "bench")
+        .whereLayer("run").mayOnlyBeAccessedByLayers("driver", "bench")
+        .whereLayer("stages").mayOnlyBeAccessedByLayers("run", "bench")
+        .whereLayer("values").mayOnlyBeAccessedByLayers("cli", "driver", "run", "stages", "bench")
         .check(classes);
   }
 

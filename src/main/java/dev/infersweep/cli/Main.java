@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       ReportCommand.class,
       CompareCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -12,6 +12,13 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class DjlRuntime {
   private static Engine engine;
 
+  /**
+   * Held while a {@code GradientCollector} is open: DJL allows one collecting collector per
+   * process, so whatever records an autograd graph (the autograd training path, the seed article's
+   * protocol) takes turns with the other tasks of the executor.
+   */
+  public static final Object AUTOGRAD = new Object();
+
   private DjlRuntime() {}
 
   public static synchronized Engine engine() {

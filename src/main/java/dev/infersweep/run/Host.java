@@ -38,7 +38,7 @@ public final class Host {
   }
 
   /** The CPU's model name from {@code /proc/cpuinfo}, else the architecture. */
-  static String cpuModel() {
+  public static String cpuModel() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
         if (line.startsWith("model name")) {

@@ -66,9 +66,11 @@ final class SeedProtocolStage {
       int concurrent = activeTasks.getAsInt();
       long start = System.nanoTime();
       SeedProtocolTimer.Result r;
-      // Gradients recorded, as in the article (no torch.no_grad()).
-      try (GradientCollector collector = DjlRuntime.engine().newGradientCollector()) {
-        r = SeedProtocolTimer.measure(model::forward, input, opened.spec().timing().seedIterations());
+      // Gradients recorded, as in the article (no torch.no_grad()); one collector per process.
+      synchronized (DjlRuntime.AUTOGRAD) {
+        try (GradientCollector collector = DjlRuntime.engine().newGradientCollector()) {
+          r = SeedProtocolTimer.measure(model::forward, input, opened.spec().timing().seedIterations());
+        }
       }
       return new Figures(
           LatencyStats.of(r.samples()),

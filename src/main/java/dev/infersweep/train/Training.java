@@ -8,6 +8,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import dev.infersweep.engine.DjlRuntime;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
@@ -44,71 +47,141 @@ public final class Training {
     }
   }
 
+  /** One optimiser step of the whole batch. */
+  private interface Step {
+    void run();
+  }
+
   /**
    * Trains {@code spec}'s network to its last checkpoint, handing over each checkpoint (and epoch 0,
    * listed or not) as soon as it is taken, so that those before a failure are kept. The consumer
-   * runs while training is paused and no gradient collector is open: it may open its own.
+   * runs while training is paused.
+   *
+   * <p>This is the fast path: SimpleNet's gradients are written out by hand (two linear layers, a
+   * ReLU, softmax cross-entropy: a dozen array operations) and handed to the same DJL optimiser
+   * updates the autograd path uses. It records no autograd graph, so tasks of one executor train in
+   * parallel; {@link #trainWithAutograd} is the straightforward reference, and {@code TrainingTest}
+   * checks that both reach the same losses and weights.
    *
    * @throws DivergedException when the loss at a checkpoint is not finite
    */
   public static void train(
       RunSpec spec, Device device, SyntheticData data, Consumer<Checkpoint> checkpoints) {
-    // DJL allows one collecting GradientCollector per process, so concurrent tasks of one executor
-    // take turns to train; their timing, done after training, still runs in parallel.
-    synchronized (Training.class) {
-      trainLocked(spec, device, data, checkpoints);
+    SimpleNet net = new SimpleNet(spec.model(), spec.get(Axes.ACTIVATION_SCALE), spec.get(Axes.SEED));
+    try (NDManager manager = NDManager.newBaseManager(device)) {
+      net.initialize(manager, DataType.FLOAT32, new Shape(data.samples(), data.input()));
+      NDArray x = manager.create(data.features(), new Shape(data.samples(), data.input()));
+      NDArray y = manager.create(data.labels(), new Shape(data.samples()));
+      // d(mean cross-entropy)/d(logits) = (softmax − one-hot) / n; the one-hot part is constant.
+      NDArray target = y.toType(DataType.INT64, false).oneHot(spec.model().output()).div(data.samples());
+      NDArray scale = SimpleNet.scaleArray(manager, (float) spec.get(Axes.ACTIVATION_SCALE).doubleValue());
+      NDArray w1 = net.fc1Weight().getArray();
+      NDArray b1 = net.fc1Bias().getArray();
+      NDArray w2 = net.fc2Weight().getArray();
+      NDArray b2 = net.fc2Bias().getArray();
+      Optimizer optimizer = optimizer(spec);
+      float n = data.samples();
+      Step step =
+          () -> {
+            try (NDManager scratch = manager.newSubManager()) {
+              for (NDArray a : new NDArray[] {x, target, w1, b1, w2, b2}) {
+                a.tempAttach(scratch);
+              }
+              if (scale != null) {
+                scale.tempAttach(scratch);
+              }
+              // Forward, as SimpleNet.forward computes it, keeping what the backward pass needs.
+              NDArray z1 = Linear.linear(x, w1, b1).singletonOrThrow();
+              NDArray a1 = Activation.relu(z1);
+              NDArray h = scale == null ? a1 : a1.mul(scale);
+              NDArray z2 = Linear.linear(h, w2, b2).singletonOrThrow();
+              // Backward.
+              NDArray dz2 = z2.softmax(1).divi(n).subi(target);
+              NDArray dw2 = dz2.transpose().matMul(h);
+              NDArray db2 = dz2.sum(new int[] {0});
+              NDArray dh = dz2.matMul(w2);
+              if (scale != null) {
+                dh.muli(scale);
+              }
+              NDArray dz1 = dh.muli(z1.gt(0f));
+              NDArray dw1 = dz1.transpose().matMul(x);
+              NDArray db1 = dz1.sum(new int[] {0});
+              optimizer.update(net.fc1Weight().getId(), w1, dw1);
+              optimizer.update(net.fc1Bias().getId(), b1, db1);
+              optimizer.update(net.fc2Weight().getId(), w2, dw2);
+              optimizer.update(net.fc2Bias().getId(), b2, db2);
+            }
+          };
+      loop(spec, net, x, y, Loss.softmaxCrossEntropyLoss(), step, checkpoints);
     }
   }
 
-  private static void trainLocked(
+  /**
+   * The same training through DJL's {@code Trainer} and autograd: the straightforward path, kept as
+   * the reference the fast one is checked and benchmarked against. One autograd graph at a time
+   * per process ({@link DjlRuntime#AUTOGRAD}), so tasks of one executor take turns.
+   */
+  public static void trainWithAutograd(
       RunSpec spec, Device device, SyntheticData data, Consumer<Checkpoint> checkpoints) {
-    SimpleNet net = new SimpleNet(spec.model(), spec.get(Axes.ACTIVATION_SCALE), spec.get(Axes.SEED));
-    try (Model model = Model.newInstance("simplenet-" + spec.runId(), device, "PyTorch")) {
-      model.setBlock(net);
-      DefaultTrainingConfig config =
-          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-              .optOptimizer(optimizer(spec))
-              .optDevices(new Device[] {device});
-      try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(new Shape(data.samples(), data.input()));
-        NDManager manager = trainer.getManager();
-        NDArray x = manager.create(data.features(), new Shape(data.samples(), data.input()));
-        NDArray y = manager.create(data.labels(), new Shape(data.samples()));
-        Loss loss = trainer.getLoss();
-        long trainNanos = 0;
-        // Epoch 0 is always taken: it is the reference every checkpoint is compared with.
-        List<Integer> stops = new ArrayList<>(spec.checkpoints());
-        if (stops.get(0) != 0) {
-          stops.add(0, 0);
-        }
-        int next = 0;
-        long deadline = System.nanoTime() + (long) (spec.trainTimeoutSeconds() * 1e9);
-        for (int epoch = 0; ; epoch++) {
-          if (System.nanoTime() - deadline > 0) {
-            throw new TimeoutException(
-                "training exceeded train.timeout_seconds (" + spec.trainTimeoutSeconds() + " s) at epoch " + epoch);
-          }
-          if (stops.get(next) == epoch) {
-            checkpoints.accept(snapshot(net, spec, epoch, trainNanos, x, y, loss));
-            if (++next == stops.size()) {
-              break;
-            }
-          }
-          long start = System.nanoTime();
-          // Per-epoch arrays live in a sub-manager so 1000 epochs do not accumulate native memory.
-          try (NDManager step = manager.newSubManager()) {
-            x.tempAttach(step);
-            y.tempAttach(step);
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-              NDArray prediction = trainer.forward(new NDList(x)).singletonOrThrow();
-              NDArray value = loss.evaluate(new NDList(y), new NDList(prediction));
-              collector.backward(value);
-            }
-            trainer.step();
-          }
-          trainNanos += System.nanoTime() - start;
+    synchronized (DjlRuntime.AUTOGRAD) {
+      SimpleNet net = new SimpleNet(spec.model(), spec.get(Axes.ACTIVATION_SCALE), spec.get(Axes.SEED));
+      try (Model model = Model.newInstance("simplenet-" + spec.runId(), device, "PyTorch")) {
+        model.setBlock(net);
+        DefaultTrainingConfig config =
+            new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(optimizer(spec))
+                .optDevices(new Device[] {device});
+        try (Trainer trainer = model.newTrainer(config)) {
+          trainer.initialize(new Shape(data.samples(), data.input()));
+          NDManager manager = trainer.getManager();
+          NDArray x = manager.create(data.features(), new Shape(data.samples(), data.input()));
+          NDArray y = manager.create(data.labels(), new Shape(data.samples()));
+          Loss loss = trainer.getLoss();
+          Step step =
+              () -> {
+                // Per-epoch arrays live in a sub-manager so 1000 epochs do not accumulate native memory.
+                try (NDManager scratch = manager.newSubManager()) {
+                  x.tempAttach(scratch);
+                  y.tempAttach(scratch);
+                  try (GradientCollector collector = trainer.newGradientCollector()) {
+                    NDArray prediction = trainer.forward(new NDList(x)).singletonOrThrow();
+                    NDArray value = loss.evaluate(new NDList(y), new NDList(prediction));
+                    collector.backward(value);
+                  }
+                  trainer.step();
+                }
+              };
+          loop(spec, net, x, y, loss, step, checkpoints);
         }
       }
+    }
+  }
+
+  /** Runs {@code step} epoch after epoch, taking the checkpoints, within the time limit. */
+  private static void loop(
+      RunSpec spec, SimpleNet net, NDArray x, NDArray y, Loss loss, Step step, Consumer<Checkpoint> checkpoints) {
+    long trainNanos = 0;
+    // Epoch 0 is always taken: it is the reference every checkpoint is compared with.
+    List<Integer> stops = new ArrayList<>(spec.checkpoints());
+    if (stops.get(0) != 0) {
+      stops.add(0, 0);
+    }
+    int next = 0;
+    long deadline = System.nanoTime() + (long) (spec.trainTimeoutSeconds() * 1e9);
+    for (int epoch = 0; ; epoch++) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new TimeoutException(
+            "training exceeded train.timeout_seconds (" + spec.trainTimeoutSeconds() + " s) at epoch " + epoch);
+      }
+      if (stops.get(next) == epoch) {
+        checkpoints.accept(snapshot(net, spec, epoch, trainNanos, x, y, loss));
+        if (++next == stops.size()) {
+          break;
+        }
+      }
+      long start = System.nanoTime();
+      step.run();
+      trainNanos += System.nanoTime() - start;
     }
   }
 

@@ -71,6 +71,29 @@ def infer_p50_us(calls):
     return statistics.median(samples) / 1000
 
 
+def op_p50_us(calls):
+    """Each operator of the batch-1 call on its own: where the call's time goes."""
+    torch.manual_seed(0)
+    model = SimpleNet().eval()
+    x = torch.randn(1, 10)
+    f = torch.nn.functional
+    w1, b1, w2, b2 = model.fc1.weight, model.fc1.bias, model.fc2.weight, model.fc2.bias
+    out = {}
+    with torch.no_grad():
+        h = torch.relu(f.linear(x, w1, b1))
+        for name, op in (("linear1", lambda: f.linear(x, w1, b1)), ("relu", lambda: torch.relu(h)),
+                         ("linear2", lambda: f.linear(h, w2, b2))):
+            for _ in range(2000):
+                op()
+            samples = []
+            for _ in range(calls):
+                t0 = time.perf_counter_ns()
+                op()
+                samples.append(time.perf_counter_ns() - t0)
+            out[f"pytorch_op_{name}_us"] = round(statistics.median(samples) / 1000, 3)
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=1000)
@@ -82,6 +105,7 @@ def main():
         "python_version": platform.python_version(),
         "pytorch_train_step_us": round(train_step_us(args.steps), 2),
         "pytorch_infer_p50_us": round(infer_p50_us(args.calls), 3),
+        **op_p50_us(args.calls),
     }))
 
 

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
 import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridExpander;
@@ -31,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 
 /** The figures of {@code jobs/bench}, measured in this JVM. */
@@ -50,86 +53,132 @@ public final class Benchmarks {
   private Benchmarks() {}
 
   /**
-   * What was measured (microseconds per step or call, seconds per sweep).
+   * The PyTorch reference's figures, from one run of its script.
+   *
+   * @param ops p50 of each operator of the batch-1 call on its own
+   */
+  public record Reference(String version, double trainStepMicros, double inferP50Micros, Map<String, Double> ops) {}
+
+  /**
+   * What was measured: medians over the rounds, and ratios taken within each round (side by side)
+   * before their median, so that the machine's state, which moves over seconds, cancels.
    *
    * @param trainStepMicros the training step of the fast path (hand-written gradients)
    * @param autogradTrainStepMicros the same step through DJL's Trainer and autograd
+   * @param fastOverAutograd the fast path's step over the autograd path's, per round
    * @param inferP50Micros batch-1 inference in infersweep's timed call path
    * @param javaFloorInferP50Micros the same forward pass in plain Java over the same weights
+   * @param inferOpMicros p50 of each operator of the call on its own (output closed), and of the
+   *     output copy: where the call's time goes
+   * @param reference the PyTorch reference of the last round, or null when there is none
+   * @param trainOverPytorch the fast step over PyTorch's, per round (NaN without a reference)
+   * @param inferOverPytorch infersweep's batch-1 p50 over PyTorch eager's, per round (NaN without)
    * @param directSeconds the grid's runs called one after the other in this JVM, no Spark
    * @param local1Seconds the grid as a sweep through Spark {@code local[1]}
    * @param local2Seconds the same through {@code local[2]}
+   * @param sparkOverheadFraction (local[1] − direct) / local[1], per round
+   * @param scaleoutSpeedup local[1] / local[2], per round
    */
   public record Figures(
       String cpuModel,
       int epochs,
+      int rounds,
       double trainStepMicros,
       double autogradTrainStepMicros,
+      double fastOverAutograd,
       double inferP50Micros,
       double javaFloorInferP50Micros,
+      Map<String, Double> inferOpMicros,
+      Reference reference,
+      double trainOverPytorch,
+      double inferOverPytorch,
       String grid,
       int runs,
       double directSeconds,
       double local1Seconds,
-      double local2Seconds) {
-
-    /** Share of a {@code local[1]} sweep's wall time that is not the runs' own work. */
-    public double sparkOverheadFraction() {
-      return (local1Seconds - directSeconds) / local1Seconds;
-    }
-
-    public double scaleoutSpeedup() {
-      return local1Seconds / local2Seconds;
-    }
-  }
+      double local2Seconds,
+      double sparkOverheadFraction,
+      double scaleoutSpeedup) {}
 
   /**
-   * Measures everything but the PyTorch reference.
+   * Measures everything: {@code rounds} rounds of the training step (both paths), the batch-1
+   * call and the reference, then {@code sweepRounds} rounds of the grid called directly, through
+   * {@code local[1]} and through {@code local[2]}.
    *
    * @param sweepGrid the grid swept through Spark (the issue's {@code conf/seed.yaml})
+   * @param reference runs the PyTorch reference once; null for none
    * @param work a scratch folder for the sweeps' results
    * @param progress one line per stage
    */
-  public static Figures run(Path sweepGrid, int epochs, Path work, PrintStream progress) {
+  public static Figures run(
+      Path sweepGrid, int epochs, int rounds, int sweepRounds, Supplier<Reference> reference, Path work, PrintStream progress) {
     DjlRuntime.engine();
     DjlRuntime.useThreads(1);
     RunSpec train = GridExpander.expand(
         GridLoader.parse("bench", "bench", TRAIN_GRID.formatted(epochs)), "bench", "2026-01-01", 1, DeviceKind.CPU).get(0);
-    progress.println("[bench] training step, fast path (" + epochs + " epochs, 3 repetitions) ...");
-    double fast = trainStepMicros(train, Training::train);
-    progress.println("[bench] training step, autograd path ...");
-    double autograd = trainStepMicros(train, Training::trainWithAutograd);
-    Weights weights = initialWeights(train);
-    progress.println("[bench] batch-1 inference, infersweep's call path and the plain-Java floor ...");
-    double infer = inferP50Micros(weights);
-    double floor = javaFloorP50Micros(weights);
+    SyntheticData data = SyntheticData.generate(train.data(), train.model().input(), train.model().output());
+    Weights weights = initialWeights(train, data);
+    double[] fast = new double[rounds];
+    double[] autograd = new double[rounds];
+    double[] infer = new double[rounds];
+    double[] floor = new double[rounds];
+    double[] trainRatio = new double[rounds];
+    double[] inferRatio = new double[rounds];
+    Reference ref = null;
+    for (int r = 0; r < rounds; r++) {
+      progress.println("[bench] round " + (r + 1) + "/" + rounds + ": training step (" + epochs
+          + " epochs, both paths), batch-1 inference" + (reference == null ? "" : ", the PyTorch reference") + " ...");
+      fast[r] = trainStepMicros(train, data, Training::train);
+      autograd[r] = trainStepMicros(train, data, Training::trainWithAutograd);
+      infer[r] = inferP50Micros(weights);
+      floor[r] = javaFloorP50Micros(weights);
+      if (reference != null) {
+        ref = reference.get();
+        trainRatio[r] = fast[r] / ref.trainStepMicros();
+        inferRatio[r] = infer[r] / ref.inferP50Micros();
+      }
+    }
+    Map<String, Double> ops = opMicros(weights);
+    double[] fastOverAutograd = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      fastOverAutograd[r] = fast[r] / autograd[r];
+    }
 
     GridConfig grid = GridLoader.load(sweepGrid);
     List<RunSpec> specs = GridExpander.expand(grid, "bench-direct", "2026-01-01", 1, DeviceKind.CPU);
-    progress.println("[bench] " + specs.size() + " runs of " + sweepGrid + " called directly in this JVM ...");
-    long start = System.nanoTime();
-    for (RunSpec spec : specs) {
-      RunTask.execute(spec, new Executor("driver", org.apache.spark.package$.MODULE$.SPARK_VERSION()));
+    double[] direct = new double[sweepRounds];
+    double[] local1 = new double[sweepRounds];
+    double[] local2 = new double[sweepRounds];
+    double[] overhead = new double[sweepRounds];
+    double[] speedup = new double[sweepRounds];
+    for (int r = 0; r < sweepRounds; r++) {
+      progress.println("[bench] sweep round " + (r + 1) + "/" + sweepRounds + ": " + specs.size() + " runs of "
+          + sweepGrid + " called directly in this JVM ...");
+      long start = System.nanoTime();
+      for (RunSpec spec : specs) {
+        RunTask.execute(spec, new Executor("driver", org.apache.spark.package$.MODULE$.SPARK_VERSION()));
+      }
+      direct[r] = (System.nanoTime() - start) / 1e9;
+      local1[r] = sweep(grid, "local[1]", work.resolve("local1-" + r), progress);
+      local2[r] = sweep(grid, "local[2]", work.resolve("local2-" + r), progress);
+      overhead[r] = (local1[r] - direct[r]) / local1[r];
+      speedup[r] = local1[r] / local2[r];
     }
-    double direct = (System.nanoTime() - start) / 1e9;
-    double local1 = sweep(grid, "local[1]", work.resolve("local1"), progress);
-    double local2 = sweep(grid, "local[2]", work.resolve("local2"), progress);
-    return new Figures(Host.cpuModel(), epochs, fast, autograd, infer, floor, sweepGrid.toString(), specs.size(),
-        direct, local1, local2);
+    return new Figures(
+        Host.cpuModel(), epochs, rounds, Percentiles.median(fast), Percentiles.median(autograd),
+        Percentiles.median(fastOverAutograd), Percentiles.median(infer), Percentiles.median(floor), ops, ref,
+        reference == null ? Double.NaN : Percentiles.median(trainRatio),
+        reference == null ? Double.NaN : Percentiles.median(inferRatio),
+        sweepGrid.toString(), specs.size(), Percentiles.median(direct), Percentiles.median(local1),
+        Percentiles.median(local2), Percentiles.median(overhead), Percentiles.median(speedup));
   }
 
-  /** Median over 3 trainings of training seconds / epochs, after one untimed training. */
-  private static double trainStepMicros(RunSpec spec, TrainPath path) {
-    SyntheticData data = SyntheticData.generate(spec.data(), spec.model().input(), spec.model().output());
-    double[] perStep = new double[3];
-    path.train(spec, Device.cpu(), data, c -> { });
-    for (int i = 0; i < perStep.length; i++) {
-      List<Checkpoint> checkpoints = new ArrayList<>();
-      path.train(spec, Device.cpu(), data, checkpoints::add);
-      Checkpoint last = checkpoints.get(checkpoints.size() - 1);
-      perStep[i] = last.trainSeconds() / last.epoch() * 1e6;
-    }
-    return Percentiles.median(perStep);
+  /** Training seconds / epochs of one training (the checkpoint's own clock, steps only). */
+  private static double trainStepMicros(RunSpec spec, SyntheticData data, TrainPath path) {
+    List<Checkpoint> checkpoints = new ArrayList<>();
+    path.train(spec, Device.cpu(), data, checkpoints::add);
+    Checkpoint last = checkpoints.get(checkpoints.size() - 1);
+    return last.trainSeconds() / last.epoch() * 1e6;
   }
 
   /** A training path: {@link Training#train} or {@link Training#trainWithAutograd}. */
@@ -137,8 +186,7 @@ public final class Benchmarks {
     void train(RunSpec spec, Device device, SyntheticData data, java.util.function.Consumer<Checkpoint> out);
   }
 
-  private static Weights initialWeights(RunSpec spec) {
-    SyntheticData data = SyntheticData.generate(spec.data(), spec.model().input(), spec.model().output());
+  private static Weights initialWeights(RunSpec spec, SyntheticData data) {
     List<Checkpoint> checkpoints = new ArrayList<>();
     Training.train(spec, Device.cpu(), data, checkpoints::add);
     return checkpoints.get(0).weights();
@@ -155,6 +203,38 @@ public final class Benchmarks {
         }
       });
     }
+  }
+
+  /** Each operator of the batch-1 call timed on its own, as PyTorch's reference script does. */
+  private static Map<String, Double> opMicros(Weights weights) {
+    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+        InferenceModel model = new InferenceModel(manager, Device.cpu(), weights, DataType.FLOAT32)) {
+      double[][] w = model.weightValues();
+      int in = weights.model().input();
+      int hid = weights.model().hidden();
+      NDArray x = model.cast(input(weights), new Shape(1, in));
+      NDArray w1 = manager.create(toFloat(w[0]), new Shape(hid, in));
+      NDArray b1 = manager.create(toFloat(w[1]));
+      NDArray w2 = manager.create(toFloat(w[2]), new Shape(weights.model().output(), hid));
+      NDArray b2 = manager.create(toFloat(w[3]));
+      NDArray h = Activation.relu(Linear.linear(x, w1, b1).singletonOrThrow());
+      out.put("linear1", p50((i, u) -> Linear.linear(x, w1, b1).singletonOrThrow().close()));
+      out.put("relu", p50((i, u) -> Activation.relu(h).close()));
+      out.put("linear2", p50((i, u) -> Linear.linear(h, w2, b2).singletonOrThrow().close()));
+      try (NDArray y = Linear.linear(h, w2, b2).singletonOrThrow()) {
+        out.put("copy_output", p50((i, u) -> y.toByteBuffer()));
+      }
+    }
+    return out;
+  }
+
+  private static float[] toFloat(double[] values) {
+    float[] f = new float[values.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) values[i];
+    }
+    return f;
   }
 
   /** The same forward pass in plain Java: the floor no call through a native library can beat. */

@@ -5,35 +5,47 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.infersweep.bench.Benchmarks;
 import dev.infersweep.error.ConfigException;
+import dev.infersweep.error.SweepException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sweep bench}: infersweep's own speed, side by side with the article's PyTorch figures
- * ({@code --reference}, written by {@code jobs/reference/pytorch_simplenet.py}). {@code jobs/bench}
- * runs both.
+ * {@code sweep bench}: infersweep's own speed, side by side with the article's PyTorch code, whose
+ * script ({@code jobs/reference/pytorch_simplenet.py}) runs once per round between infersweep's
+ * measurements. {@code jobs/bench} installs the reference and calls this.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmark training, inference and a sweep through Spark; print the figures and targets.")
+    description = "Benchmark training, inference and a sweep through Spark against the PyTorch reference; print the figures and targets.")
 public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--grid", defaultValue = "conf/seed.yaml", paramLabel = "FILE",
-      description = "Grid swept through Spark local[1] and local[2] and called directly (default: ${DEFAULT-VALUE}).")
+      description = "Grid called directly and swept through Spark local[1] and local[2] (default: ${DEFAULT-VALUE}).")
   Path grid;
 
-  @Option(names = "--epochs", defaultValue = "1000", description = "Training epochs timed per repetition (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "1000", description = "Training epochs timed per round (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--reference", paramLabel = "FILE", description = "The PyTorch reference's JSON, to compare with.")
-  Path reference;
+  @Option(names = "--rounds", defaultValue = "5", description = "Rounds of training, inference and reference (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--sweep-rounds", defaultValue = "2", description = "Rounds of direct, local[1] and local[2] sweeps (default: ${DEFAULT-VALUE}).")
+  int sweepRounds;
+
+  @Option(names = "--reference-command", paramLabel = "CMD",
+      description = "Command printing the PyTorch reference's JSON, run once per round (words split on spaces).")
+  String referenceCommand;
 
   @Option(names = "--baseline-sweep-seconds", defaultValue = "26.0",
       description = "The grid's sweep time before this work, for the halving target (default: ${DEFAULT-VALUE}, issue 12's 23–29 s).")
@@ -49,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Map<String, Object> figures = execute();
     for (Map.Entry<String, Object> e : figures.entrySet()) {
-      System.out.printf(Locale.ROOT, "%-34s %s%n", e.getKey(), e.getValue());
+      System.out.printf(Locale.ROOT, "%-36s %s%n", e.getKey(), e.getValue());
     }
     if (json != null) {
       System.out.println("written: " + json.toAbsolutePath());
@@ -59,29 +71,36 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Runs the benchmarks and returns the figures, ratios and targets in the order they print. */
   public Map<String, Object> execute() throws IOException {
-    if (epochs < 1) {
-      throw new ConfigException("'--epochs' must be at least 1, found " + epochs);
+    if (epochs < 1 || rounds < 1 || sweepRounds < 1) {
+      throw new ConfigException("'--epochs', '--rounds' and '--sweep-rounds' must be at least 1");
     }
-    JsonNode ref = null;
+    if (!Files.isRegularFile(grid)) {
+      throw new ConfigException("'--grid' " + grid + " does not exist");
+    }
+    Supplier<Benchmarks.Reference> reference = referenceCommand == null ? null : this::reference;
     if (reference != null) {
-      if (!Files.isRegularFile(reference)) {
-        throw new ConfigException("'--reference' " + reference + " does not exist");
-      }
-      ref = new ObjectMapper().readTree(reference.toFile());
-      for (String key : new String[] {"pytorch_train_step_us", "pytorch_infer_p50_us"}) {
-        if (!ref.hasNonNull(key)) {
-          throw new ConfigException("'--reference' " + reference + " lacks '" + key + "'");
-        }
-      }
+      reference.get(); // fails fast, before minutes of measuring, when the command is broken
     }
     Path dir = work != null ? work : Files.createTempDirectory("infersweep-bench");
-    Benchmarks.Figures f = Benchmarks.run(grid, epochs, dir, System.err);
+    Benchmarks.Figures f = Benchmarks.run(grid, epochs, rounds, sweepRounds, reference, dir, System.err);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("cpu_model", f.cpuModel());
+    out.put("rounds", f.rounds());
     out.put("train_step_us", round(f.trainStepMicros()));
     out.put("autograd_train_step_us", round(f.autogradTrainStepMicros()));
+    out.put("fast_over_autograd_train_step", round(f.fastOverAutograd()));
     out.put("infer_p50_us", round(f.inferP50Micros()));
     out.put("java_floor_infer_p50_us", round(f.javaFloorInferP50Micros()));
+    f.inferOpMicros().forEach((op, us) -> out.put("infer_op_" + op + "_us", round(us)));
+    if (f.reference() != null) {
+      Benchmarks.Reference r = f.reference();
+      out.put("pytorch_version", r.version());
+      out.put("pytorch_train_step_us", r.trainStepMicros());
+      out.put("pytorch_infer_p50_us", r.inferP50Micros());
+      r.ops().forEach((op, us) -> out.put("pytorch_op_" + op + "_us", us));
+      out.put("train_step_over_pytorch", round(f.trainOverPytorch()));
+      out.put("infer_p50_over_pytorch", round(f.inferOverPytorch()));
+    }
     out.put("grid", f.grid());
     out.put("runs", f.runs());
     out.put("direct_seconds", round(f.directSeconds()));
@@ -89,25 +108,52 @@ public final class BenchCommand implements Callable<Integer> {
     out.put("seed_sweep_seconds", round(f.local2Seconds()));
     out.put("spark_overhead_fraction", round(f.sparkOverheadFraction()));
     out.put("scaleout_speedup", round(f.scaleoutSpeedup()));
+    out.put("baseline_sweep_seconds", baselineSweepSeconds);
+    if (f.reference() != null) {
+      out.put("target_train_step_le_0.5x_pytorch", f.trainOverPytorch() <= 0.5);
+      out.put("target_infer_le_0.5x_pytorch", f.inferOverPytorch() <= 0.5);
+    }
     out.put("target_spark_overhead_le_0.05", f.sparkOverheadFraction() <= 0.05);
     out.put("target_scaleout_ge_1.7", f.scaleoutSpeedup() >= 1.7);
-    out.put("baseline_sweep_seconds", baselineSweepSeconds);
     out.put("target_sweep_le_half_baseline", f.local2Seconds() <= baselineSweepSeconds / 2);
-    if (ref != null) {
-      double torchStep = ref.get("pytorch_train_step_us").asDouble();
-      double torchInfer = ref.get("pytorch_infer_p50_us").asDouble();
-      out.put("pytorch_version", ref.path("pytorch_version").asText("?"));
-      out.put("pytorch_train_step_us", torchStep);
-      out.put("pytorch_infer_p50_us", torchInfer);
-      out.put("train_step_ratio", round(f.trainStepMicros() / torchStep));
-      out.put("infer_p50_ratio", round(f.inferP50Micros() / torchInfer));
-      out.put("target_train_step_le_0.5x_pytorch", f.trainStepMicros() <= 0.5 * torchStep);
-      out.put("target_infer_le_0.5x_pytorch", f.inferP50Micros() <= 0.5 * torchInfer);
-    }
     if (json != null) {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
     }
     return out;
+  }
+
+  /** Runs the reference command once and reads its JSON. */
+  private Benchmarks.Reference reference() {
+    List<String> command = List.of(referenceCommand.trim().split("\\s+"));
+    try {
+      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int exit = p.waitFor();
+      if (exit != 0) {
+        throw new ConfigException("'--reference-command' exited " + exit + ": " + referenceCommand);
+      }
+      JsonNode node = new ObjectMapper().readTree(stdout);
+      for (String key : new String[] {"pytorch_train_step_us", "pytorch_infer_p50_us"}) {
+        if (node == null || !node.hasNonNull(key)) {
+          throw new ConfigException("'--reference-command' printed no '" + key + "': " + referenceCommand);
+        }
+      }
+      Map<String, Double> ops = new LinkedHashMap<>();
+      for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+        String name = names.next();
+        if (name.startsWith("pytorch_op_") && name.endsWith("_us")) {
+          ops.put(name.substring("pytorch_op_".length(), name.length() - "_us".length()), node.get(name).asDouble());
+        }
+      }
+      return new Benchmarks.Reference(
+          node.path("pytorch_version").asText("?"), node.get("pytorch_train_step_us").asDouble(),
+          node.get("pytorch_infer_p50_us").asDouble(), ops);
+    } catch (IOException e) {
+      throw new ConfigException("'--reference-command' could not run (" + e.getMessage() + "): " + referenceCommand);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SweepException(SweepException.Kind.IO, "interrupted while the reference ran");
+    }
   }
 
   private static double round(double v) {

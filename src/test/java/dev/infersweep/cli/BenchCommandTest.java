@@ -1,0 +1,57 @@
+package dev.infersweep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sweep bench} end to end on a tiny grid: every figure is there and the ratios follow. */
+class BenchCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void measuresEveryFigureAndComparesWithTheReference() throws Exception {
+    Path grid = tmp.resolve("tiny.yaml");
+    Files.writeString(grid, """
+        data: {samples: 64}
+        grid: {epochs: [0, 2], seed: [1, 2]}
+        timing: {batch_sizes: [1], warmup_iterations: 10, warmup_max_seconds: 0.05, min_blocks: 4, max_seconds: 0.05}
+        """);
+    Path reference = tmp.resolve("ref.sh");
+    Files.writeString(reference, "echo '{\"pytorch_version\": \"1.13.1\", \"pytorch_train_step_us\": 700.0,"
+        + " \"pytorch_infer_p50_us\": 20.0, \"pytorch_op_relu_us\": 1.0}'\n");
+    BenchCommand bench = new BenchCommand();
+    bench.grid = grid;
+    bench.epochs = 20;
+    bench.rounds = 2;
+    bench.sweepRounds = 1;
+    bench.referenceCommand = "sh " + reference;
+    bench.baselineSweepSeconds = 26;
+    bench.json = tmp.resolve("b.json");
+    bench.work = tmp.resolve("work");
+    Map<String, Object> f = bench.execute();
+    for (String key : new String[] {"train_step_us", "autograd_train_step_us", "infer_p50_us", "java_floor_infer_p50_us",
+        "direct_seconds", "local1_sweep_seconds", "seed_sweep_seconds", "scaleout_speedup"}) {
+      assertThat((Double) f.get(key)).as(key).isPositive();
+    }
+    assertThat(f.get("runs")).isEqualTo(2);
+    // A constant reference: the per-round ratio's median is the median step over 700.
+    assertThat((Double) f.get("train_step_over_pytorch")).isCloseTo((Double) f.get("train_step_us") / 700.0,
+        org.assertj.core.api.Assertions.within(0.002));
+    assertThat(f.get("pytorch_op_relu_us")).isEqualTo(1.0);
+    assertThat(f).containsKeys("spark_overhead_fraction", "target_train_step_le_0.5x_pytorch", "target_scaleout_ge_1.7");
+    assertThat(Files.readString(bench.json)).contains("\"pytorch_train_step_us\" : 700.0", "\"seed_sweep_seconds\"");
+  }
+
+  @Test
+  void rejectsAReferenceWithoutItsFigures() throws Exception {
+    Path reference = tmp.resolve("ref.sh");
+    Files.writeString(reference, "echo '{\"pytorch_version\": \"1.13.1\"}'\n");
+    assertThat(Main.execute("bench", "--reference-command", "sh " + reference)).isEqualTo(2);
+    assertThat(Main.execute("bench", "--reference-command", "false")).isEqualTo(2);
+    assertThat(Main.execute("bench", "--epochs", "0")).isEqualTo(2);
+  }
+}

@@ -92,12 +92,16 @@ public final class InferenceModel implements AutoCloseable {
 
   /** Creates an fp32 array from {@code values} and casts it, as a trained model is cast for serving. */
   public NDArray cast(float[] values, Shape shape) {
-    NDArray fp32 = manager.create(values, shape);
-    if (dataType == DataType.FLOAT32) {
-      return fp32;
+    return served(manager.create(values, shape));
+  }
+
+  /** {@code created} in this model's type: itself, or a cast copy (and {@code created} freed). */
+  private NDArray served(NDArray created) {
+    if (created.getDataType() == dataType) {
+      return created;
     }
-    NDArray cast = fp32.toType(dataType, false);
-    fp32.close();
+    NDArray cast = created.toType(dataType, false);
+    created.close();
     return cast;
   }
 
@@ -122,13 +126,7 @@ public final class InferenceModel implements AutoCloseable {
   }
 
   private NDArray fromDouble(double[] values, Shape shape) {
-    NDArray fp64 = manager.create(values, shape);
-    if (dataType == DataType.FLOAT64) {
-      return fp64;
-    }
-    NDArray cast = fp64.toType(dataType, false);
-    fp64.close();
-    return cast;
+    return served(manager.create(values, shape));
   }
 
   private NDArray weight(float[] values, Shape shape) {

@@ -30,7 +30,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--grid", required = true, paramLabel = "FILE", description = "Grid file (YAML), e.g. conf/smoke.yaml.")
   Path grid;
 
-  @Option(names = "--out", paramLabel = "DIR", defaultValue = "results", description = "Results root (default: ${DEFAULT-VALUE}); any Hadoop path.")
+  @Option(names = {"--out", "--results"}, paramLabel = "DIR", defaultValue = "results",
+      description = "Results root (default: ${DEFAULT-VALUE}); any Hadoop path. --results is the name sql, report and compare use.")
   String out;
 
 

@@ -67,6 +67,9 @@ class MainTest {
                 + grid
                 + ": grid.precison: unknown key (did you mean 'precision'?); allowed: activation_scale, epochs, learning_rate, optimizer, precision, protocol, seed, weight_decay");
     assertThat(results).doesNotExist();
+    // --results names the same folder, as in sql, report and compare: the grid is still what fails.
+    assertThat(Main.execute("run", "--grid", grid.toString(), "--results", results.toString())).isEqualTo(2);
+    assertThat(errText()).contains("grid.precison: unknown key").doesNotContain("Unknown option");
   }
 
   @Test

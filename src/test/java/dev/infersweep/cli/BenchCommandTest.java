@@ -18,7 +18,7 @@ class BenchCommandTest {
     Files.writeString(grid, """
         data: {samples: 64}
         grid: {epochs: [0, 2], seed: [1, 2]}
-        timing: {batch_sizes: [1], warmup_iterations: 10, warmup_max_seconds: 0.05, min_blocks: 4, max_seconds: 0.05}
+        timing: {batch_sizes: [1], warmup_iterations: 10, warmup_max_seconds: 0.05, min_blocks: 4, max_seconds: 0.2}
         """);
     Path reference = tmp.resolve("ref.sh");
     Files.writeString(reference, "echo '{\"pytorch_version\": \"1.13.1\", \"pytorch_train_step_us\": 700.0,"

@@ -121,7 +121,7 @@ class MainTest {
         Files.writeString(
             tmp.resolve("tiny.yaml"),
             "name: tiny\ndata: {samples: 32}\ngrid: {epochs: [0, 1], precision: [fp32]}\n"
-                + "timing: {warmup_iterations: 5, warmup_max_seconds: 0.02, min_blocks: 4, max_seconds: 0.02}\n");
+                + "timing: {warmup_iterations: 5, warmup_max_seconds: 0.02, min_blocks: 4, max_seconds: 0.2}\n");
     String results = tmp.resolve("results").toString();
     List<String[]> commands =
         List.of(

@@ -19,7 +19,7 @@ class RunTaskTest {
             "t.yaml",
             "t",
             "data: {samples: 32}\ngrid: {epochs: [0, 1], precision: [fp32]}\n"
-                + "timing: {warmup_iterations: 5, warmup_max_seconds: 0.02, min_blocks: 4, max_seconds: 0.02}");
+                + "timing: {warmup_iterations: 5, warmup_max_seconds: 0.02, min_blocks: 4, max_seconds: 0.2}");
     return GridExpander.expand(config, "s", "2026-01-01", 1, device).get(0);
   }
 

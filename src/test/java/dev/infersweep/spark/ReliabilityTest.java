@@ -39,7 +39,7 @@ class ReliabilityTest {
       name: tiny
       data: {samples: 64}
       grid: {epochs: [0, 2], precision: [fp32], seed: %s}
-      timing: {batch_sizes: [1], warmup_iterations: 10, warmup_max_seconds: 0.05, min_blocks: 4, max_seconds: 0.05}
+      timing: {batch_sizes: [1], warmup_iterations: 10, warmup_max_seconds: 0.05, min_blocks: 4, max_seconds: 0.2}
       """;
 
   @BeforeAll
@@ -78,7 +78,7 @@ class ReliabilityTest {
             train: {learning_rate: 50}
             data: {samples: 64}
             grid: {epochs: [0, 300], activation_scale: [0.001, 1000], precision: [fp32]}
-            timing: {batch_sizes: [1], warmup_iterations: 10, warmup_max_seconds: 0.05, min_blocks: 4, max_seconds: 0.05}
+            timing: {batch_sizes: [1], warmup_iterations: 10, warmup_max_seconds: 0.05, min_blocks: 4, max_seconds: 0.2}
             """);
     SweepJob.Summary s = run(grid, "div", SweepJob.Mode.NEW, new ByteArrayOutputStream());
     assertThat(s.rows()).isEqualTo(grid.rowCount()).isEqualTo(4);
@@ -98,7 +98,7 @@ class ReliabilityTest {
             """
             train: {timeout_seconds: 0.001}
             grid: {epochs: [0, 100000], precision: [fp32]}
-            timing: {batch_sizes: [1], warmup_iterations: 10, warmup_max_seconds: 0.05, min_blocks: 4, max_seconds: 0.05}
+            timing: {batch_sizes: [1], warmup_iterations: 10, warmup_max_seconds: 0.05, min_blocks: 4, max_seconds: 0.2}
             """);
     SweepJob.Summary s = run(grid, "slow", SweepJob.Mode.NEW, new ByteArrayOutputStream());
     assertThat(s.anyFailed()).isTrue();

@@ -3,7 +3,7 @@ package dev.infersweep.analysis;
 import static org.apache.spark.sql.functions.col;
 
 import dev.infersweep.spec.Axes;
-import dev.infersweep.stats.Bootstrap;
+import dev.infersweep.stats.Interval;
 import dev.infersweep.stats.Moments;
 import dev.infersweep.stats.TInterval;
 import java.util.ArrayList;
@@ -205,8 +205,8 @@ public final class Compare {
     double[] diffs = common.stream().mapToDouble(k -> candP50.get(k) - baseP50.get(k)).toArray();
     double meanShift = Moments.mean(diffs);
     // How uniform the shift is over configurations (not how noisy nights are).
-    Bootstrap.Interval spread =
-        diffs.length < 2 ? new Bootstrap.Interval(meanShift, Double.NaN, Double.NaN) : TInterval.mean(diffs, 0.95);
+    Interval spread =
+        diffs.length < 2 ? new Interval(meanShift, Double.NaN, Double.NaN) : TInterval.mean(diffs, 0.95);
     List<AbsoluteChange> absolutes = new ArrayList<>();
     double limit = Double.NaN;
     boolean flagged = false;

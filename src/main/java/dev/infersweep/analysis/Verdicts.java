@@ -2,7 +2,7 @@ package dev.infersweep.analysis;
 
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.Axis;
-import dev.infersweep.stats.Bootstrap;
+import dev.infersweep.stats.Interval;
 import dev.infersweep.stats.TInterval;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -219,7 +219,7 @@ public final class Verdicts {
               ? "the sweep has no article-protocol rows past epoch 0 (add protocol: [rigorous, seed])"
               : "needs at least " + MIN_RUNS + " training runs");
     }
-    Bootstrap.Interval i = TInterval.mean(logs, CONFIDENCE);
+    Interval i = TInterval.mean(logs, CONFIDENCE);
     double est = Math.exp(i.estimate());
     double lo = Math.exp(i.low());
     double hi = Math.exp(i.high());
@@ -234,7 +234,7 @@ public final class Verdicts {
     return withConfigurations(pooled, perConfiguration(units, Verdicts::protocolVerdict));
   }
 
-  private static String protocolVerdict(Bootstrap.Interval logInterval) {
+  private static String protocolVerdict(Interval logInterval) {
     if (Math.exp(logInterval.high()) <= 1 + BAND) {
       return Verdict.SUPPORTED;
     }
@@ -269,7 +269,7 @@ public final class Verdicts {
 
   /** The rule applied to each configuration with at least {@value #MIN_RUNS} units. */
   private static List<Verdict.ByConfiguration> perConfiguration(
-      List<Unit> units, Function<Bootstrap.Interval, String> rule) {
+      List<Unit> units, Function<Interval, String> rule) {
     Map<String, List<Double>> groups = new LinkedHashMap<>();
     for (Unit u : units) {
       groups.computeIfAbsent(u.configuration(), k -> new ArrayList<>()).add(u.value());
@@ -282,7 +282,7 @@ public final class Verdicts {
             Double.NaN, Double.NaN, values.length, Verdict.INCONCLUSIVE));
         continue;
       }
-      Bootstrap.Interval i = TInterval.mean(values, CONFIDENCE);
+      Interval i = TInterval.mean(values, CONFIDENCE);
       out.add(new Verdict.ByConfiguration(g.getKey(), Math.exp(i.estimate()), Math.exp(i.low()), Math.exp(i.high()),
           values.length, rule.apply(i)));
     }
@@ -310,13 +310,13 @@ public final class Verdicts {
         configurations);
   }
 
-  private static String directionalVerdict(Bootstrap.Interval logInterval, int direction) {
+  private static String directionalVerdict(Interval logInterval, int direction) {
     return directional(0, "", "", logInterval, 0, direction).verdict();
   }
 
   /** Applies the directional rule to an interval of mean log factors. */
   static Verdict directional(
-      int claim, String statement, String measure, Bootstrap.Interval logInterval, int units, int direction) {
+      int claim, String statement, String measure, Interval logInterval, int units, int direction) {
     double est = Math.exp(logInterval.estimate());
     double lo = Math.exp(logInterval.low());
     double hi = Math.exp(logInterval.high());

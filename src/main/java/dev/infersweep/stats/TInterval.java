@@ -16,7 +16,7 @@ public final class TInterval {
    *
    * @throws IllegalArgumentException with fewer than 2 values
    */
-  public static Bootstrap.Interval mean(double[] values, double confidence) {
+  public static Interval mean(double[] values, double confidence) {
     int n = values.length;
     if (n < 2) {
       throw new IllegalArgumentException("'values' must hold at least 2 units, found " + n);
@@ -24,6 +24,6 @@ public final class TInterval {
     double mean = Moments.mean(values);
     double se = Moments.sd(values) / Math.sqrt(n);
     double t = new TDistribution(n - 1).inverseCumulativeProbability(0.5 + confidence / 2);
-    return new Bootstrap.Interval(mean, mean - t * se, mean + t * se);
+    return new Interval(mean, mean - t * se, mean + t * se);
   }
 }

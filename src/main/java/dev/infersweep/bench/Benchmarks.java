@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 
@@ -44,7 +43,7 @@ public final class Benchmarks {
       model: {input: 10, hidden: 50, output: 2}
       data: {samples: 1000, seed: 0}
       train: {optimizer: sgd, learning_rate: 0.01}
-      grid: {epochs: [0, %d], seed: [1]}
+      grid: {epochs: [%s], seed: [1]}
       """;
 
   private static final int WARMUP_CALLS = 5_000;
@@ -114,10 +113,9 @@ public final class Benchmarks {
       Path sweepGrid, int epochs, int rounds, int sweepRounds, Supplier<Reference> reference, Path work, PrintStream progress) {
     DjlRuntime.engine();
     DjlRuntime.useThreads(1);
-    RunSpec train = GridExpander.expand(
-        GridLoader.parse("bench", "bench", TRAIN_GRID.formatted(epochs)), "bench", "2026-01-01", 1, DeviceKind.CPU).get(0);
+    RunSpec train = trainSpec("0, " + epochs);
     SyntheticData data = SyntheticData.generate(train.data(), train.model().input(), train.model().output());
-    Weights weights = initialWeights(train, data);
+    Weights weights = initialWeights(trainSpec("0"), data);
     double[] fast = new double[rounds];
     double[] autograd = new double[rounds];
     double[] infer = new double[rounds];
@@ -186,6 +184,13 @@ public final class Benchmarks {
     void train(RunSpec spec, Device device, SyntheticData data, java.util.function.Consumer<Checkpoint> out);
   }
 
+  /** The article's training run, with checkpoints at {@code epochs} (a YAML list's items). */
+  private static RunSpec trainSpec(String epochs) {
+    return GridExpander.expand(
+        GridLoader.parse("bench", "bench", TRAIN_GRID.formatted(epochs)), "bench", "2026-01-01", 1, DeviceKind.CPU).get(0);
+  }
+
+  /** The epoch-0 weights of {@code spec}, which should stop at epoch 0. */
   private static Weights initialWeights(RunSpec spec, SyntheticData data) {
     List<Checkpoint> checkpoints = new ArrayList<>();
     Training.train(spec, Device.cpu(), data, checkpoints::add);
@@ -197,7 +202,7 @@ public final class Benchmarks {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu());
         InferenceModel model = new InferenceModel(manager, Device.cpu(), weights, DataType.FLOAT32)) {
       NDArray x = model.cast(input(weights), new Shape(1, weights.model().input()));
-      return p50((i, out) -> {
+      return p50(() -> {
         try (NDArray result = model.forward(x)) {
           result.toByteBuffer();
         }
@@ -208,33 +213,23 @@ public final class Benchmarks {
   /** Each operator of the batch-1 call timed on its own, as PyTorch's reference script does. */
   private static Map<String, Double> opMicros(Weights weights) {
     Map<String, Double> out = new java.util.LinkedHashMap<>();
-    try (NDManager manager = NDManager.newBaseManager(Device.cpu());
-        InferenceModel model = new InferenceModel(manager, Device.cpu(), weights, DataType.FLOAT32)) {
-      double[][] w = model.weightValues();
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       int in = weights.model().input();
       int hid = weights.model().hidden();
-      NDArray x = model.cast(input(weights), new Shape(1, in));
-      NDArray w1 = manager.create(toFloat(w[0]), new Shape(hid, in));
-      NDArray b1 = manager.create(toFloat(w[1]));
-      NDArray w2 = manager.create(toFloat(w[2]), new Shape(weights.model().output(), hid));
-      NDArray b2 = manager.create(toFloat(w[3]));
+      NDArray x = manager.create(input(weights), new Shape(1, in));
+      NDArray w1 = manager.create(weights.fc1Weight(), new Shape(hid, in));
+      NDArray b1 = manager.create(weights.fc1Bias());
+      NDArray w2 = manager.create(weights.fc2Weight(), new Shape(weights.model().output(), hid));
+      NDArray b2 = manager.create(weights.fc2Bias());
       NDArray h = Activation.relu(Linear.linear(x, w1, b1).singletonOrThrow());
-      out.put("linear1", p50((i, u) -> Linear.linear(x, w1, b1).singletonOrThrow().close()));
-      out.put("relu", p50((i, u) -> Activation.relu(h).close()));
-      out.put("linear2", p50((i, u) -> Linear.linear(h, w2, b2).singletonOrThrow().close()));
+      out.put("linear1", p50(() -> Linear.linear(x, w1, b1).singletonOrThrow().close()));
+      out.put("relu", p50(() -> Activation.relu(h).close()));
+      out.put("linear2", p50(() -> Linear.linear(h, w2, b2).singletonOrThrow().close()));
       try (NDArray y = Linear.linear(h, w2, b2).singletonOrThrow()) {
-        out.put("copy_output", p50((i, u) -> y.toByteBuffer()));
+        out.put("copy_output", p50(() -> y.toByteBuffer()));
       }
     }
     return out;
-  }
-
-  private static float[] toFloat(double[] values) {
-    float[] f = new float[values.length];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = (float) values[i];
-    }
-    return f;
   }
 
   /** The same forward pass in plain Java: the floor no call through a native library can beat. */
@@ -246,7 +241,7 @@ public final class Benchmarks {
     float[] h = new float[hid];
     float[] y = new float[outs];
     double[] sink = new double[1];
-    double p50 = p50((i, unused) -> {
+    double p50 = p50(() -> {
       for (int j = 0; j < hid; j++) {
         float z = w.fc1Bias()[j];
         for (int k = 0; k < in; k++) {
@@ -280,14 +275,14 @@ public final class Benchmarks {
   }
 
   /** p50 in microseconds of {@value #CALLS} timed calls after {@value #WARMUP_CALLS} untimed ones. */
-  private static double p50(BiConsumer<Integer, Object> call) {
+  private static double p50(Runnable call) {
     for (int i = 0; i < WARMUP_CALLS; i++) {
-      call.accept(i, null);
+      call.run();
     }
     long[] samples = new long[CALLS];
     for (int i = 0; i < CALLS; i++) {
       long t0 = System.nanoTime();
-      call.accept(i, null);
+      call.run();
       samples[i] = System.nanoTime() - t0;
     }
     Arrays.sort(samples);

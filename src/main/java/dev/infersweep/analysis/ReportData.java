@@ -193,7 +193,7 @@ public record ReportData(
             .stream()
             .map(r -> new CauseRow(
                 r.getAs("cpu_model"),
-                configuration(r),
+                Verdicts.configuration(r),
                 r.<Integer>getAs("epochs"),
                 r.<Long>getAs("runs"),
                 nan(r.getAs("latency_ratio")),
@@ -209,14 +209,6 @@ public record ReportData(
         cpuNote(spark.table("causes").where(mine)), compare);
   }
 
-  private static String configuration(Row r) {
-    List<String> parts = new ArrayList<>();
-    for (String name : List.of("optimizer", "learning_rate", "weight_decay", "activation_scale", "precision", "batch_size")) {
-      parts.add(name + "=" + r.getAs(name));
-    }
-    return String.join(", ", parts);
-  }
-
   /**
    * One sentence on the CPU models: the one the sweep ran on, or, for several, the configurations
    * whose cause differs between them (the answer to the article's question depends on the CPU).
@@ -229,7 +221,7 @@ public record ReportData(
     for (Row r : rows) {
       String cpu = r.getAs("cpu_model");
       cpus.add(cpu);
-      byConfiguration.computeIfAbsent(configuration(r) + ", epochs=" + r.getAs("epochs"), k -> new TreeMap<>())
+      byConfiguration.computeIfAbsent(Verdicts.configuration(r) + ", epochs=" + r.getAs("epochs"), k -> new TreeMap<>())
           .put(cpu, r.getAs("cause"));
     }
     if (cpus.size() <= 1) {

@@ -1,5 +1,6 @@
 package dev.infersweep.analysis;
 
+import dev.infersweep.result.Cause;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.Axis;
 import dev.infersweep.stats.Interval;
@@ -40,7 +41,7 @@ import org.apache.spark.sql.functions;
  * </ul>
  */
 public final class Verdicts {
-  static final int BAND_PERCENT = 2;
+  static final int BAND_PERCENT = Cause.BAND_PERCENT;
 
   /** Fewest independent units (runs, or pairs of runs) below which a claim is inconclusive. */
   static final int MIN_RUNS = 3;
@@ -241,8 +242,11 @@ public final class Verdicts {
     return Math.exp(logInterval.low()) > 1 + BAND ? Verdict.REFUTED : Verdict.INCONCLUSIVE;
   }
 
-  /** A row's settings as {@code name=value, ...}: every axis but the seed, the epochs and {@code except}. */
-  private static String configuration(Row row, Axis<?>... except) {
+  /**
+   * A row's settings as {@code name=value, ...}: every run-level axis but the seed and
+   * {@code except}, then precision and batch size (the report's causes use it too).
+   */
+  static String configuration(Row row, Axis<?>... except) {
     List<Axis<?>> skip = new ArrayList<>(Arrays.asList(except));
     skip.add(Axes.SEED);
     List<String> parts = new ArrayList<>();

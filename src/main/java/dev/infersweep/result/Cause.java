@@ -31,7 +31,8 @@ public enum Cause {
   SUBNORMAL_ARITHMETIC,
   UNEXPLAINED;
 
-  static final int BAND_PERCENT = 2;
+  /** Ratios within ±this many per cent of 1 count as no effect; the verdicts use the same band. */
+  public static final int BAND_PERCENT = 2;
   private static final double BAND = BAND_PERCENT / 100.0;
   private static final double Z = 1.959964;
 

@@ -53,11 +53,18 @@ public final class ResultSchema {
     return r.measurement() == null ? null : field.apply(r.measurement());
   }
 
+  /** A field of the row's controls; null when the row has none (not ok, or protocol seed). */
+  private static Object controls(ResultRow r, Function<Controls, Object> field) {
+    Controls controls = r.measurement() == null ? null : r.measurement().controls();
+    return controls == null ? null : field.apply(controls);
+  }
+
   private static Object control(
       ResultRow r, Function<Controls, PairedRatio> which, Function<PairedRatio, Object> field) {
-    Controls controls = r.measurement() == null ? null : r.measurement().controls();
-    PairedRatio ratio = controls == null ? null : which.apply(controls);
-    return ratio == null ? null : field.apply(ratio);
+    return controls(r, c -> {
+      PairedRatio ratio = which.apply(c);
+      return ratio == null ? null : field.apply(ratio);
+    });
   }
 
   /** A control ratio and its interval, as three columns named {@code name}, {@code name_ci_low/high}. */
@@ -140,9 +147,9 @@ public final class ResultSchema {
     controlColumns(c, "rescaled_latency_ratio", Controls::rescaled);
     controlColumns(c, "aa_ratio", Controls::aa);
     controlColumns(c, "aa_latency_ratio", Controls::aaLatency);
-    c.add(new Column("rescale_fc1_exponent", i, r -> measured(r, m -> m.controls() == null ? null : m.controls().fc1Exponent())));
-    c.add(new Column("rescale_fc2_exponent", i, r -> measured(r, m -> m.controls() == null ? null : m.controls().fc2Exponent())));
-    c.add(new Column("rescale_complete", DataTypes.BooleanType, r -> measured(r, m -> m.controls() == null ? null : m.controls().rescaleComplete())));
+    c.add(new Column("rescale_fc1_exponent", i, r -> controls(r, Controls::fc1Exponent)));
+    c.add(new Column("rescale_fc2_exponent", i, r -> controls(r, Controls::fc2Exponent)));
+    c.add(new Column("rescale_complete", DataTypes.BooleanType, r -> controls(r, Controls::rescaleComplete)));
     c.add(new Column("cause", s, r -> measured(r, m -> m.cause() == null ? null : m.cause().label())));
     // Subnormal values in one call on the timed input
     c.add(new Column("timed_fc1_product_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::fc1ProductSubnormalFraction)));

@@ -47,59 +47,37 @@ public final class TimedArithmetic {
     double[] b1 = weights[1];
     double[] w2 = weights[2];
     double[] b2 = weights[3];
-    Range r1 = new Range();
-    Range r2 = new Range();
-    Range rw2 = new Range();
+    Range r1 = new Range(precision);
+    Range r2 = new Range(precision);
+    Range rw2 = new Range(precision);
     r1.addAll(w1);
     r1.addAll(b1);
     rw2.addAll(w2);
     r2.addAll(b2);
-    long u1 = 0;
     long sp = 0;
     long sh = 0;
-    long u2 = 0;
     long so = 0;
     double[] hidden = new double[hid];
     for (int s = 0; s < batch; s++) {
       for (int j = 0; j < hid; j++) {
-        double z = b1[j];
-        double bound = Math.abs(b1[j]);
-        for (int i = 0; i < in; i++) {
-          double p = w1[j * in + i] * input[s * in + i];
-          u1 += precision.isSubnormal(p) ? 1 : 0;
-          r1.add(p);
-          z += p;
-          bound += Math.abs(p);
-        }
-        r1.add(z);
-        r1.max = Math.max(r1.max, bound);
+        double z = r1.unit(b1[j], w1, j * in, input, s * in, in);
         sp += precision.isSubnormal(z) ? 1 : 0;
         hidden[j] = Math.max(z, 0) * scale;
         r1.add(hidden[j]);
         sh += precision.isSubnormal(hidden[j]) ? 1 : 0;
       }
       for (int k = 0; k < out; k++) {
-        double o = b2[k];
-        double bound = Math.abs(b2[k]);
-        for (int j = 0; j < hid; j++) {
-          double p = w2[k * hid + j] * hidden[j];
-          u2 += precision.isSubnormal(p) ? 1 : 0;
-          r2.add(p);
-          o += p;
-          bound += Math.abs(p);
-        }
-        r2.add(o);
-        r2.max = Math.max(r2.max, bound);
+        double o = r2.unit(b2[k], w2, k * hid, hidden, 0, hid);
         so += precision.isSubnormal(o) ? 1 : 0;
       }
     }
     this.products1 = (long) batch * hid * in;
-    this.underflow1 = u1;
+    this.underflow1 = r1.underflows;
     this.preactivations = (long) batch * hid;
     this.subnormalPreactivations = sp;
     this.subnormalHidden = sh;
     this.products2 = (long) batch * out * hid;
-    this.underflow2 = u2;
+    this.underflow2 = r2.underflows;
     this.outputs = (long) batch * out;
     this.subnormalOutputs = so;
     this.min1 = r1.min;
@@ -145,8 +123,8 @@ public final class TimedArithmetic {
    */
   public int[] rescaleExponents() {
     double minNormal = precision.minNormal();
-    int maxTotal = -2 * Math.getExponent(minNormal);
-    double limit = maxFinite(precision) / 4;
+    int maxTotal = 2 * precision.normalExponents();
+    double limit = precision.maxFinite() / 4;
     int a = Math.max(0, lift(minNormal, min1));
     a = Math.min(a, headroom(limit, max1));
     int b = Math.max(0, Math.max(lift(minNormal, minW2), lift(minNormal, min2) - a));
@@ -179,22 +157,41 @@ public final class TimedArithmetic {
     return Math.getExponent(limit) - Math.getExponent(value) - 1;
   }
 
-  static double maxFinite(Precision precision) {
-    return switch (precision) {
-      case FP16 -> 65504;
-      case FP64 -> Double.MAX_VALUE;
-      case FP32, BF16 -> Float.MAX_VALUE;
-    };
-  }
-
   private static double share(long part, long whole) {
     return whole == 0 ? 0 : (double) part / whole;
   }
 
-  /** Smallest non-zero and largest magnitude seen. */
+  /** Smallest non-zero and largest magnitude seen, for the values one exponent scales. */
   private static final class Range {
+    private final Precision precision;
     double min = Double.POSITIVE_INFINITY;
     double max = 0;
+    /** Element-wise products traced by {@link #unit} that underflow. */
+    long underflows;
+
+    Range(Precision precision) {
+      this.precision = precision;
+    }
+
+    /**
+     * One output unit of a linear layer, {@code bias + Σ w[wFrom + k] · x[xFrom + k]} for
+     * {@code k < n}: its products and sum are added, its underflowing products counted, and the
+     * largest partial sum it can reach (Σ |terms|) kept as a magnitude. Returns the sum.
+     */
+    double unit(double bias, double[] w, int wFrom, double[] x, int xFrom, int n) {
+      double z = bias;
+      double bound = Math.abs(bias);
+      for (int k = 0; k < n; k++) {
+        double p = w[wFrom + k] * x[xFrom + k];
+        underflows += precision.isSubnormal(p) ? 1 : 0;
+        add(p);
+        z += p;
+        bound += Math.abs(p);
+      }
+      add(z);
+      max = Math.max(max, bound);
+      return z;
+    }
 
     void add(double v) {
       double a = Math.abs(v);

@@ -5,24 +5,36 @@ import java.util.List;
 
 /** An inference precision: trained fp32 weights and the inputs are cast to it for measurement. */
 public enum Precision {
-  FP32(DataType.FLOAT32, Float.MIN_NORMAL),
-  FP64(DataType.FLOAT64, Double.MIN_NORMAL),
-  /** IEEE half: smallest normal 2^-14. */
-  FP16(DataType.FLOAT16, 6.103515625e-5),
-  /** bfloat16 keeps fp32's exponent range, so fp32's smallest normal. */
-  BF16(DataType.BFLOAT16, Float.MIN_NORMAL);
+  FP32(DataType.FLOAT32, Float.MIN_NORMAL, Float.MAX_VALUE),
+  FP64(DataType.FLOAT64, Double.MIN_NORMAL, Double.MAX_VALUE),
+  /** IEEE half: smallest normal 2^-14, largest finite 65504. */
+  FP16(DataType.FLOAT16, 6.103515625e-5, 65504),
+  /** bfloat16 keeps fp32's exponent range, so fp32's smallest normal and (about) its largest value. */
+  BF16(DataType.BFLOAT16, Float.MIN_NORMAL, Float.MAX_VALUE);
 
   private final DataType dataType;
   private final double minNormal;
+  private final double maxFinite;
 
-  Precision(DataType dataType, double minNormal) {
+  Precision(DataType dataType, double minNormal, double maxFinite) {
     this.dataType = dataType;
     this.minNormal = minNormal;
+    this.maxFinite = maxFinite;
   }
 
   /** The smallest positive normal number: non-zero magnitudes below it are subnormal. */
   public double minNormal() {
     return minNormal;
+  }
+
+  /** The largest finite value. */
+  public double maxFinite() {
+    return maxFinite;
+  }
+
+  /** The largest e for which 2^−e is still a normal number (126 in fp32, 14 in fp16). */
+  public int normalExponents() {
+    return -Math.getExponent(minNormal);
   }
 
   /** Whether {@code value}, already representable in this precision, is subnormal in it. */

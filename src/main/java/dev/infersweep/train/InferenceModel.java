@@ -41,7 +41,7 @@ public final class InferenceModel implements AutoCloseable {
    * the same output; where it has some, the twin computes them in the normal range. The exponents
    * are applied to the weights as served (after the cast), so both models start from the same
    * values. The output is scaled back by two multiplications, each by a normal power of two, so a+b
-   * may reach twice {@link #maxFactorExponent}; they run even when both exponents are 0, so that a
+   * may reach twice {@link Precision#normalExponents}; they run even when both exponents are 0, so that a
    * twin is always compared with a twin (the same operators).
    */
   public static InferenceModel rescaled(
@@ -73,7 +73,7 @@ public final class InferenceModel implements AutoCloseable {
     if (exponents == null) {
       this.outputScale = null;
     } else {
-      int first = Math.min(a + b, maxFactorExponent(dataType));
+      int first = Math.min(a + b, Precision.of(dataType).normalExponents());
       this.outputScale =
           new NDArray[] {
             fromDouble(new double[] {Math.scalb(1.0, -first)}, new Shape()),
@@ -83,11 +83,6 @@ public final class InferenceModel implements AutoCloseable {
     // Created once, in fp32 as the scalar of NDArray.mul(float) is: the same arithmetic, no
     // allocation per call.
     this.scale = SimpleNet.scaleArray(manager, weights.scale());
-  }
-
-  /** The largest e for which 2^−e is a normal number of {@code dataType}. */
-  private static int maxFactorExponent(DataType dataType) {
-    return -Math.getExponent(Precision.of(dataType).minNormal());
   }
 
   /** Creates an fp32 array from {@code values} and casts it, as a trained model is cast for serving. */

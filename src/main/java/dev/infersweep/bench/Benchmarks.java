@@ -11,6 +11,8 @@ import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridExpander;
 import dev.infersweep.grid.GridLoader;
+import dev.infersweep.result.Measurement;
+import dev.infersweep.result.ResultRow;
 import dev.infersweep.run.Executor;
 import dev.infersweep.run.Host;
 import dev.infersweep.run.RunTask;
@@ -33,6 +35,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** The figures of {@code jobs/bench}, measured in this JVM. */
@@ -77,6 +80,8 @@ public final class Benchmarks {
    * @param local2Seconds the same through {@code local[2]}
    * @param sparkOverheadFraction (local[1] − direct) / local[1], per round
    * @param scaleoutSpeedup local[1] / local[2], per round
+   * @param sweepRounds each round's own figures, in order: the first round's local[1] sweep is the
+   *     JVM's first Spark SQL write, which later rounds no longer pay
    */
   public record Figures(
       String cpuModel,
@@ -97,7 +102,33 @@ public final class Benchmarks {
       double local1Seconds,
       double local2Seconds,
       double sparkOverheadFraction,
-      double scaleoutSpeedup) {}
+      double scaleoutSpeedup,
+      List<SweepRound> sweepRounds) {}
+
+  /**
+   * One round of the sweep figures, in wall seconds.
+   *
+   * @param direct the grid's runs called one after the other in this JVM
+   * @param local1 the grid as a sweep through {@code local[1]}
+   * @param local2 the same through {@code local[2]}
+   * @param local1Writing the part of the local[1] sweep after the last run came back (writing,
+   *     staging and publishing the rows)
+   * @param directTimer the rows' warm-up and measuring seconds, summed, in the direct calls: the
+   *     timer stops a row when its interval is narrow enough, so this part varies with the noise
+   * @param local1Timer the same in the local[1] sweep
+   */
+  public record SweepRound(
+      double direct, double local1, double local2, double local1Writing, double directTimer, double local1Timer) {
+    /** (local[1] − direct) / local[1]. */
+    public double overhead() {
+      return (local1 - direct) / local1;
+    }
+
+    /** local[1] / local[2]. */
+    public double speedup() {
+      return local1 / local2;
+    }
+  }
 
   /**
    * Measures everything: {@code rounds} rounds of the training step (both paths), the batch-1
@@ -149,18 +180,29 @@ public final class Benchmarks {
     double[] local2 = new double[sweepRounds];
     double[] overhead = new double[sweepRounds];
     double[] speedup = new double[sweepRounds];
+    List<SweepRound> byRound = new ArrayList<>();
     for (int r = 0; r < sweepRounds; r++) {
       progress.println("[bench] sweep round " + (r + 1) + "/" + sweepRounds + ": " + specs.size() + " runs of "
           + sweepGrid + " called directly in this JVM ...");
       long start = System.nanoTime();
+      double directTimer = 0;
       for (RunSpec spec : specs) {
-        RunTask.execute(spec, new Executor("driver", org.apache.spark.package$.MODULE$.SPARK_VERSION()));
+        for (ResultRow row : RunTask.execute(spec, new Executor("driver", org.apache.spark.package$.MODULE$.SPARK_VERSION()))) {
+          Measurement m = row.measurement();
+          directTimer += m == null ? 0 : m.warmupSeconds() + m.measureSeconds();
+        }
       }
       direct[r] = (System.nanoTime() - start) / 1e9;
-      local1[r] = sweep(grid, "local[1]", work.resolve("local1-" + r), progress);
-      local2[r] = sweep(grid, "local[2]", work.resolve("local2-" + r), progress);
-      overhead[r] = (local1[r] - direct[r]) / local1[r];
-      speedup[r] = local1[r] / local2[r];
+      double[] local1Timer = new double[1];
+      SweepJob.Summary one = sweep(grid, "local[1]", work.resolve("local1-" + r), progress, local1Timer);
+      local1[r] = one.wallSeconds();
+      local2[r] = sweep(grid, "local[2]", work.resolve("local2-" + r), progress, new double[1]).wallSeconds();
+      SweepRound round = new SweepRound(direct[r], local1[r], local2[r], one.writeSeconds(), directTimer, local1Timer[0]);
+      byRound.add(round);
+      overhead[r] = round.overhead();
+      speedup[r] = round.speedup();
+      progress.printf(java.util.Locale.ROOT, "[bench] sweep round %d: direct %.1f s (timer %.1f s), local[1] %.1f s (timer %.1f s, writing %.1f s),"
+          + " local[2] %.1f s%n", r + 1, direct[r], directTimer, local1[r], local1Timer[0], one.writeSeconds(), local2[r]);
     }
     return new Figures(
         Host.cpuModel(), epochs, rounds, Percentiles.median(fast), Percentiles.median(autograd),
@@ -168,7 +210,7 @@ public final class Benchmarks {
         reference == null ? Double.NaN : Percentiles.median(trainRatio),
         reference == null ? Double.NaN : Percentiles.median(inferRatio),
         sweepGrid.toString(), specs.size(), Percentiles.median(direct), Percentiles.median(local1),
-        Percentiles.median(local2), Percentiles.median(overhead), Percentiles.median(speedup));
+        Percentiles.median(local2), Percentiles.median(overhead), Percentiles.median(speedup), List.copyOf(byRound));
   }
 
   /** Training seconds / epochs of one training (the checkpoint's own clock, steps only). */
@@ -289,8 +331,11 @@ public final class Benchmarks {
     return samples[CALLS / 2] / 1e3;
   }
 
-  /** Wall seconds of one sweep of {@code grid} through a fresh Spark session on {@code master}. */
-  private static double sweep(GridConfig grid, String master, Path out, PrintStream progress) {
+  /**
+   * One sweep of {@code grid} through a fresh Spark session on {@code master}; {@code timer[0]}
+   * receives its rows' warm-up and measuring seconds, read back after the sweep's clock stopped.
+   */
+  private static SweepJob.Summary sweep(GridConfig grid, String master, Path out, PrintStream progress, double[] timer) {
     progress.println("[bench] sweep through Spark " + master + " ...");
     SparkSession spark = Sessions.create("infersweep-bench", master, Map.of("spark.ui.enabled", "false"));
     try {
@@ -302,7 +347,10 @@ public final class Benchmarks {
       if (s.anyFailed()) {
         throw new IllegalStateException("the " + master + " sweep had failed rows: " + s.failures());
       }
-      return s.wallSeconds();
+      Row sum = spark.read().parquet(s.output())
+          .selectExpr("coalesce(sum(warmup_seconds + measure_seconds), 0) AS timer").first();
+      timer[0] = sum.getDouble(0);
+      return s;
     } finally {
       spark.stop();
     }

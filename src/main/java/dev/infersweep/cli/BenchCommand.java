@@ -108,6 +108,15 @@ public final class BenchCommand implements Callable<Integer> {
     out.put("seed_sweep_seconds", round(f.local2Seconds()));
     out.put("spark_overhead_fraction", round(f.sparkOverheadFraction()));
     out.put("scaleout_speedup", round(f.scaleoutSpeedup()));
+    // Per round, so that the first round (the JVM's first Spark SQL write) can be told from the rest.
+    out.put("direct_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.direct())).toList());
+    out.put("local1_sweep_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local1())).toList());
+    out.put("local2_sweep_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local2())).toList());
+    out.put("direct_timer_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.directTimer())).toList());
+    out.put("local1_timer_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local1Timer())).toList());
+    out.put("local1_write_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local1Writing())).toList());
+    out.put("spark_overhead_fraction_by_round", f.sweepRounds().stream().map(r -> round(r.overhead())).toList());
+    out.put("scaleout_speedup_by_round", f.sweepRounds().stream().map(r -> round(r.speedup())).toList());
     out.put("baseline_sweep_seconds", baselineSweepSeconds);
     if (f.reference() != null) {
       out.put("target_train_step_le_0.5x_pytorch", f.trainOverPytorch() <= 0.5);

@@ -112,8 +112,8 @@ public final class RunCommand implements Callable<Integer> {
 
   static void print(SweepJob.Summary s, PrintStream console) {
     console.printf(
-        "[infersweep] done in %.1f s: %d runs (%d failed), %d rows: %d ok, %d failed, %d unsupported%n",
-        s.wallSeconds(), s.runs(), s.runsFailed(), s.rows(), s.rowsOk(), s.rowsFailed(), s.rowsUnsupported());
+        "[infersweep] done in %.1f s (writing %.1f s): %d runs (%d failed), %d rows: %d ok, %d failed, %d unsupported%n",
+        s.wallSeconds(), s.writeSeconds(), s.runs(), s.runsFailed(), s.rows(), s.rowsOk(), s.rowsFailed(), s.rowsUnsupported());
     for (String note : s.notes()) {
       console.println("[infersweep] note: " + note);
     }

@@ -70,6 +70,10 @@ public final class SweepJob {
   /**
    * What happened.
    *
+   * @param wallSeconds the whole sweep, from the lock taken to the rows published
+   * @param writeSeconds the part of it after the last run came back: writing, staging and
+   *     publishing the rows (in a fresh JVM mostly Spark SQL's first write: class loading, query
+   *     planning, code generation)
    * @param failures one line per failed run: its id, settings and first error
    * @param notes each distinct reason a precision was unsupported
    */
@@ -83,6 +87,7 @@ public final class SweepJob {
       long rowsFailed,
       long rowsUnsupported,
       double wallSeconds,
+      double writeSeconds,
       String output,
       List<String> failures,
       List<String> notes) {
@@ -92,10 +97,10 @@ public final class SweepJob {
       return rowsFailed > 0;
     }
 
-    /** The same summary, with the sweep's wall time. */
-    Summary finishedIn(double seconds) {
+    /** The same summary, with the sweep's wall time and the part of it spent writing. */
+    Summary finishedIn(double seconds, double writing) {
       return new Summary(sweepId, sweepDate, runs, runsFailed, rows, rowsOk, rowsFailed, rowsUnsupported, seconds,
-          output, failures, notes);
+          writing, output, failures, notes);
     }
   }
 
@@ -201,6 +206,9 @@ public final class SweepJob {
     }
 
     checkComplete(all, rows);
+    long writing = System.nanoTime();
+    console.printf("[infersweep] all runs are back; writing %d rows ...%n", rows.size());
+    console.flush();
     stage(spark, publisher, rows);
     // Counted once: the manifest, published with the rows, carries the same counts as the summary.
     Summary summary = summarise(request, all, rows, 0, publisher.targetPath());
@@ -208,7 +216,8 @@ public final class SweepJob {
       manifest(request, fingerprint, summary, rows, startedAt).write(publisher.fs(), publisher.stagedSweep());
       publisher.publish();
       publisher.discardEarlier(previous != null && !previous.equals(publisher.target()) ? previous : null);
-      return summary.finishedIn((System.nanoTime() - start) / 1e9);
+      long done = System.nanoTime();
+      return summary.finishedIn((done - start) / 1e9, (done - writing) / 1e9);
     } catch (IOException | RuntimeException e) {
       throw SweepException.io(
           "could not publish sweep " + request.sweepId() + " (" + e.getMessage() + "); its " + rows.size()
@@ -369,6 +378,7 @@ public final class SweepJob {
         failed,
         unsupported,
         seconds,
+        0,
         output,
         failures,
         List.copyOf(notes));

@@ -44,6 +44,15 @@ class BenchCommandTest {
     assertThat(f.get("pytorch_op_relu_us")).isEqualTo(1.0);
     assertThat(f).containsKeys("spark_overhead_fraction", "target_train_step_le_0.5x_pytorch", "target_scaleout_ge_1.7");
     assertThat(Files.readString(bench.json)).contains("\"pytorch_train_step_us\" : 700.0", "\"seed_sweep_seconds\"");
+    // One value per sweep round; the timer's seconds are read back from the rows both paths made.
+    for (String key : new String[] {"direct_timer_seconds_by_round", "local1_timer_seconds_by_round",
+        "local1_write_seconds_by_round", "spark_overhead_fraction_by_round"}) {
+      assertThat((java.util.List<?>) f.get(key)).as(key).hasSize(1);
+    }
+    double timer = (Double) ((java.util.List<?>) f.get("local1_timer_seconds_by_round")).get(0);
+    double write = (Double) ((java.util.List<?>) f.get("local1_write_seconds_by_round")).get(0);
+    assertThat(timer).isPositive().isLessThan((Double) f.get("local1_sweep_seconds"));
+    assertThat(write).isPositive().isLessThan((Double) f.get("local1_sweep_seconds") - timer);
   }
 
   @Test

@@ -15,12 +15,13 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Where a sweep's rows go: {@code <out>/sweep_date=D/sweep_id=ID/}. Spark writes them into a private
- * staging folder {@code <out>/_staging/<ID>-<uuid>/} (ignored by readers, as every {@code _} path
- * is), then one rename publishes the whole sweep, so a reader never sees half of one.
+ * Where a sweep's rows go: {@code <out>/sweep_date=D/sweep_id=ID/}. The driver writes them
+ * ({@link RowFile}) into a private staging folder {@code <out>/_staging/<ID>-<uuid>/} (ignored by
+ * readers, as every {@code _} path is), then one rename publishes the whole sweep, so a reader never
+ * sees half of one.
  *
- * <p>Nothing finished is lost: a staging folder that Spark completed ({@code _SUCCESS}) is kept when
- * publishing fails, and the next run of the same sweep id finds it. A sweep being replaced is moved
+ * <p>Nothing finished is lost: a staging folder that was written completely ({@code _SUCCESS}) is
+ * kept when publishing fails, and the next run of the same sweep id finds it. A sweep being replaced is moved
  * to {@code <out>/_trash/<ID>-<uuid>/} first, keeping its date folder, so that a writer killed
  * between the two renames leaves it whole and restorable.
  */
@@ -58,6 +59,14 @@ final class Publisher {
 
   Path root() {
     return root;
+  }
+
+  /**
+   * Writes {@code rows} as this sweep's folder under {@code root} (the staging folder, or a rescue
+   * folder when staging cannot be written), marked complete once written.
+   */
+  void writeStaging(List<org.apache.spark.sql.Row> rows, Path root, Configuration hadoop) throws IOException {
+    RowFile.write(rows, sweepDate, sweepId, root, hadoop);
   }
 
   /** Takes the one-writer marker of this sweep id. */
@@ -245,7 +254,7 @@ final class Publisher {
     return target.toString();
   }
 
-  /** The folder Spark writes into (partitioned by sweep_date and sweep_id). */
+  /** The staging folder the rows are written into (holding sweep_date=D/sweep_id=ID/). */
   String stagingPath() {
     return staging.toString();
   }

@@ -21,11 +21,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -232,13 +232,13 @@ public final class SweepJob {
    * the rows are written to a local rescue folder, so that finished work is never lost.
    */
   private static void stage(SparkSession spark, Publisher publisher, List<Row> rows) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Exception first = null;
     for (int attempt = 0; attempt < 2; attempt++) {
       try {
-        write(spark, rows, publisher.stagingPath());
+        publisher.writeStaging(rows, new Path(publisher.stagingPath()), hadoop);
         return;
-      } catch (Exception e) {
-        // Spark's AnalysisException is checked in Java's eyes, hence Exception.
+      } catch (IOException | RuntimeException e) {
         first = first == null ? e : first;
       }
     }
@@ -246,8 +246,8 @@ public final class SweepJob {
         Path.getPathWithoutSchemeAndAuthority(new Path(publisher.stagingPath())).getName();
     java.nio.file.Path local = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "infersweep-rescue", rescue);
     try {
-      write(spark, rows, local.toUri().toString());
-    } catch (Exception e) {
+      publisher.writeStaging(rows, new Path(local.toUri()), hadoop);
+    } catch (IOException | RuntimeException e) {
       first.addSuppressed(e);
       throw SweepException.io(
           "could not write the results to " + publisher.stagingPath() + " (" + first.getMessage()
@@ -260,16 +260,6 @@ public final class SweepJob {
             + rows.size() + " rows were saved to " + local + " instead: copy that folder into "
             + publisher.root() + "/_staging/ and resume the sweep to publish them without re-running",
         first);
-  }
-
-  private static void write(SparkSession spark, List<Row> rows, String path) {
-    spark
-        .createDataFrame(rows, ResultSchema.SCHEMA)
-        .coalesce(1)
-        .write()
-        .mode(SaveMode.Overwrite)
-        .partitionBy(ResultSchema.SWEEP_DATE, ResultSchema.SWEEP_ID)
-        .parquet(path);
   }
 
   private static Manifest manifest(

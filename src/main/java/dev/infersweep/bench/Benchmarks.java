@@ -20,6 +20,7 @@ import dev.infersweep.spark.Sessions;
 import dev.infersweep.spark.SweepJob;
 import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spec.RunSpec;
+import dev.infersweep.spec.TimingSpec;
 import dev.infersweep.stats.Percentiles;
 import dev.infersweep.train.Checkpoint;
 import dev.infersweep.train.InferenceModel;
@@ -50,6 +51,10 @@ public final class Benchmarks {
       """;
 
   private static final int WARMUP_CALLS = 5_000;
+  /** Measuring time of each rigorous row in the overhead and scale-out sweeps. */
+  static final double FIXED_MEASURE_SECONDS = 0.1;
+  /** A relative interval half-width no row reaches, so the timer runs to its time limit. */
+  private static final double UNREACHABLE_CI = 1e-9;
   private static final int CALLS = 20_000;
 
   private Benchmarks() {}
@@ -75,8 +80,14 @@ public final class Benchmarks {
    * @param reference the PyTorch reference of the last round, or null when there is none
    * @param trainOverPytorch the fast step over PyTorch's, per round (NaN without a reference)
    * @param inferOverPytorch infersweep's batch-1 p50 over PyTorch eager's, per round (NaN without)
-   * @param directSeconds the grid's runs called one after the other in this JVM, no Spark
-   * @param local1Seconds the grid as a sweep through Spark {@code local[1]}
+   * @param gridSweepSeconds the grid as it is (its own timing settings) swept through Spark
+   *     {@code local[2]}, the first sweep of this JVM, as every {@code jobs/sweep run} is: the sweep
+   *     time users see
+   * @param gridSweepWarmSeconds the same, median of the later rounds (NaN with one round)
+   * @param fixedMeasureSeconds each rigorous row's measuring time in the fixed-work sweeps below
+   * @param directSeconds the grid's runs, timer doing fixed work, called one after the other in this
+   *     JVM, no Spark
+   * @param local1Seconds the same runs as a sweep through Spark {@code local[1]}
    * @param local2Seconds the same through {@code local[2]}
    * @param sparkOverheadFraction (local[1] − direct) / local[1], per round
    * @param scaleoutSpeedup local[1] / local[2], per round
@@ -98,6 +109,9 @@ public final class Benchmarks {
       double inferOverPytorch,
       String grid,
       int runs,
+      double gridSweepSeconds,
+      double gridSweepWarmSeconds,
+      double fixedMeasureSeconds,
       double directSeconds,
       double local1Seconds,
       double local2Seconds,
@@ -108,7 +122,8 @@ public final class Benchmarks {
   /**
    * One round of the sweep figures, in wall seconds.
    *
-   * @param direct the grid's runs called one after the other in this JVM
+   * @param grid the grid as it is, swept through {@code local[2]}
+   * @param direct the grid's runs, timer doing fixed work, called one after the other in this JVM
    * @param local1 the grid as a sweep through {@code local[1]}
    * @param local2 the same through {@code local[2]}
    * @param local1Writing the part of the local[1] sweep after the last run came back (writing,
@@ -118,7 +133,8 @@ public final class Benchmarks {
    * @param local1Timer the same in the local[1] sweep
    */
   public record SweepRound(
-      double direct, double local1, double local2, double local1Writing, double directTimer, double local1Timer) {
+      double grid, double direct, double local1, double local2, double local1Writing, double directTimer,
+      double local1Timer) {
     /** (local[1] − direct) / local[1]. */
     public double overhead() {
       return (local1 - direct) / local1;
@@ -174,7 +190,9 @@ public final class Benchmarks {
     }
 
     GridConfig grid = GridLoader.load(sweepGrid);
-    List<RunSpec> specs = GridExpander.expand(grid, "bench-direct", "2026-01-01", 1, DeviceKind.CPU);
+    GridConfig fixed = fixedWork(grid);
+    List<RunSpec> specs = GridExpander.expand(fixed, "bench-direct", "2026-01-01", 1, DeviceKind.CPU);
+    double[] seedSweep = new double[sweepRounds];
     double[] direct = new double[sweepRounds];
     double[] local1 = new double[sweepRounds];
     double[] local2 = new double[sweepRounds];
@@ -182,8 +200,9 @@ public final class Benchmarks {
     double[] speedup = new double[sweepRounds];
     List<SweepRound> byRound = new ArrayList<>();
     for (int r = 0; r < sweepRounds; r++) {
-      progress.println("[bench] sweep round " + (r + 1) + "/" + sweepRounds + ": " + specs.size() + " runs of "
-          + sweepGrid + " called directly in this JVM ...");
+      progress.println("[bench] sweep round " + (r + 1) + "/" + sweepRounds + ": " + sweepGrid + " through Spark local[2]"
+          + ", then its " + specs.size() + " runs with the timer doing fixed work, called directly in this JVM ...");
+      seedSweep[r] = sweep(grid, "local[2]", work.resolve("grid-" + r), progress, new double[1]).wallSeconds();
       long start = System.nanoTime();
       double directTimer = 0;
       for (RunSpec spec : specs) {
@@ -194,23 +213,43 @@ public final class Benchmarks {
       }
       direct[r] = (System.nanoTime() - start) / 1e9;
       double[] local1Timer = new double[1];
-      SweepJob.Summary one = sweep(grid, "local[1]", work.resolve("local1-" + r), progress, local1Timer);
+      SweepJob.Summary one = sweep(fixed, "local[1]", work.resolve("local1-" + r), progress, local1Timer);
       local1[r] = one.wallSeconds();
-      local2[r] = sweep(grid, "local[2]", work.resolve("local2-" + r), progress, new double[1]).wallSeconds();
-      SweepRound round = new SweepRound(direct[r], local1[r], local2[r], one.writeSeconds(), directTimer, local1Timer[0]);
+      local2[r] = sweep(fixed, "local[2]", work.resolve("local2-" + r), progress, new double[1]).wallSeconds();
+      SweepRound round =
+          new SweepRound(seedSweep[r], direct[r], local1[r], local2[r], one.writeSeconds(), directTimer, local1Timer[0]);
       byRound.add(round);
       overhead[r] = round.overhead();
       speedup[r] = round.speedup();
-      progress.printf(java.util.Locale.ROOT, "[bench] sweep round %d: direct %.1f s (timer %.1f s), local[1] %.1f s (timer %.1f s, writing %.1f s),"
-          + " local[2] %.1f s%n", r + 1, direct[r], directTimer, local1[r], local1Timer[0], one.writeSeconds(), local2[r]);
+      progress.printf(java.util.Locale.ROOT, "[bench] sweep round %d: the grid through local[2] %.1f s; fixed work: direct %.1f s"
+          + " (timer %.1f s), local[1] %.1f s (timer %.1f s, writing %.1f s), local[2] %.1f s%n",
+          r + 1, seedSweep[r], direct[r], directTimer, local1[r], local1Timer[0], one.writeSeconds(), local2[r]);
     }
     return new Figures(
         Host.cpuModel(), epochs, rounds, Percentiles.median(fast), Percentiles.median(autograd),
         Percentiles.median(fastOverAutograd), Percentiles.median(infer), Percentiles.median(floor), ops, ref,
         reference == null ? Double.NaN : Percentiles.median(trainRatio),
         reference == null ? Double.NaN : Percentiles.median(inferRatio),
-        sweepGrid.toString(), specs.size(), Percentiles.median(direct), Percentiles.median(local1),
-        Percentiles.median(local2), Percentiles.median(overhead), Percentiles.median(speedup), List.copyOf(byRound));
+        sweepGrid.toString(), specs.size(), seedSweep[0],
+        sweepRounds > 1 ? Percentiles.median(Arrays.copyOfRange(seedSweep, 1, sweepRounds)) : Double.NaN,
+        FIXED_MEASURE_SECONDS,
+        Percentiles.median(direct), Percentiles.median(local1), Percentiles.median(local2),
+        Percentiles.median(overhead), Percentiles.median(speedup), List.copyOf(byRound));
+  }
+
+  /**
+   * {@code grid} with the timer doing fixed work: an interval no row reaches, so that every rigorous
+   * row measures for {@value #FIXED_MEASURE_SECONDS} s. The adaptive timer stops a row when its
+   * interval is narrow enough, which on a noisy machine varies a sweep's work by tens of percent
+   * between sweeps and would swamp the few percent that Spark's overhead is.
+   */
+  static GridConfig fixedWork(GridConfig grid) {
+    TimingSpec t = grid.timing();
+    TimingSpec fixed =
+        new TimingSpec(t.warmupIterations(), t.warmupMaxSeconds(), t.blockSize(), t.minBlocks(), UNREACHABLE_CI,
+            FIXED_MEASURE_SECONDS, t.seedIterations(), t.inputSeed());
+    return new GridConfig(grid.name(), grid.file(), grid.maxRows(), grid.model(), grid.data(), grid.trainTimeoutSeconds(),
+        grid.axes(), fixed);
   }
 
   /** Training seconds / epochs of one training (the checkpoint's own clock, steps only). */

@@ -34,10 +34,12 @@ class BenchCommandTest {
     bench.work = tmp.resolve("work");
     Map<String, Object> f = bench.execute();
     for (String key : new String[] {"train_step_us", "autograd_train_step_us", "infer_p50_us", "java_floor_infer_p50_us",
-        "direct_seconds", "local1_sweep_seconds", "seed_sweep_seconds", "scaleout_speedup"}) {
+        "direct_seconds", "local1_sweep_seconds", "local2_sweep_seconds", "seed_sweep_seconds", "scaleout_speedup"}) {
       assertThat((Double) f.get(key)).as(key).isPositive();
     }
     assertThat(f.get("runs")).isEqualTo(2);
+    // One sweep round: no later, warm rounds to take a median of, and the JSON says so with null.
+    assertThat(f).containsEntry("seed_sweep_seconds_warm", null);
     // A constant reference: the per-round ratio's median is the median step over 700.
     assertThat((Double) f.get("train_step_over_pytorch")).isCloseTo((Double) f.get("train_step_us") / 700.0,
         org.assertj.core.api.Assertions.within(0.002));
@@ -50,6 +52,12 @@ class BenchCommandTest {
       assertThat((java.util.List<?>) f.get(key)).as(key).hasSize(1);
     }
     double timer = (Double) ((java.util.List<?>) f.get("local1_timer_seconds_by_round")).get(0);
+    double directTimer = (Double) ((java.util.List<?>) f.get("direct_timer_seconds_by_round")).get(0);
+    // Fixed work: each of the 4 rigorous rows (2 runs × 2 checkpoints) measures for 0.1 s in both ways
+    // of running, where the adaptive timer would have stopped as soon as its interval was narrow.
+    assertThat(f.get("fixed_measure_seconds_per_row")).isEqualTo(0.1);
+    assertThat(timer).isGreaterThanOrEqualTo(0.4);
+    assertThat(directTimer).isGreaterThanOrEqualTo(0.4);
     double write = (Double) ((java.util.List<?>) f.get("local1_write_seconds_by_round")).get(0);
     assertThat(timer).isPositive().isLessThan((Double) f.get("local1_sweep_seconds"));
     assertThat(write).isPositive().isLessThan((Double) f.get("local1_sweep_seconds") - timer);

@@ -90,6 +90,7 @@ public final class Benchmarks {
    * @param local1Seconds the same runs as a sweep through Spark {@code local[1]}
    * @param local2Seconds the same through {@code local[2]}
    * @param sparkOverheadFraction (local[1] − direct) / local[1], per round
+   * @param sparkOverheadInSweepFraction (local[1] − its tasks' running time) / local[1], per round
    * @param scaleoutSpeedup local[1] / local[2], per round
    * @param sweepRounds each round's own figures, in order: the first round's local[1] sweep is the
    *     JVM's first Spark SQL write, which later rounds no longer pay
@@ -116,6 +117,7 @@ public final class Benchmarks {
       double local1Seconds,
       double local2Seconds,
       double sparkOverheadFraction,
+      double sparkOverheadInSweepFraction,
       double scaleoutSpeedup,
       List<SweepRound> sweepRounds) {}
 
@@ -131,13 +133,23 @@ public final class Benchmarks {
    * @param directTimer the rows' warm-up and measuring seconds, summed, in the direct calls: the
    *     timer stops a row when its interval is narrow enough, so this part varies with the noise
    * @param local1Timer the same in the local[1] sweep
+   * @param local1Tasks the local[1] sweep's tasks' running time, summed (Spark's executorRunTime)
    */
   public record SweepRound(
       double grid, double direct, double local1, double local2, double local1Writing, double directTimer,
-      double local1Timer) {
+      double local1Timer, double local1Tasks) {
     /** (local[1] − direct) / local[1]. */
     public double overhead() {
       return (local1 - direct) / local1;
+    }
+
+    /**
+     * The share of the local[1] sweep's wall time outside its tasks (scheduling, task and result
+     * serialisation, collecting, writing, publishing): Spark's overhead measured within one sweep,
+     * where the machine's speed, which moves between sweeps, cancels.
+     */
+    public double overheadInSweep() {
+      return (local1 - local1Tasks) / local1;
     }
 
     /** local[1] / local[2]. */
@@ -198,11 +210,12 @@ public final class Benchmarks {
     double[] local2 = new double[sweepRounds];
     double[] overhead = new double[sweepRounds];
     double[] speedup = new double[sweepRounds];
+    double[] inSweep = new double[sweepRounds];
     List<SweepRound> byRound = new ArrayList<>();
     for (int r = 0; r < sweepRounds; r++) {
       progress.println("[bench] sweep round " + (r + 1) + "/" + sweepRounds + ": " + sweepGrid + " through Spark local[2]"
           + ", then its " + specs.size() + " runs with the timer doing fixed work, called directly in this JVM ...");
-      seedSweep[r] = sweep(grid, "local[2]", work.resolve("grid-" + r), progress, new double[1]).wallSeconds();
+      seedSweep[r] = sweep(grid, "local[2]", work.resolve("grid-" + r), progress).wallSeconds();
       long start = System.nanoTime();
       double directTimer = 0;
       for (RunSpec spec : specs) {
@@ -212,18 +225,19 @@ public final class Benchmarks {
         }
       }
       direct[r] = (System.nanoTime() - start) / 1e9;
-      double[] local1Timer = new double[1];
-      SweepJob.Summary one = sweep(fixed, "local[1]", work.resolve("local1-" + r), progress, local1Timer);
+      Swept one = sweep(fixed, "local[1]", work.resolve("local1-" + r), progress);
       local1[r] = one.wallSeconds();
-      local2[r] = sweep(fixed, "local[2]", work.resolve("local2-" + r), progress, new double[1]).wallSeconds();
+      local2[r] = sweep(fixed, "local[2]", work.resolve("local2-" + r), progress).wallSeconds();
       SweepRound round =
-          new SweepRound(seedSweep[r], direct[r], local1[r], local2[r], one.writeSeconds(), directTimer, local1Timer[0]);
+          new SweepRound(seedSweep[r], direct[r], local1[r], local2[r], one.summary().writeSeconds(), directTimer,
+              one.timerSeconds(), one.taskSeconds());
+      inSweep[r] = round.overheadInSweep();
       byRound.add(round);
       overhead[r] = round.overhead();
       speedup[r] = round.speedup();
       progress.printf(java.util.Locale.ROOT, "[bench] sweep round %d: the grid through local[2] %.1f s; fixed work: direct %.1f s"
           + " (timer %.1f s), local[1] %.1f s (timer %.1f s, writing %.1f s), local[2] %.1f s%n",
-          r + 1, seedSweep[r], direct[r], directTimer, local1[r], local1Timer[0], one.writeSeconds(), local2[r]);
+          r + 1, seedSweep[r], direct[r], directTimer, local1[r], one.timerSeconds(), one.summary().writeSeconds(), local2[r]);
     }
     return new Figures(
         Host.cpuModel(), epochs, rounds, Percentiles.median(fast), Percentiles.median(autograd),
@@ -234,7 +248,7 @@ public final class Benchmarks {
         sweepRounds > 1 ? Percentiles.median(Arrays.copyOfRange(seedSweep, 1, sweepRounds)) : Double.NaN,
         FIXED_MEASURE_SECONDS,
         Percentiles.median(direct), Percentiles.median(local1), Percentiles.median(local2),
-        Percentiles.median(overhead), Percentiles.median(speedup), List.copyOf(byRound));
+        Percentiles.median(overhead), Percentiles.median(inSweep), Percentiles.median(speedup), List.copyOf(byRound));
   }
 
   /**
@@ -371,12 +385,36 @@ public final class Benchmarks {
   }
 
   /**
-   * One sweep of {@code grid} through a fresh Spark session on {@code master}; {@code timer[0]}
-   * receives its rows' warm-up and measuring seconds, read back after the sweep's clock stopped.
+   * A sweep as the benchmark saw it.
+   *
+   * @param timerSeconds its rows' warm-up and measuring seconds, summed (read back after the clock
+   *     stopped)
+   * @param taskSeconds the time Spark's tasks spent running the runs, summed (Spark's own
+   *     {@code executorRunTime}): the rest of the wall time, on {@code local[1]}, is Spark's overhead
    */
-  private static SweepJob.Summary sweep(GridConfig grid, String master, Path out, PrintStream progress, double[] timer) {
+  private record Swept(SweepJob.Summary summary, double timerSeconds, double taskSeconds) {
+    double wallSeconds() {
+      return summary.wallSeconds();
+    }
+  }
+
+  /** One sweep of {@code grid} through a fresh Spark session on {@code master}. */
+  private static Swept sweep(GridConfig grid, String master, Path out, PrintStream progress) {
     progress.println("[bench] sweep through Spark " + master + " ...");
     SparkSession spark = Sessions.create("infersweep-bench", master, Map.of("spark.ui.enabled", "false"));
+    java.util.concurrent.atomic.LongAdder taskMillis = new java.util.concurrent.atomic.LongAdder();
+    java.util.concurrent.atomic.LongAdder taskEnds = new java.util.concurrent.atomic.LongAdder();
+    org.apache.spark.scheduler.SparkListener tasks =
+        new org.apache.spark.scheduler.SparkListener() {
+          @Override
+          public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+            if (end.taskMetrics() != null) {
+              taskMillis.add(end.taskMetrics().executorRunTime());
+            }
+            taskEnds.increment();
+          }
+        };
+    spark.sparkContext().addSparkListener(tasks);
     try {
       SweepJob.Summary s =
           SweepJob.run(
@@ -386,10 +424,18 @@ public final class Benchmarks {
       if (s.anyFailed()) {
         throw new IllegalStateException("the " + master + " sweep had failed rows: " + s.failures());
       }
+      // The listener bus delivers task ends asynchronously: wait for one per run (a task each).
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (taskEnds.sum() < s.runs() && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+      }
+      spark.sparkContext().removeSparkListener(tasks);
+      if (taskEnds.sum() < s.runs()) {
+        throw new IllegalStateException("Spark reported " + taskEnds.sum() + " of the " + s.runs() + " tasks of the sweep");
+      }
       Row sum = spark.read().parquet(s.output())
           .selectExpr("coalesce(sum(warmup_seconds + measure_seconds), 0) AS timer").first();
-      timer[0] = sum.getDouble(0);
-      return s;
+      return new Swept(s, sum.getDouble(0), taskMillis.sum() / 1e3);
     } finally {
       spark.stop();
     }

@@ -111,6 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
     out.put("local1_sweep_seconds", round(f.local1Seconds()));
     out.put("local2_sweep_seconds", round(f.local2Seconds()));
     out.put("spark_overhead_fraction", round(f.sparkOverheadFraction()));
+    out.put("spark_overhead_in_sweep_fraction", round(f.sparkOverheadInSweepFraction()));
     out.put("scaleout_speedup", round(f.scaleoutSpeedup()));
     // Per round, so that the first round (the JVM's first Spark SQL write) can be told from the rest.
     out.put("seed_sweep_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.grid())).toList());
@@ -119,7 +120,10 @@ public final class BenchCommand implements Callable<Integer> {
     out.put("local2_sweep_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local2())).toList());
     out.put("direct_timer_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.directTimer())).toList());
     out.put("local1_timer_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local1Timer())).toList());
+    out.put("local1_task_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local1Tasks())).toList());
     out.put("local1_write_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local1Writing())).toList());
+    out.put("spark_overhead_in_sweep_fraction_by_round",
+        f.sweepRounds().stream().map(r -> round(r.overheadInSweep())).toList());
     out.put("spark_overhead_fraction_by_round", f.sweepRounds().stream().map(r -> round(r.overhead())).toList());
     out.put("scaleout_speedup_by_round", f.sweepRounds().stream().map(r -> round(r.speedup())).toList());
     out.put("baseline_sweep_seconds", baselineSweepSeconds);
@@ -128,6 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
       out.put("target_infer_le_0.5x_pytorch", f.inferOverPytorch() <= 0.5);
     }
     out.put("target_spark_overhead_le_0.05", f.sparkOverheadFraction() <= 0.05);
+    out.put("target_spark_overhead_in_sweep_le_0.05", f.sparkOverheadInSweepFraction() <= 0.05);
     out.put("target_scaleout_ge_1.7", f.scaleoutSpeedup() >= 1.7);
     out.put("target_sweep_le_half_baseline", f.gridSweepSeconds() <= baselineSweepSeconds / 2);
     if (json != null) {

@@ -61,6 +61,10 @@ class BenchCommandTest {
     double write = (Double) ((java.util.List<?>) f.get("local1_write_seconds_by_round")).get(0);
     assertThat(timer).isPositive().isLessThan((Double) f.get("local1_sweep_seconds"));
     assertThat(write).isPositive().isLessThan((Double) f.get("local1_sweep_seconds") - timer);
+    // Spark's tasks ran the runs, so their running time holds the timer's and fits in the wall time.
+    double tasks = (Double) ((java.util.List<?>) f.get("local1_task_seconds_by_round")).get(0);
+    assertThat(tasks).isGreaterThan(timer).isLessThan((Double) f.get("local1_sweep_seconds"));
+    assertThat((Double) f.get("spark_overhead_in_sweep_fraction")).isBetween(0.0, 1.0);
   }
 
   @Test

@@ -292,6 +292,33 @@ public final class Benchmarks {
     return checkpoints.get(0).weights();
   }
 
+  /**
+   * infersweep's batch-1 call (the epoch-0 model of the article's set-up, forward, output copied
+   * out) in a loop for {@code seconds}, for a sampling profiler to attach to
+   * ({@code jobs/stress/profile-inference}).
+   *
+   * @return the calls made
+   */
+  public static long inferenceLoop(double seconds) {
+    DjlRuntime.engine();
+    DjlRuntime.useThreads(1);
+    RunSpec spec = trainSpec("0");
+    Weights weights = initialWeights(spec, SyntheticData.generate(spec.data(), spec.model().input(), spec.model().output()));
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+        InferenceModel model = new InferenceModel(manager, Device.cpu(), weights, DataType.FLOAT32)) {
+      NDArray x = model.cast(input(weights), new Shape(1, weights.model().input()));
+      long calls = 0;
+      long end = System.nanoTime() + (long) (seconds * 1e9);
+      while (System.nanoTime() - end < 0) {
+        try (NDArray result = model.forward(x)) {
+          result.toByteBuffer();
+        }
+        calls++;
+      }
+      return calls;
+    }
+  }
+
   /** Per-call p50 of infersweep's timed call (forward, then the output copied out), batch 1. */
   private static double inferP50Micros(Weights weights) {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu());

@@ -58,8 +58,16 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--work", paramLabel = "DIR", description = "Scratch folder for the sweeps (default: a new temporary one).")
   Path work;
 
+  @Option(names = "--inference-loop", paramLabel = "SECONDS",
+      description = "Only run infersweep's batch-1 call in a loop for SECONDS, for a profiler to attach to (jobs/stress/profile-inference).")
+  Double inferenceLoopSeconds;
+
   @Override
   public Integer call() throws IOException {
+    if (inferenceLoopSeconds != null) {
+      System.out.println(inferenceLoop());
+      return Main.OK;
+    }
     Map<String, Object> figures = execute();
     for (Map.Entry<String, Object> e : figures.entrySet()) {
       System.out.printf(Locale.ROOT, "%-36s %s%n", e.getKey(), e.getValue());
@@ -68,6 +76,16 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.println("written: " + json.toAbsolutePath());
     }
     return Main.OK;
+  }
+
+  /** Runs the batch-1 call in a loop and says how many calls it made, and how long each took. */
+  public String inferenceLoop() {
+    if (!(inferenceLoopSeconds > 0) || inferenceLoopSeconds.isInfinite()) {
+      throw new ConfigException("'--inference-loop' must be a positive number of seconds, not " + inferenceLoopSeconds);
+    }
+    long calls = Benchmarks.inferenceLoop(inferenceLoopSeconds);
+    return String.format(Locale.ROOT, "inference loop: %d calls in %.1f s (%.2f µs per call)",
+        calls, inferenceLoopSeconds, inferenceLoopSeconds * 1e6 / calls);
   }
 
   /** Runs the benchmarks and returns the figures, ratios and targets in the order they print. */

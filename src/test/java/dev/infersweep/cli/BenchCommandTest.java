@@ -68,6 +68,14 @@ class BenchCommandTest {
   }
 
   @Test
+  void loopsTheInferenceCallForAProfiler() {
+    BenchCommand bench = new BenchCommand();
+    bench.inferenceLoopSeconds = 0.3;
+    assertThat(bench.inferenceLoop()).matches("inference loop: [1-9][0-9]* calls in 0\\.3 s \\([0-9.]+ µs per call\\)");
+    assertThat(Main.execute("bench", "--inference-loop", "0")).isEqualTo(2);
+  }
+
+  @Test
   void rejectsAReferenceWithoutItsFigures() throws Exception {
     Path reference = tmp.resolve("ref.sh");
     Files.writeString(reference, "echo '{\"pytorch_version\": \"1.13.1\"}'\n");

@@ -204,18 +204,11 @@ public final class Benchmarks {
     GridConfig grid = GridLoader.load(sweepGrid);
     GridConfig fixed = fixedWork(grid);
     List<RunSpec> specs = GridExpander.expand(fixed, "bench-direct", "2026-01-01", 1, DeviceKind.CPU);
-    double[] seedSweep = new double[sweepRounds];
-    double[] direct = new double[sweepRounds];
-    double[] local1 = new double[sweepRounds];
-    double[] local2 = new double[sweepRounds];
-    double[] overhead = new double[sweepRounds];
-    double[] speedup = new double[sweepRounds];
-    double[] inSweep = new double[sweepRounds];
     List<SweepRound> byRound = new ArrayList<>();
     for (int r = 0; r < sweepRounds; r++) {
       progress.println("[bench] sweep round " + (r + 1) + "/" + sweepRounds + ": " + sweepGrid + " through Spark local[2]"
           + ", then its " + specs.size() + " runs with the timer doing fixed work, called directly in this JVM ...");
-      seedSweep[r] = sweep(grid, "local[2]", work.resolve("grid-" + r), progress).wallSeconds();
+      double gridSweep = sweep(grid, "local[2]", work.resolve("grid-" + r), progress).wallSeconds();
       long start = System.nanoTime();
       double directTimer = 0;
       for (RunSpec spec : specs) {
@@ -224,31 +217,35 @@ public final class Benchmarks {
           directTimer += m == null ? 0 : m.warmupSeconds() + m.measureSeconds();
         }
       }
-      direct[r] = (System.nanoTime() - start) / 1e9;
+      double direct = (System.nanoTime() - start) / 1e9;
       Swept one = sweep(fixed, "local[1]", work.resolve("local1-" + r), progress);
-      local1[r] = one.wallSeconds();
-      local2[r] = sweep(fixed, "local[2]", work.resolve("local2-" + r), progress).wallSeconds();
+      double local2 = sweep(fixed, "local[2]", work.resolve("local2-" + r), progress).wallSeconds();
       SweepRound round =
-          new SweepRound(seedSweep[r], direct[r], local1[r], local2[r], one.summary().writeSeconds(), directTimer,
+          new SweepRound(gridSweep, direct, one.wallSeconds(), local2, one.summary().writeSeconds(), directTimer,
               one.timerSeconds(), one.taskSeconds());
-      inSweep[r] = round.overheadInSweep();
       byRound.add(round);
-      overhead[r] = round.overhead();
-      speedup[r] = round.speedup();
       progress.printf(java.util.Locale.ROOT, "[bench] sweep round %d: the grid through local[2] %.1f s; fixed work: direct %.1f s"
           + " (timer %.1f s), local[1] %.1f s (timer %.1f s, writing %.1f s), local[2] %.1f s%n",
-          r + 1, seedSweep[r], direct[r], directTimer, local1[r], one.timerSeconds(), one.summary().writeSeconds(), local2[r]);
+          r + 1, round.grid(), round.direct(), round.directTimer(), round.local1(), round.local1Timer(),
+          round.local1Writing(), round.local2());
     }
+    List<SweepRound> later = byRound.subList(1, byRound.size());
     return new Figures(
         Host.cpuModel(), epochs, rounds, Percentiles.median(fast), Percentiles.median(autograd),
         Percentiles.median(fastOverAutograd), Percentiles.median(infer), Percentiles.median(floor), ops, ref,
         reference == null ? Double.NaN : Percentiles.median(trainRatio),
         reference == null ? Double.NaN : Percentiles.median(inferRatio),
-        sweepGrid.toString(), specs.size(), seedSweep[0],
-        sweepRounds > 1 ? Percentiles.median(Arrays.copyOfRange(seedSweep, 1, sweepRounds)) : Double.NaN,
+        sweepGrid.toString(), specs.size(), byRound.get(0).grid(),
+        later.isEmpty() ? Double.NaN : median(later, SweepRound::grid),
         FIXED_MEASURE_SECONDS,
-        Percentiles.median(direct), Percentiles.median(local1), Percentiles.median(local2),
-        Percentiles.median(overhead), Percentiles.median(inSweep), Percentiles.median(speedup), List.copyOf(byRound));
+        median(byRound, SweepRound::direct), median(byRound, SweepRound::local1), median(byRound, SweepRound::local2),
+        median(byRound, SweepRound::overhead), median(byRound, SweepRound::overheadInSweep),
+        median(byRound, SweepRound::speedup), List.copyOf(byRound));
+  }
+
+  /** The median of one figure over the sweep rounds. */
+  private static double median(List<SweepRound> rounds, java.util.function.ToDoubleFunction<SweepRound> figure) {
+    return Percentiles.median(rounds.stream().mapToDouble(figure).toArray());
   }
 
   /**
@@ -304,27 +301,31 @@ public final class Benchmarks {
     DjlRuntime.useThreads(1);
     RunSpec spec = trainSpec("0");
     Weights weights = initialWeights(spec, SyntheticData.generate(spec.data(), spec.model().input(), spec.model().output()));
-    try (NDManager manager = NDManager.newBaseManager(Device.cpu());
-        InferenceModel model = new InferenceModel(manager, Device.cpu(), weights, DataType.FLOAT32)) {
-      NDArray x = model.cast(input(weights), new Shape(1, weights.model().input()));
+    return withBatchOneCall(weights, call -> {
       long calls = 0;
       long end = System.nanoTime() + (long) (seconds * 1e9);
       while (System.nanoTime() - end < 0) {
-        try (NDArray result = model.forward(x)) {
-          result.toByteBuffer();
-        }
+        call.run();
         calls++;
       }
       return calls;
-    }
+    });
   }
 
   /** Per-call p50 of infersweep's timed call (forward, then the output copied out), batch 1. */
   private static double inferP50Micros(Weights weights) {
+    return withBatchOneCall(weights, Benchmarks::p50);
+  }
+
+  /**
+   * Hands {@code use} infersweep's batch-1 call over {@code weights} in fp32 (forward, then the
+   * output copied out), valid until {@code use} returns.
+   */
+  private static <T> T withBatchOneCall(Weights weights, java.util.function.Function<Runnable, T> use) {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu());
         InferenceModel model = new InferenceModel(manager, Device.cpu(), weights, DataType.FLOAT32)) {
       NDArray x = model.cast(input(weights), new Shape(1, weights.model().input()));
-      return p50(() -> {
+      return use.apply(() -> {
         try (NDArray result = model.forward(x)) {
           result.toByteBuffer();
         }

@@ -131,19 +131,19 @@ public final class BenchCommand implements Callable<Integer> {
     out.put("spark_overhead_fraction", round(f.sparkOverheadFraction()));
     out.put("spark_overhead_in_sweep_fraction", round(f.sparkOverheadInSweepFraction()));
     out.put("scaleout_speedup", round(f.scaleoutSpeedup()));
-    // Per round, so that the first round (the JVM's first Spark SQL write) can be told from the rest.
-    out.put("seed_sweep_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.grid())).toList());
-    out.put("direct_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.direct())).toList());
-    out.put("local1_sweep_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local1())).toList());
-    out.put("local2_sweep_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local2())).toList());
-    out.put("direct_timer_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.directTimer())).toList());
-    out.put("local1_timer_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local1Timer())).toList());
-    out.put("local1_task_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local1Tasks())).toList());
-    out.put("local1_write_seconds_by_round", f.sweepRounds().stream().map(r -> round(r.local1Writing())).toList());
+    // Per round, so that the first round (the JVM's first sweep) can be told from the rest.
+    out.put("seed_sweep_seconds_by_round", byRound(f, Benchmarks.SweepRound::grid));
+    out.put("direct_seconds_by_round", byRound(f, Benchmarks.SweepRound::direct));
+    out.put("local1_sweep_seconds_by_round", byRound(f, Benchmarks.SweepRound::local1));
+    out.put("local2_sweep_seconds_by_round", byRound(f, Benchmarks.SweepRound::local2));
+    out.put("direct_timer_seconds_by_round", byRound(f, Benchmarks.SweepRound::directTimer));
+    out.put("local1_timer_seconds_by_round", byRound(f, Benchmarks.SweepRound::local1Timer));
+    out.put("local1_task_seconds_by_round", byRound(f, Benchmarks.SweepRound::local1Tasks));
+    out.put("local1_write_seconds_by_round", byRound(f, Benchmarks.SweepRound::local1Writing));
     out.put("spark_overhead_in_sweep_fraction_by_round",
-        f.sweepRounds().stream().map(r -> round(r.overheadInSweep())).toList());
-    out.put("spark_overhead_fraction_by_round", f.sweepRounds().stream().map(r -> round(r.overhead())).toList());
-    out.put("scaleout_speedup_by_round", f.sweepRounds().stream().map(r -> round(r.speedup())).toList());
+        byRound(f, Benchmarks.SweepRound::overheadInSweep));
+    out.put("spark_overhead_fraction_by_round", byRound(f, Benchmarks.SweepRound::overhead));
+    out.put("scaleout_speedup_by_round", byRound(f, Benchmarks.SweepRound::speedup));
     out.put("baseline_sweep_seconds", baselineSweepSeconds);
     if (f.reference() != null) {
       out.put("target_train_step_le_0.5x_pytorch", f.trainOverPytorch() <= 0.5);
@@ -191,6 +191,11 @@ public final class BenchCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       throw new SweepException(SweepException.Kind.IO, "interrupted while the reference ran");
     }
+  }
+
+  /** One figure of every sweep round, in order, rounded. */
+  private static List<Double> byRound(Benchmarks.Figures f, java.util.function.ToDoubleFunction<Benchmarks.SweepRound> figure) {
+    return f.sweepRounds().stream().map(r -> round(figure.applyAsDouble(r))).toList();
   }
 
   /** Three decimals; null (JSON null) for a figure that was not measured. */

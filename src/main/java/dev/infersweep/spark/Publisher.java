@@ -21,9 +21,9 @@ import org.apache.hadoop.fs.Path;
  * sees half of one.
  *
  * <p>Nothing finished is lost: a staging folder that was written completely ({@code _SUCCESS}) is
- * kept when publishing fails, and the next run of the same sweep id finds it. A sweep being replaced is moved
- * to {@code <out>/_trash/<ID>-<uuid>/} first, keeping its date folder, so that a writer killed
- * between the two renames leaves it whole and restorable.
+ * kept when publishing fails, and the next run of the same sweep id finds it. A sweep being
+ * replaced is moved to {@code <out>/_trash/<ID>-<uuid>/} first, keeping its date folder, so that a
+ * writer killed between the two renames leaves it whole and restorable.
  */
 final class Publisher {
   private static final String SUCCESS = "_SUCCESS";
@@ -65,8 +65,8 @@ final class Publisher {
    * Writes {@code rows} as this sweep's folder under {@code root} (the staging folder, or a rescue
    * folder when staging cannot be written), marked complete once written.
    */
-  void writeStaging(List<org.apache.spark.sql.Row> rows, Path root, Configuration hadoop) throws IOException {
-    RowFile.write(rows, sweepDate, sweepId, root, hadoop);
+  void writeStaging(List<org.apache.spark.sql.Row> rows, Path root) throws IOException {
+    RowFile.write(rows, sweepDate, sweepId, root, fs.getConf());
   }
 
   /** Takes the one-writer marker of this sweep id. */

@@ -21,7 +21,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -71,9 +70,8 @@ public final class SweepJob {
    * What happened.
    *
    * @param wallSeconds the whole sweep, from the lock taken to the rows published
-   * @param writeSeconds the part of it after the last run came back: writing, staging and
-   *     publishing the rows (in a fresh JVM mostly Spark SQL's first write: class loading, query
-   *     planning, code generation)
+   * @param writeSeconds the part of it after the last run came back: writing the rows' file,
+   *     the manifest, and publishing
    * @param failures one line per failed run: its id, settings and first error
    * @param notes each distinct reason a precision was unsupported
    */
@@ -209,7 +207,7 @@ public final class SweepJob {
     long writing = System.nanoTime();
     console.printf("[infersweep] all runs are back; writing %d rows ...%n", rows.size());
     console.flush();
-    stage(spark, publisher, rows);
+    stage(publisher, rows);
     // Counted once: the manifest, published with the rows, carries the same counts as the summary.
     Summary summary = summarise(request, all, rows, 0, publisher.targetPath());
     try {
@@ -231,12 +229,11 @@ public final class SweepJob {
    * Writes the rows into the staging folder. A failed write is tried once more; if that fails too,
    * the rows are written to a local rescue folder, so that finished work is never lost.
    */
-  private static void stage(SparkSession spark, Publisher publisher, List<Row> rows) {
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+  private static void stage(Publisher publisher, List<Row> rows) {
     Exception first = null;
     for (int attempt = 0; attempt < 2; attempt++) {
       try {
-        publisher.writeStaging(rows, new Path(publisher.stagingPath()), hadoop);
+        publisher.writeStaging(rows, new Path(publisher.stagingPath()));
         return;
       } catch (IOException | RuntimeException e) {
         first = first == null ? e : first;
@@ -246,7 +243,7 @@ public final class SweepJob {
         Path.getPathWithoutSchemeAndAuthority(new Path(publisher.stagingPath())).getName();
     java.nio.file.Path local = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "infersweep-rescue", rescue);
     try {
-      publisher.writeStaging(rows, new Path(local.toUri()), hadoop);
+      publisher.writeStaging(rows, new Path(local.toUri()));
     } catch (IOException | RuntimeException e) {
       first.addSuppressed(e);
       throw SweepException.io(

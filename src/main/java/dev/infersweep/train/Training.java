@@ -87,9 +87,10 @@ public final class Training {
       NDArray w2 = net.fc2Weight().getArray();
       NDArray b2 = net.fc2Bias().getArray();
       Optimizer optimizer = optimizer(spec);
-      NDArray[] kept = scale == null
-          ? new NDArray[] {x, xT, targetT, count, w1, b1, w2, b2}
-          : new NDArray[] {x, xT, targetT, count, w1, b1, w2, b2, scale};
+      List<NDArray> kept = new ArrayList<>(List.of(x, xT, targetT, count, w1, b1, w2, b2));
+      if (scale != null) {
+        kept.add(scale);
+      }
       Step step =
           () -> {
             try (NDManager scratch = manager.newSubManager()) {

@@ -2,13 +2,8 @@ package dev.infersweep.spark;
 
 import dev.infersweep.result.ResultSchema;
 import java.io.IOException;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,14 +13,15 @@ import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Type.Repetition;
 import org.apache.parquet.schema.Types;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -33,10 +29,17 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes a sweep's rows, already collected on the driver, as one Parquet file of a sweep folder,
- * the file Spark's own writer would make: the same Parquet types (strings as {@code STRING}
- * binaries, timestamps as {@code TIMESTAMP(MICROS, UTC)}), every column optional, the partition
- * columns left to the folder names, Snappy, and Spark's schema in the footer so that Spark reads the
- * columns back with exactly their types.
+ * the file Spark's own writer would make (with {@code spark.sql.parquet.writeLegacyFormat=false},
+ * the default): the same Parquet types, Snappy, the partition columns left to the folder names, and
+ * Spark's schema in the footer so that Spark reads the columns back with exactly their types.
+ *
+ * <p>The columns it writes, as Spark does: strings as {@code STRING} binaries; integers, longs,
+ * doubles and booleans as {@code INT32}, {@code INT64}, {@code DOUBLE} and {@code BOOLEAN};
+ * timestamps as {@code INT64 TIMESTAMP(MICROS, UTC)}; and an array of structs of those types in the
+ * standard three-level {@code LIST} encoding, {@code group NAME (LIST) { repeated group list {
+ * group element { ... } } }}. A nullable column, element or struct field is {@code optional}, any
+ * other {@code required} (every results column is nullable). Any other type is refused, the column
+ * named, before the folder is touched. How values are handed to Parquet: {@link RowWriteSupport}.
  *
  * <p>Why not {@code Dataset.write()}: the rows are on the driver already, and the first Spark SQL
  * write of a JVM (class loading, query planning, code generation for 90 columns, a job) took 4–6 s
@@ -44,28 +47,39 @@ import org.apache.spark.sql.types.StructType;
  * fresh JVM, so every sweep paid it (performance.md).
  */
 final class RowFile {
-  private static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
-  private static final String SPARK_VERSION_KEY = "org.apache.spark.version";
-
   private RowFile() {}
 
-  /**
-   * Writes {@code rows} (in {@link ResultSchema#SCHEMA}'s column order) into
-   * {@code <root>/sweep_date=D/sweep_id=ID/} as one file, replacing whatever {@code root} held, and
-   * marks {@code root} complete with {@code _SUCCESS} once the file is closed.
-   */
+  /** {@link #write(List, StructType, String, String, Path, Configuration)} of the results table. */
   static void write(List<Row> rows, String sweepDate, String sweepId, Path root, Configuration hadoop)
       throws IOException {
+    write(rows, ResultSchema.SCHEMA, sweepDate, sweepId, root, hadoop);
+  }
+
+  /**
+   * Writes {@code rows} (values in {@code schema}'s column order, the partition columns
+   * {@code sweep_date} and {@code sweep_id} among them) into {@code <root>/sweep_date=D/sweep_id=ID/}
+   * as one file, replacing whatever {@code root} held, and marks {@code root} complete with
+   * {@code _SUCCESS} once the file is closed.
+   *
+   * @throws IllegalArgumentException if a column's type is one this writer cannot write (before
+   *     {@code root} is touched), or a row holds null where the schema allows none
+   */
+  static void write(
+      List<Row> rows, StructType schema, String sweepDate, String sweepId, Path root, Configuration hadoop)
+      throws IOException {
+    StructType file = fileSchema(schema);
+    MessageType message = messageType(file);
     FileSystem fs = root.getFileSystem(hadoop);
     if (fs.exists(root) && !fs.delete(root, true)) {
       throw new IOException("could not clear " + root);
     }
     Path folder =
         new Path(new Path(root, ResultSchema.SWEEP_DATE + "=" + sweepDate), ResultSchema.SWEEP_ID + "=" + sweepId);
-    Path file = new Path(folder, "part-00000-" + UUID.randomUUID() + ".c000.snappy.parquet");
-    OutputFile out = HadoopOutputFile.fromPath(file, hadoop);
+    Path path = new Path(folder, "part-00000-" + UUID.randomUUID() + ".c000.snappy.parquet");
+    OutputFile out = HadoopOutputFile.fromPath(path, hadoop);
+    RowWriteSupport support = new RowWriteSupport(schema, file, message);
     try (ParquetWriter<Row> writer =
-        new Builder(out).withConf(hadoop).withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
+        new Builder(out, support).withConf(hadoop).withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
       for (Row row : rows) {
         writer.write(row);
       }
@@ -73,10 +87,10 @@ final class RowFile {
     fs.create(new Path(root, "_SUCCESS"), true).close();
   }
 
-  /** The file's columns: every column but the partition columns, in the results' order. */
-  static StructType fileSchema() {
+  /** The file's columns: every column of {@code schema} but the partition columns, in its order. */
+  static StructType fileSchema(StructType schema) {
     List<StructField> fields = new ArrayList<>();
-    for (StructField f : ResultSchema.SCHEMA.fields()) {
+    for (StructField f : schema.fields()) {
       if (!f.name().equals(ResultSchema.SWEEP_DATE) && !f.name().equals(ResultSchema.SWEEP_ID)) {
         fields.add(f);
       }
@@ -84,37 +98,87 @@ final class RowFile {
     return new StructType(fields.toArray(StructField[]::new));
   }
 
-  /** The Parquet type Spark writes for a column of {@code type}, optional as every column is. */
+  /** The file's Parquet schema, named as Spark names it. */
+  static MessageType messageType(StructType file) {
+    List<Type> columns = new ArrayList<>();
+    for (StructField f : file.fields()) {
+      columns.add(parquetType(f.name(), f.dataType(), f.nullable()));
+    }
+    return new MessageType("spark_schema", columns);
+  }
+
+  /** The Parquet type Spark writes for a nullable column of {@code type}. */
   static Type parquetType(String name, DataType type) {
+    return parquetType(name, type, true);
+  }
+
+  /**
+   * The Parquet type Spark writes for a column of {@code type}: a primitive, or an array of structs
+   * of primitives.
+   *
+   * @throws IllegalArgumentException naming the column, for any other type
+   */
+  static Type parquetType(String name, DataType type, boolean nullable) {
+    Type parquet =
+        type instanceof ArrayType array && array.elementType() instanceof StructType element
+            ? listOfStructs(name, array, element, repetition(nullable))
+            : primitive(name, type, repetition(nullable));
+    if (parquet == null) {
+      throw new IllegalArgumentException("column '" + name + "' has type " + type + ", which RowFile cannot write");
+    }
+    return parquet;
+  }
+
+  /** The three-level {@code LIST} of {@code element} structs; null if a field is not a primitive. */
+  private static Type listOfStructs(String name, ArrayType array, StructType element, Repetition repetition) {
+    List<Type> fields = new ArrayList<>();
+    for (StructField f : element.fields()) {
+      Type field = primitive(f.name(), f.dataType(), repetition(f.nullable()));
+      if (field == null) {
+        return null;
+      }
+      fields.add(field);
+    }
+    if (fields.isEmpty()) {
+      return null; // Parquet has no empty group, and Spark refuses to write an empty struct.
+    }
+    GroupType struct = new GroupType(repetition(array.containsNull()), "element", fields);
+    return Types.buildGroup(repetition)
+        .as(LogicalTypeAnnotation.listType())
+        .addField(Types.repeatedGroup().addField(struct).named("list"))
+        .named(name);
+  }
+
+  /** The Parquet type of a primitive column or field; null for a type that is not one of them. */
+  private static Type primitive(String name, DataType type, Repetition repetition) {
     if (type.equals(DataTypes.StringType)) {
-      return Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(name);
+      return Types.primitive(PrimitiveTypeName.BINARY, repetition).as(LogicalTypeAnnotation.stringType()).named(name);
     } else if (type.equals(DataTypes.IntegerType)) {
-      return Types.optional(PrimitiveTypeName.INT32).named(name);
+      return Types.primitive(PrimitiveTypeName.INT32, repetition).named(name);
     } else if (type.equals(DataTypes.LongType)) {
-      return Types.optional(PrimitiveTypeName.INT64).named(name);
+      return Types.primitive(PrimitiveTypeName.INT64, repetition).named(name);
     } else if (type.equals(DataTypes.DoubleType)) {
-      return Types.optional(PrimitiveTypeName.DOUBLE).named(name);
+      return Types.primitive(PrimitiveTypeName.DOUBLE, repetition).named(name);
     } else if (type.equals(DataTypes.BooleanType)) {
-      return Types.optional(PrimitiveTypeName.BOOLEAN).named(name);
+      return Types.primitive(PrimitiveTypeName.BOOLEAN, repetition).named(name);
     } else if (type.equals(DataTypes.TimestampType)) {
-      return Types.optional(PrimitiveTypeName.INT64)
+      return Types.primitive(PrimitiveTypeName.INT64, repetition)
           .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
           .named(name);
     }
-    throw new IllegalArgumentException("column '" + name + "' has type " + type + ", which RowFile cannot write");
+    return null;
   }
 
-  /** Microseconds since the epoch, as Spark stores a timestamp. */
-  static long micros(Object value) {
-    if (value instanceof Timestamp t) {
-      return Math.floorDiv(t.getTime(), 1000L) * 1_000_000L + t.getNanos() / 1000;
-    }
-    return ChronoUnit.MICROS.between(Instant.EPOCH, (Instant) value);
+  private static Repetition repetition(boolean nullable) {
+    return nullable ? Repetition.OPTIONAL : Repetition.REQUIRED;
   }
 
   private static final class Builder extends ParquetWriter.Builder<Row, Builder> {
-    Builder(OutputFile file) {
+    private final RowWriteSupport support;
+
+    Builder(OutputFile file, RowWriteSupport support) {
       super(file);
+      this.support = support;
     }
 
     @Override
@@ -124,68 +188,7 @@ final class RowFile {
 
     @Override
     protected WriteSupport<Row> getWriteSupport(Configuration conf) {
-      return new RowWriteSupport();
-    }
-  }
-
-  /** Hands each row's values to Parquet, column by column; a null value is an absent field. */
-  private static final class RowWriteSupport extends WriteSupport<Row> {
-    private final StructType schema = fileSchema();
-    private final int[] source = new int[schema.size()];
-    private final DataType[] types = new DataType[schema.size()];
-    private RecordConsumer out;
-
-    RowWriteSupport() {
-      for (int i = 0; i < source.length; i++) {
-        source[i] = ResultSchema.SCHEMA.fieldIndex(schema.fields()[i].name());
-        types[i] = schema.fields()[i].dataType();
-      }
-    }
-
-    @Override
-    public WriteContext init(Configuration configuration) {
-      List<Type> columns = new ArrayList<>();
-      for (StructField f : schema.fields()) {
-        columns.add(parquetType(f.name(), f.dataType()));
-      }
-      Map<String, String> footer = new HashMap<>();
-      footer.put(SPARK_SCHEMA_KEY, schema.json());
-      footer.put(SPARK_VERSION_KEY, org.apache.spark.package$.MODULE$.SPARK_VERSION());
-      return new WriteContext(new MessageType("spark_schema", columns), footer);
-    }
-
-    @Override
-    public void prepareForWrite(RecordConsumer recordConsumer) {
-      out = recordConsumer;
-    }
-
-    @Override
-    public void write(Row row) {
-      out.startMessage();
-      for (int i = 0; i < source.length; i++) {
-        Object value = row.get(source[i]);
-        if (value == null) {
-          continue;
-        }
-        String name = schema.fields()[i].name();
-        out.startField(name, i);
-        DataType type = types[i];
-        if (type.equals(DataTypes.StringType)) {
-          out.addBinary(Binary.fromString((String) value));
-        } else if (type.equals(DataTypes.IntegerType)) {
-          out.addInteger((Integer) value);
-        } else if (type.equals(DataTypes.LongType)) {
-          out.addLong((Long) value);
-        } else if (type.equals(DataTypes.DoubleType)) {
-          out.addDouble((Double) value);
-        } else if (type.equals(DataTypes.BooleanType)) {
-          out.addBoolean((Boolean) value);
-        } else {
-          out.addLong(micros(value));
-        }
-        out.endField(name, i);
-      }
-      out.endMessage();
+      return support;
     }
   }
 }

@@ -7,8 +7,13 @@ import dev.infersweep.result.ResultSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -23,6 +28,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,26 +101,160 @@ class RowFileTest {
     return spark.read().parquet(root.toString()).orderBy("row_id").collectAsList();
   }
 
+  /** RowFile's folder of {@code rows} at {@code root}, as sweep 2026-03-04/rf-1. */
+  private static void writeOurs(List<Row> rows, StructType schema, Path root) throws IOException {
+    RowFile.write(rows, schema, "2026-03-04", "rf-1", new org.apache.hadoop.fs.Path(root.toUri()), new Configuration());
+  }
+
+  /** Writes {@code rows} with RowFile to {@code ours} and with Spark to {@code sparks}; returns RowFile's file. */
+  private static Path writeBoth(List<Row> rows, StructType schema, Path ours, Path sparks) throws IOException {
+    writeOurs(rows, schema, ours);
+    spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Overwrite)
+        .partitionBy(ResultSchema.SWEEP_DATE, ResultSchema.SWEEP_ID).parquet(sparks.toString());
+    assertThat(ours.resolve("_SUCCESS")).exists();
+    List<Path> file = parquetFiles(ours);
+    assertThat(file).singleElement().asString().contains("sweep_date=2026-03-04/sweep_id=rf-1/part-00000-");
+    return file.get(0);
+  }
+
+  /** The same Parquet schema, and the same Spark schema in the footer. */
+  private static void assertSameSchemas(Path ours, Path sparks) throws IOException {
+    FileMetaData a = footer(ours);
+    FileMetaData b = footer(sparks);
+    assertThat(a.getSchema()).isEqualTo(b.getSchema());
+    String key = "org.apache.spark.sql.parquet.row.metadata";
+    assertThat(a.getKeyValueMetaData()).containsEntry(key, b.getKeyValueMetaData().get(key));
+  }
+
   @Test
   void writesTheFileSparksWriterMakesOfTheSameRows() throws IOException {
     Path ours = tmp.resolve("ours");
     Path sparks = tmp.resolve("spark");
-    RowFile.write(rows(), "2026-03-04", "rf-1", new org.apache.hadoop.fs.Path(ours.toUri()), new Configuration());
-    spark.createDataFrame(rows(), ResultSchema.SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite)
-        .partitionBy(ResultSchema.SWEEP_DATE, ResultSchema.SWEEP_ID).parquet(sparks.toString());
-
-    assertThat(ours.resolve("_SUCCESS")).exists();
-    List<Path> file = parquetFiles(ours);
-    assertThat(file).singleElement().asString().contains("sweep_date=2026-03-04/sweep_id=rf-1/part-00000-");
-    FileMetaData a = footer(file.get(0));
-    FileMetaData b = footer(parquetFiles(sparks).get(0));
-    assertThat(a.getSchema()).isEqualTo(b.getSchema());
-    assertThat(a.getKeyValueMetaData()).containsEntry(
-        "org.apache.spark.sql.parquet.row.metadata", b.getKeyValueMetaData().get("org.apache.spark.sql.parquet.row.metadata"));
+    Path file = writeBoth(rows(), ResultSchema.SCHEMA, ours, sparks);
+    assertSameSchemas(file, parquetFiles(sparks).get(0));
     // Every value, nulls, NaN and microseconds included, reads back as Spark's own file does.
     List<Row> expected = readBack(sparks);
     assertThat(readBack(ours)).hasSize(7).isEqualTo(expected);
     assertThat(expected.get(1).<Timestamp>getAs("measured_at").getNanos() % 1_000_000).isEqualTo(457_000);
+  }
+
+  @Test
+  void theOldSignatureWritesTheResultsTable() throws IOException {
+    Path root = tmp.resolve("results");
+    RowFile.write(rows(), "2026-03-04", "rf-1", new org.apache.hadoop.fs.Path(root.toUri()), new Configuration());
+    assertThat(footer(parquetFiles(root).get(0)).getKeyValueMetaData())
+        .containsEntry("org.apache.spark.sql.parquet.row.metadata", RowFile.fileSchema(ResultSchema.SCHEMA).json());
+    assertThat(readBack(root)).hasSize(7);
+  }
+
+  private static final StructType LAYER =
+      new StructType()
+          .add("name", DataTypes.StringType)
+          .add("index", DataTypes.IntegerType)
+          .add("units", DataTypes.LongType)
+          .add("scale", DataTypes.DoubleType)
+          .add("frozen", DataTypes.BooleanType);
+
+  /** A few flat columns (row_id not nullable), an array of structs, and the partition columns. */
+  private static final StructType LAYERED =
+      new StructType()
+          .add("row_id", DataTypes.StringType, false)
+          .add("step", DataTypes.LongType)
+          .add("layers", DataTypes.createArrayType(LAYER, true))
+          .add("loss", DataTypes.DoubleType)
+          .add(ResultSchema.SWEEP_DATE, DataTypes.StringType)
+          .add(ResultSchema.SWEEP_ID, DataTypes.StringType);
+
+  private static Row layer(String name, Integer index, Long units, Double scale, Boolean frozen) {
+    return RowFactory.create(name, index, units, scale, frozen);
+  }
+
+  private static Row layered(String rowId, Long step, List<Row> layers, Double loss) {
+    return RowFactory.create(rowId, step, layers, loss, "2026-03-04", "rf-1");
+  }
+
+  /** Full layers, a null array, an empty array, a null element, null fields (all of them, and some). */
+  private static List<Row> layeredRows() {
+    return List.of(
+        layered("a-full", 1L, List.of(layer("conv1", 0, 64L, 0.5, true), layer("fc", 1, 10L, 1.25, false)), 0.75),
+        layered("b-null", 2L, null, null),
+        layered("c-empty", null, List.of(), 1.5),
+        layered("d-null-element", 4L,
+            Arrays.asList(layer("in", 0, 8L, 1.0, false), null, layer("out", 2, 2L, Double.NaN, true)), 2.0),
+        layered("e-null-fields", 5L,
+            List.of(layer(null, null, null, null, null), layer("half", 1, null, null, true)), null));
+  }
+
+  @Test
+  void writesAnArrayOfStructsAsSparksWriterDoes() throws IOException {
+    Path ours = tmp.resolve("ours");
+    Path sparks = tmp.resolve("spark");
+    Path file = writeBoth(layeredRows(), LAYERED, ours, sparks);
+    assertSameSchemas(file, parquetFiles(sparks).get(0));
+    assertThat(footer(file).getSchema().getType("layers").toString()).isEqualToIgnoringWhitespace(
+        "optional group layers (LIST) { repeated group list { optional group element {"
+            + " optional binary name (STRING); optional int32 index; optional int64 units;"
+            + " optional double scale; optional boolean frozen; } } }");
+    List<Row> expected = readBack(sparks);
+    List<Row> actual = readBack(ours);
+    assertThat(actual).hasSize(5).isEqualTo(expected);
+    assertThat(actual.get(1).isNullAt(actual.get(1).fieldIndex("layers"))).isTrue();
+    assertThat(actual.get(2).<scala.collection.Seq<Row>>getAs("layers").isEmpty()).isTrue();
+    scala.collection.Seq<Row> withNull = actual.get(3).getAs("layers");
+    assertThat(withNull.length()).isEqualTo(3);
+    assertThat(withNull.apply(1)).isNull();
+    assertThat(withNull.apply(2).<String>getAs("name")).isEqualTo("out");
+    Row allNull = actual.get(4).<scala.collection.Seq<Row>>getAs("layers").apply(0);
+    assertThat(allNull).isNotNull();
+    assertThat(allNull.anyNull()).isTrue();
+    assertThat(allNull.toSeq().forall(v -> v == null)).isTrue();
+  }
+
+  @Test
+  void writesTheRowsSparkReadsBackTheSameAgain() throws IOException {
+    // Read back, an array is a scala.collection.Seq of Rows and the partition columns come last.
+    Path first = tmp.resolve("first");
+    writeOurs(layeredRows(), LAYERED, first);
+    List<Row> read = readBack(first);
+    Path again = tmp.resolve("again");
+    writeOurs(read, read.get(0).schema(), again);
+    assertThat(readBack(again)).isEqualTo(read);
+  }
+
+  @Test
+  void duckDbUnnestsTheArrayOfStructs() throws Exception {
+    Path root = tmp.resolve("duck");
+    writeOurs(layeredRows(), LAYERED, root);
+    String file = parquetFiles(root).get(0).toString();
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = duck.createStatement()) {
+      List<String> lengths = new ArrayList<>();
+      ResultSet r =
+          st.executeQuery("SELECT row_id, len(layers) FROM read_parquet('" + file + "') ORDER BY row_id");
+      while (r.next()) {
+        lengths.add(r.getString(1) + "=" + r.getObject(2));
+      }
+      assertThat(lengths)
+          .containsExactly("a-full=2", "b-null=null", "c-empty=0", "d-null-element=3", "e-null-fields=2");
+
+      List<String> units = new ArrayList<>();
+      r = st.executeQuery(
+          "SELECT row_id, u.name, u.index, u.units, u.scale, u.frozen"
+              + " FROM (SELECT row_id, unnest(layers) AS u FROM read_parquet('" + file + "'))"
+              + " ORDER BY row_id, u.index NULLS LAST");
+      while (r.next()) {
+        units.add(r.getString(1) + ":" + r.getObject(2) + "," + r.getObject(3) + "," + r.getObject(4) + ","
+            + r.getObject(5) + "," + r.getObject(6));
+      }
+      assertThat(units).containsExactly(
+          "a-full:conv1,0,64,0.5,true",
+          "a-full:fc,1,10,1.25,false",
+          "d-null-element:in,0,8,1.0,false",
+          "d-null-element:out,2,2,NaN,true",
+          "d-null-element:null,null,null,null,null",
+          "e-null-fields:half,1,null,null,true",
+          "e-null-fields:null,null,null,null,null");
+    }
   }
 
   @Test
@@ -131,5 +271,24 @@ class RowFileTest {
   void rejectsAColumnTypeItCannotWrite() {
     assertThatThrownBy(() -> RowFile.parquetType("tags", DataTypes.createArrayType(DataTypes.StringType)))
         .hasMessageContaining("'tags'").hasMessageContaining("cannot write");
+  }
+
+  @Test
+  void rejectsAnArrayOfStructsWithAFieldItCannotWriteBeforeTouchingTheFolder() throws IOException {
+    StructType nested = new StructType().add("inner", DataTypes.createArrayType(LAYER));
+    StructType schema =
+        new StructType().add("row_id", DataTypes.StringType).add("layers", DataTypes.createArrayType(nested));
+    Path root = Files.createDirectories(tmp.resolve("kept"));
+    Files.writeString(root.resolve("old"), "x");
+    assertThatThrownBy(() -> writeOurs(List.of(), schema, root))
+        .hasMessageContaining("'layers'").hasMessageContaining("cannot write");
+    assertThat(root.resolve("old")).exists();
+  }
+
+  @Test
+  void rejectsANullWhereTheSchemaAllowsNone() {
+    List<Row> rows = List.of(layered(null, 1L, List.of(), null));
+    assertThatThrownBy(() -> writeOurs(rows, LAYERED, tmp.resolve("null-id")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'row_id' is not nullable");
   }
 }

@@ -18,7 +18,9 @@ import dev.infersweep.run.Host;
 import dev.infersweep.run.RunTask;
 import dev.infersweep.spark.Sessions;
 import dev.infersweep.spark.SweepJob;
+import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.DeviceKind;
+import dev.infersweep.spec.TrainingSet;
 import dev.infersweep.spec.RunSpec;
 import dev.infersweep.spec.TimingSpec;
 import dev.infersweep.stats.Percentiles;
@@ -173,7 +175,7 @@ public final class Benchmarks {
     DjlRuntime.engine();
     DjlRuntime.useThreads(1);
     RunSpec train = trainSpec("0, " + epochs);
-    SyntheticData data = SyntheticData.generate(train.data(), train.model().input(), train.model().output());
+    TrainingSet data = SyntheticData.generate((DataSpec.Synthetic) train.data(), train.model());
     Weights weights = initialWeights(trainSpec("0"), data);
     double[] fast = new double[rounds];
     double[] autograd = new double[rounds];
@@ -185,7 +187,7 @@ public final class Benchmarks {
     for (int r = 0; r < rounds; r++) {
       progress.println("[bench] round " + (r + 1) + "/" + rounds + ": training step (" + epochs
           + " epochs, both paths), batch-1 inference" + (reference == null ? "" : ", the PyTorch reference") + " ...");
-      fast[r] = trainStepMicros(train, data, Training::train);
+      fast[r] = trainStepMicros(train, data, Training::trainFast);
       autograd[r] = trainStepMicros(train, data, Training::trainWithAutograd);
       infer[r] = inferP50Micros(weights);
       floor[r] = javaFloorP50Micros(weights);
@@ -259,12 +261,12 @@ public final class Benchmarks {
     TimingSpec fixed =
         new TimingSpec(t.warmupIterations(), t.warmupMaxSeconds(), t.blockSize(), t.minBlocks(), UNREACHABLE_CI,
             FIXED_MEASURE_SECONDS, t.seedIterations(), t.inputSeed());
-    return new GridConfig(grid.name(), grid.file(), grid.maxRows(), grid.model(), grid.data(), grid.trainTimeoutSeconds(),
+    return new GridConfig(grid.name(), grid.file(), grid.maxRows(), grid.model(), grid.data(), grid.regime(), grid.trainTimeoutSeconds(),
         grid.axes(), fixed);
   }
 
   /** Training seconds / epochs of one training (the checkpoint's own clock, steps only). */
-  private static double trainStepMicros(RunSpec spec, SyntheticData data, TrainPath path) {
+  private static double trainStepMicros(RunSpec spec, TrainingSet data, TrainPath path) {
     List<Checkpoint> checkpoints = new ArrayList<>();
     path.train(spec, Device.cpu(), data, checkpoints::add);
     Checkpoint last = checkpoints.get(checkpoints.size() - 1);
@@ -273,7 +275,7 @@ public final class Benchmarks {
 
   /** A training path: {@link Training#train} or {@link Training#trainWithAutograd}. */
   private interface TrainPath {
-    void train(RunSpec spec, Device device, SyntheticData data, java.util.function.Consumer<Checkpoint> out);
+    void train(RunSpec spec, Device device, TrainingSet data, java.util.function.Consumer<Checkpoint> out);
   }
 
   /** The article's training run, with checkpoints at {@code epochs} (a YAML list's items). */
@@ -283,7 +285,7 @@ public final class Benchmarks {
   }
 
   /** The epoch-0 weights of {@code spec}, which should stop at epoch 0. */
-  private static Weights initialWeights(RunSpec spec, SyntheticData data) {
+  private static Weights initialWeights(RunSpec spec, TrainingSet data) {
     List<Checkpoint> checkpoints = new ArrayList<>();
     Training.train(spec, Device.cpu(), data, checkpoints::add);
     return checkpoints.get(0).weights();
@@ -300,7 +302,7 @@ public final class Benchmarks {
     DjlRuntime.engine();
     DjlRuntime.useThreads(1);
     RunSpec spec = trainSpec("0");
-    Weights weights = initialWeights(spec, SyntheticData.generate(spec.data(), spec.model().input(), spec.model().output()));
+    Weights weights = initialWeights(spec, SyntheticData.generate((DataSpec.Synthetic) spec.data(), spec.model()));
     return withBatchOneCall(weights, call -> {
       long calls = 0;
       long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -324,7 +326,7 @@ public final class Benchmarks {
   private static <T> T withBatchOneCall(Weights weights, java.util.function.Function<Runnable, T> use) {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu());
         InferenceModel model = new InferenceModel(manager, Device.cpu(), weights, DataType.FLOAT32)) {
-      NDArray x = model.cast(input(weights), new Shape(1, weights.model().input()));
+      NDArray x = model.cast(input(weights), new Shape(1, weights.network().input()));
       return use.apply(() -> {
         try (NDArray result = model.forward(x)) {
           result.toByteBuffer();
@@ -337,13 +339,13 @@ public final class Benchmarks {
   private static Map<String, Double> opMicros(Weights weights) {
     Map<String, Double> out = new java.util.LinkedHashMap<>();
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      int in = weights.model().input();
-      int hid = weights.model().hidden();
+      int in = weights.network().input();
+      int hid = weights.network().layers().get(0).units();
       NDArray x = manager.create(input(weights), new Shape(1, in));
-      NDArray w1 = manager.create(weights.fc1Weight(), new Shape(hid, in));
-      NDArray b1 = manager.create(weights.fc1Bias());
-      NDArray w2 = manager.create(weights.fc2Weight(), new Shape(weights.model().output(), hid));
-      NDArray b2 = manager.create(weights.fc2Bias());
+      NDArray w1 = manager.create(weights.weights().get(0), new Shape(hid, in));
+      NDArray b1 = manager.create(weights.biases().get(0));
+      NDArray w2 = manager.create(weights.weights().get(1), new Shape(weights.network().outputs(), hid));
+      NDArray b2 = manager.create(weights.biases().get(1));
       NDArray h = Activation.relu(Linear.linear(x, w1, b1).singletonOrThrow());
       out.put("linear1", p50(() -> Linear.linear(x, w1, b1).singletonOrThrow().close()));
       out.put("relu", p50(() -> Activation.relu(h).close()));
@@ -357,25 +359,29 @@ public final class Benchmarks {
 
   /** The same forward pass in plain Java: the floor no call through a native library can beat. */
   private static double javaFloorP50Micros(Weights w) {
-    int in = w.model().input();
-    int hid = w.model().hidden();
-    int outs = w.model().output();
+    int in = w.network().input();
+    int hid = w.network().layers().get(0).units();
+    int outs = w.network().outputs();
     float[] x = input(w);
+    float[] w1 = w.weights().get(0);
+    float[] b1 = w.biases().get(0);
+    float[] w2 = w.weights().get(1);
+    float[] b2 = w.biases().get(1);
     float[] h = new float[hid];
     float[] y = new float[outs];
     double[] sink = new double[1];
     double p50 = p50(() -> {
       for (int j = 0; j < hid; j++) {
-        float z = w.fc1Bias()[j];
+        float z = b1[j];
         for (int k = 0; k < in; k++) {
-          z += w.fc1Weight()[j * in + k] * x[k];
+          z += w1[j * in + k] * x[k];
         }
         h[j] = Math.max(z, 0f) * w.scale();
       }
       for (int o = 0; o < outs; o++) {
-        float z = w.fc2Bias()[o];
+        float z = b2[o];
         for (int j = 0; j < hid; j++) {
-          z += w.fc2Weight()[o * hid + j] * h[j];
+          z += w2[o * hid + j] * h[j];
         }
         y[o] = z;
       }
@@ -389,7 +395,7 @@ public final class Benchmarks {
   }
 
   private static float[] input(Weights w) {
-    float[] x = new float[w.model().input()];
+    float[] x = new float[w.network().input()];
     java.util.SplittableRandom random = new java.util.SplittableRandom(1);
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) random.nextGaussian();

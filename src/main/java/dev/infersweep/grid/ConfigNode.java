@@ -72,6 +72,62 @@ final class ConfigNode {
     return new ConfigNode(file, join(key), child);
   }
 
+  /** A sequence of mappings ({@code model.layers}), each as a node named {@code key[i]}. */
+  List<ConfigNode> mappings(String key) {
+    JsonNode child = node.get(key);
+    if (child == null || child.isNull()) {
+      throw error(key, "missing required key");
+    }
+    if (!child.isArray() || child.isEmpty()) {
+      throw error(key, "expected a non-empty list of mappings, found " + describe(child));
+    }
+    List<ConfigNode> out = new java.util.ArrayList<>();
+    for (int i = 0; i < child.size(); i++) {
+      JsonNode item = child.get(i);
+      ConfigNode element = new ConfigNode(file, join(key) + "[" + i + "]", item);
+      if (!item.isObject()) {
+        throw element.error("", "expected a mapping of keys, found " + describe(item));
+      }
+      out.add(element);
+    }
+    return out;
+  }
+
+  /** {@code true} or {@code false}; {@code fallback} when absent. */
+  boolean flag(String key, boolean fallback) {
+    JsonNode child = node.get(key);
+    if (child == null || child.isNull()) {
+      return fallback;
+    }
+    if (!child.isBoolean()) {
+      throw error(key, "expected true or false, found " + describe(child));
+    }
+    return child.booleanValue();
+  }
+
+  /** A non-empty list of distinct non-empty strings, kept as written (column names). */
+  List<String> strings(String key) {
+    JsonNode child = node.get(key);
+    if (child == null || child.isNull()) {
+      throw error(key, "missing required key");
+    }
+    if (!child.isArray() || child.isEmpty()) {
+      throw error(key, "expected a non-empty list of names, found " + describe(child));
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < child.size(); i++) {
+      JsonNode item = child.get(i);
+      if (!item.isTextual() || item.asText().isBlank()) {
+        throw error(key + "[" + i + "]", "expected a column name, found " + describe(item));
+      }
+      if (out.contains(item.asText())) {
+        throw error(key + "[" + i + "]", "'" + item.asText() + "' is given twice");
+      }
+      out.add(item.asText());
+    }
+    return out;
+  }
+
   /** Whether {@code key} holds a YAML sequence (rather than a single value). */
   boolean isList(String key) {
     JsonNode child = node.get(key);

@@ -4,7 +4,8 @@ import dev.infersweep.error.ConfigException;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.AxisValues;
 import dev.infersweep.spec.DataSpec;
-import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.net.Network;
+import dev.infersweep.spec.TrainRegime;
 import dev.infersweep.spec.TimingSpec;
 
 /**
@@ -13,6 +14,9 @@ import dev.infersweep.spec.TimingSpec;
  * @param name the sweep's name (the file's {@code name}, else the file name without extension)
  * @param file where it was read from, for messages
  * @param maxRows the largest grid allowed unless the caller allows large grids
+ * @param model the network as declared layers (the article's SimpleNet for {@code {input, hidden, output}})
+ * @param data synthetic samples, or a table (read by the driver before the sweep)
+ * @param regime minibatch, momentum and the unit the grid gave its checkpoints in
  * @param trainTimeoutSeconds a run whose training takes longer fails (its rows say so)
  * @param axes the values of every axis of {@link Axes}
  */
@@ -20,8 +24,9 @@ public record GridConfig(
     String name,
     String file,
     long maxRows,
-    ModelSpec model,
+    Network model,
     DataSpec data,
+    TrainRegime regime,
     double trainTimeoutSeconds,
     AxisValues axes,
     TimingSpec timing) {

@@ -25,7 +25,7 @@ public final class GridExpander {
     config.rowCount(); // refuses a grid too large to count before anything is built
     List<RunSpec> runs = new ArrayList<>();
     for (Point settings : config.axes().points(Axes.RUN)) {
-      String runId = Ids.of(RunSpec.canonical(config.model(), config.data(), settings, device));
+      String runId = Ids.of(RunSpec.canonical(config.model(), config.data(), config.regime(), settings, device));
       runs.add(
           new RunSpec(
               sweepId,
@@ -35,6 +35,7 @@ public final class GridExpander {
               runs.size(),
               config.model(),
               config.data(),
+              config.regime(),
               config.trainTimeoutSeconds(),
               settings,
               config.axes().only(Axes.CELL),

@@ -1,6 +1,9 @@
 package dev.infersweep.grid;
 
+import dev.infersweep.net.Network;
 import dev.infersweep.spec.Axes;
+import dev.infersweep.spec.DataSpec;
+import dev.infersweep.spec.TrainRegime;
 import dev.infersweep.spec.Axis;
 import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spec.Ids;
@@ -27,11 +30,15 @@ public record GridFingerprint(Map<String, String> settings, Map<String, List<Str
   /** The fingerprint of {@code grid} run on {@code device}. */
   public static GridFingerprint of(GridConfig grid, DeviceKind device) {
     Map<String, String> s = new LinkedHashMap<>();
-    s.put("model.input", Integer.toString(grid.model().input()));
-    s.put("model.hidden", Integer.toString(grid.model().hidden()));
-    s.put("model.output", Integer.toString(grid.model().output()));
-    s.put("data.samples", Integer.toString(grid.data().samples()));
-    s.put("data.seed", Long.toString(grid.data().seed()));
+    model(s, grid.model());
+    data(s, grid.data());
+    TrainRegime regime = grid.regime();
+    // Settings added since sweeps exist enter only when changed, so those sweeps' fingerprints stay.
+    if (!regime.equals(TrainRegime.article())) {
+      s.put("train.batch_size", Integer.toString(regime.batchSize()));
+      s.put("train.momentum", Double.toString(regime.momentum()));
+      s.put("grid.checkpoint_unit", regime.unit().label());
+    }
     s.put("train.timeout_seconds", Double.toString(grid.trainTimeoutSeconds()));
     TimingSpec t = grid.timing();
     s.put("timing.warmup_iterations", Integer.toString(t.warmupIterations()));
@@ -48,6 +55,33 @@ public record GridFingerprint(Map<String, String> settings, Map<String, List<Str
       a.put(axis.name(), grid.axes().get(axis).stream().map(axis::label).toList());
     }
     return new GridFingerprint(s, a);
+  }
+
+  private static void model(Map<String, String> s, Network model) {
+    s.put("model.input", Integer.toString(model.input()));
+    if (model.isArticleShape()) {
+      s.put("model.hidden", Integer.toString(model.layers().get(0).units()));
+      s.put("model.output", Integer.toString(model.outputs()));
+    } else {
+      s.put("model.layers", model.canonical());
+    }
+  }
+
+  private static void data(Map<String, String> s, DataSpec data) {
+    if (data instanceof DataSpec.Table t) {
+      s.put("data.parquet", t.path());
+      s.put("data.features", String.join(",", t.features()));
+      s.put("data.label", t.label());
+      s.put("data.digest", String.valueOf(t.digest()));
+      return;
+    }
+    DataSpec.Synthetic d = (DataSpec.Synthetic) data;
+    s.put("data.samples", Integer.toString(d.samples()));
+    s.put("data.seed", Long.toString(d.seed()));
+    if (d.distribution() != DataSpec.Distribution.NORMAL || d.fresh()) {
+      s.put("data.kind", d.distribution().label());
+      s.put("data.fresh", Boolean.toString(d.fresh()));
+    }
   }
 
   /** A short hash of the whole fingerprint, stable across JVMs. */

@@ -12,7 +12,8 @@ import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.Axis;
 import dev.infersweep.spec.AxisValues;
 import dev.infersweep.spec.DataSpec;
-import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.net.Network;
+import dev.infersweep.spec.TrainRegime;
 import dev.infersweep.spec.TimingSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,26 +113,9 @@ public final class GridLoader {
     }
     long maxRows = top.integer("max_rows", DEFAULT_MAX_ROWS, 1, Long.MAX_VALUE);
 
-    ConfigNode m = top.section("model", false);
-    m.allowOnly(Set.of("input", "hidden", "output"));
-    ModelSpec model =
-        new ModelSpec(
-            (int) m.integer("input", 10L, 1, 100_000),
-            (int) m.integer("hidden", 50L, 1, 100_000),
-            (int) m.integer("output", 2L, 2, 100_000));
-
-    // The weights and the training set live in Java arrays on the way to the engine.
-    long parameters = (long) model.input() * model.hidden() + model.hidden() + (long) model.hidden() * model.output() + model.output();
-    if (parameters > MAX_ARRAY) {
-      throw m.error("", "the network has " + parameters + " parameters; at most " + MAX_ARRAY + " fit");
-    }
-    ConfigNode d = top.section("data", false);
-    d.allowOnly(Set.of("samples", "seed"));
-    DataSpec data = new DataSpec((int) d.integer("samples", 1000L, 1, 10_000_000), d.integer("seed", 0L, 0, Long.MAX_VALUE));
-    if ((long) data.samples() * model.input() > MAX_ARRAY) {
-      throw d.error(
-          "samples", data.samples() + " samples × " + model.input() + " inputs do not fit one array (at most " + MAX_ARRAY + " values)");
-    }
+    ConfigNode dataNode = top.section("data", false);
+    DataSpec data = SettingsReader.data(dataNode);
+    Network model = SettingsReader.model(top.section("model", false), dataNode, data);
 
     Map<String, ConfigNode> sections = new LinkedHashMap<>();
     sections.put("train", top.section("train", false));
@@ -139,8 +123,8 @@ public final class GridLoader {
     sections.put("timing", top.section("timing", false));
     // Each section allows its own keys plus the axes (and single-value alternatives) declared in it.
     Map<String, Set<String>> allowed = new LinkedHashMap<>();
-    allowed.put("train", new TreeSet<>(Set.of("timeout_seconds")));
-    allowed.put("grid", new TreeSet<>());
+    allowed.put("train", new TreeSet<>(Set.of("timeout_seconds", "batch_size", "momentum")));
+    allowed.put("grid", new TreeSet<>(Set.of(STEPS_KEY)));
     allowed.put("timing", new TreeSet<>(TIMING_KEYS));
     for (Axis<?> axis : Axes.ALL) {
       allowed.get(section(axis.yamlKey())).add(key(axis.yamlKey()));
@@ -150,9 +134,12 @@ public final class GridLoader {
     }
     sections.forEach((section, node) -> node.allowOnly(allowed.get(section)));
 
+    ConfigNode g = sections.get("grid");
+    TrainRegime.CheckpointUnit unit = g.has(STEPS_KEY) ? TrainRegime.CheckpointUnit.STEPS : TrainRegime.CheckpointUnit.EPOCHS;
+    TrainRegime regime = SettingsReader.regime(sections.get("train"), data, unit);
     Map<Axis<?>, List<?>> values = new LinkedHashMap<>();
     for (Axis<?> axis : Axes.ALL) {
-      values.put(axis, readAxis(axis, sections));
+      values.put(axis, axis == Axes.EPOCHS && unit == TrainRegime.CheckpointUnit.STEPS ? epochsOfSteps(g, data, regime) : readAxis(axis, sections));
     }
     double trainTimeout = sections.get("train").number("timeout_seconds", 3600.0, 0, true, 7 * 24 * 3600);
 
@@ -169,13 +156,40 @@ public final class GridLoader {
             tm.integer("input_seed", 12345L, 0, Long.MAX_VALUE));
 
     GridConfig config =
-        new GridConfig(name, where, maxRows, model, data, trainTimeout, AxisValues.of(values), timing);
+        new GridConfig(name, where, maxRows, model, data, regime, trainTimeout, AxisValues.of(values), timing);
     config.rowCount(); // a grid too large to count is refused here, with its axes' sizes
     return config;
   }
 
-  /** The most values one Java array holds, with headroom. */
-  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+  /** The checkpoints in optimiser steps, the alternative to {@code grid.epochs}. */
+  private static final String STEPS_KEY = "steps";
+
+  /**
+   * {@code grid.steps} as the epochs axis: each checkpoint must be a whole number of passes over
+   * the data (one step per epoch for fresh data, so any step count), so that the epochs and steps
+   * columns are both exact.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<Integer> epochsOfSteps(ConfigNode grid, DataSpec data, TrainRegime regime) {
+    if (grid.has(Axes.EPOCHS.name())) {
+      throw grid.error(STEPS_KEY, "give the checkpoints as grid.epochs or as grid.steps, not both");
+    }
+    if (data instanceof DataSpec.Table) {
+      throw grid.error(STEPS_KEY, "give a table's checkpoints as grid.epochs (its size is known only once read)");
+    }
+    Axis.Integers<Integer> domain = (Axis.Integers<Integer>) Axes.EPOCHS.domain();
+    List<Long> steps = grid.integerList(STEPS_KEY, null, domain.min(), domain.max());
+    int perEpoch = regime.stepsPerEpoch(data);
+    List<Integer> epochs = new java.util.ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i) % perEpoch != 0) {
+        throw grid.error(STEPS_KEY + "[" + i + "]", steps.get(i) + " is not a whole number of epochs (" + perEpoch
+            + " steps each over " + data.samples() + " samples at batch " + regime.batch(data) + "); give multiples of " + perEpoch + " or use grid.epochs");
+      }
+      epochs.add((int) (steps.get(i) / perEpoch));
+    }
+    return epochs;
+  }
 
   /** Timing settings that are not axes. */
   private static final Set<String> TIMING_KEYS =

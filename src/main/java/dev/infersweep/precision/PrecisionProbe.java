@@ -6,14 +6,15 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.net.Network;
 import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.train.InferenceModel;
 import dev.infersweep.train.Weights;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * The child-JVM side of {@link PrecisionSupport}: runs one SimpleNet inference per precision named
+ * The child-JVM side of {@link PrecisionSupport}: runs one inference of the article's network per precision named
  * on the command line, exactly as a sweep would, and prints {@code ok <precision>} or
  * {@code fail <precision> <reason>} after each. A precision that crashes the process prints nothing.
  *
@@ -25,11 +26,11 @@ public final class PrecisionProbe {
   public static void main(String[] args) {
     Device device = DjlRuntime.device(args[0]);
     DjlRuntime.engine();
-    ModelSpec spec = new ModelSpec(4, 3, 2);
+    Network network = Network.article(4, 3, 2);
     float[] w1 = new float[12];
     Arrays.fill(w1, 0.5f);
     Weights weights =
-        new Weights(spec, 2f, w1, new float[] {0.1f, -0.2f, 0.3f}, new float[6], new float[2]);
+        new Weights(network, 2f, List.of(w1, new float[6]), List.of(new float[] {0.1f, -0.2f, 0.3f}, new float[2]));
     for (int i = 1; i < args.length; i++) {
       Precision precision = Precision.parse(args[i]);
       // Flush before the attempt so that a native abort cannot swallow earlier verdicts.

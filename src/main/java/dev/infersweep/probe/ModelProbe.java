@@ -1,10 +1,13 @@
 package dev.infersweep.probe;
 
-import dev.infersweep.result.Diagnostics;
-
 import ai.djl.ndarray.NDArray;
+import dev.infersweep.net.Network;
+import dev.infersweep.result.Diagnostics;
+import dev.infersweep.result.LayerState;
 import dev.infersweep.spec.Precision;
 import dev.infersweep.train.InferenceModel;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Measures {@link Diagnostics} of a model in its serving precision. */
 public final class ModelProbe {
@@ -13,27 +16,65 @@ public final class ModelProbe {
 
   private ModelProbe() {}
 
-  /**
-   * @param probe the probe batch, already in the model's precision (batch × input)
-   * @param hiddenUnits the hidden layer's width
-   */
-  public static Diagnostics measure(
-      InferenceModel model, Precision precision, NDArray probe, int hiddenUnits) {
-    double[][] weights = model.weightValues();
-    double[] hidden = model.hidden(probe);
-    return of(precision, weights, hidden, hiddenUnits, model.outputFinite(probe));
+  /** @param probe the probe batch, already in the model's precision (batch × input) */
+  public static Diagnostics measure(InferenceModel model, Precision precision, NDArray probe) {
+    List<InferenceModel.LayerValues> values = model.layerValues(probe);
+    List<double[]> hidden = new ArrayList<>();
+    for (int i = 0; i < values.size() - 1; i++) {
+      hidden.add(values.get(i).output());
+    }
+    return of(precision, model.network(), model.weightValues(), hidden, model.outputFinite(probe));
   }
 
-  /** The arithmetic, apart from the engine, so it can be checked on hand-built values. */
+  /**
+   * The arithmetic, apart from the engine, so it can be checked on hand-built values.
+   *
+   * @param weights layer i's weight at 2i, its bias at 2i + 1
+   * @param hidden each hidden layer's output on the probe batch (batch × units), in order
+   */
   public static Diagnostics of(
-      Precision precision, double[][] weights, double[] hidden, int hiddenUnits, boolean outputFinite) {
-    double squares = 0;
-    double maxAbs = 0;
-    long zeros = 0;
-    long subnormals = 0;
-    long count = 0;
-    for (double[] tensor : weights) {
-      for (double w : tensor) {
+      Precision precision, Network network, double[][] weights, List<double[]> hidden, boolean outputFinite) {
+    Tally all = new Tally(precision);
+    List<LayerState> layers = new ArrayList<>();
+    for (int i = 0; i < network.depth(); i++) {
+      Tally layer = new Tally(precision);
+      layer.add(weights[2 * i]);
+      layer.add(weights[2 * i + 1]);
+      all.add(weights[2 * i]);
+      all.add(weights[2 * i + 1]);
+      layers.add(
+          new LayerState(i, network.layers().get(i).kind(), network.layers().get(i).units(),
+              network.layers().get(i).activation().label(), layer.subnormalFraction(), layer.maxAbs));
+    }
+    Activations a = Activations.of(precision, network, hidden);
+    return new Diagnostics(
+        Math.sqrt(all.squares),
+        all.maxAbs,
+        (double) all.zeros / all.count,
+        all.subnormalFraction(),
+        a == null ? null : a.meanAbs,
+        a == null ? null : a.maxAbs,
+        a == null ? null : a.deadFraction,
+        a == null ? null : a.subnormalFraction,
+        outputFinite,
+        layers);
+  }
+
+  /** Sums over parameter values. */
+  private static final class Tally {
+    private final Precision precision;
+    double squares;
+    double maxAbs;
+    long zeros;
+    long subnormals;
+    long count;
+
+    Tally(Precision precision) {
+      this.precision = precision;
+    }
+
+    void add(double[] values) {
+      for (double w : values) {
         squares += w * w;
         maxAbs = Math.max(maxAbs, Math.abs(w));
         zeros += w == 0 ? 1 : 0;
@@ -41,35 +82,47 @@ public final class ModelProbe {
         count++;
       }
     }
-    if (hidden.length % hiddenUnits != 0) {
-      throw new IllegalArgumentException(
-          "'hidden' must hold whole rows of " + hiddenUnits + " units, found " + hidden.length + " values");
+
+    double subnormalFraction() {
+      return count == 0 ? 0 : (double) subnormals / count;
     }
-    int rows = hidden.length / hiddenUnits;
-    double sumAbs = 0;
-    double maxActivation = 0;
-    long subnormalActivations = 0;
-    boolean[] alive = new boolean[hiddenUnits];
-    for (int i = 0; i < hidden.length; i++) {
-      double a = Math.abs(hidden[i]);
-      sumAbs += a;
-      maxActivation = Math.max(maxActivation, a);
-      subnormalActivations += precision.isSubnormal(hidden[i]) ? 1 : 0;
-      alive[i % hiddenUnits] |= hidden[i] != 0;
+  }
+
+  /** The hidden activations over every hidden layer; null for a network without one. */
+  private record Activations(double meanAbs, double maxAbs, double deadFraction, double subnormalFraction) {
+    static Activations of(Precision precision, Network network, List<double[]> hidden) {
+      if (hidden.isEmpty()) {
+        return null;
+      }
+      double sumAbs = 0;
+      double max = 0;
+      long subnormal = 0;
+      long values = 0;
+      int units = 0;
+      int dead = 0;
+      for (int l = 0; l < hidden.size(); l++) {
+        int width = network.layers().get(l).units();
+        double[] h = hidden.get(l);
+        if (h.length % width != 0) {
+          throw new IllegalArgumentException(
+              "hidden layer " + l + " must hold whole rows of " + width + " units, found " + h.length + " values");
+        }
+        boolean[] alive = new boolean[width];
+        for (int i = 0; i < h.length; i++) {
+          double a = Math.abs(h[i]);
+          sumAbs += a;
+          max = Math.max(max, a);
+          subnormal += precision.isSubnormal(h[i]) ? 1 : 0;
+          alive[i % width] |= h[i] != 0;
+        }
+        for (boolean a : alive) {
+          dead += a || h.length == 0 ? 0 : 1;
+        }
+        values += h.length;
+        units += width;
+      }
+      return new Activations(
+          values == 0 ? 0 : sumAbs / values, max, (double) dead / units, values == 0 ? 0 : (double) subnormal / values);
     }
-    int dead = 0;
-    for (boolean a : alive) {
-      dead += a ? 0 : 1;
-    }
-    return new Diagnostics(
-        Math.sqrt(squares),
-        maxAbs,
-        (double) zeros / count,
-        (double) subnormals / count,
-        hidden.length == 0 ? 0 : sumAbs / hidden.length,
-        maxActivation,
-        rows == 0 ? 0 : (double) dead / hiddenUnits,
-        hidden.length == 0 ? 0 : (double) subnormalActivations / hidden.length,
-        outputFinite);
   }
 }

@@ -1,140 +1,141 @@
 package dev.infersweep.probe;
 
 import dev.infersweep.result.Arithmetic;
-import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.result.LayerArithmetic;
 import dev.infersweep.spec.Precision;
+import dev.infersweep.train.InferenceModel.LayerValues;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Follows one inference call on the timed input through SimpleNet in Java, value by value, to find
- * where the arithmetic enters the subnormal range ({@link Arithmetic}) and which powers of two lift
+ * Follows one inference call on the timed input layer by layer, value by value, to find where the
+ * arithmetic enters the subnormal range ({@link LayerArithmetic}) and which powers of two lift
  * every value of each layer out of it ({@link #rescaleExponents}).
  *
- * <p>Products of served values are exact in double precision (fp32 × fp32 needs 48 bits), so a
- * product counts as underflowing when its exact value is non-zero and below the precision's smallest
- * normal, whatever the engine then rounds it to. Sums are taken in double; at these sizes (a few
- * hundred thousand products) the whole trace costs well under a millisecond per batch of 64.
+ * <p>Each layer's input, linear output and activation are the engine's own (widened exactly); the
+ * element-wise products are recomputed in double precision, where a product of two served values is
+ * exact (fp32 × fp32 needs 48 bits), so a product counts as underflowing when its exact value is
+ * non-zero and below the precision's smallest normal, whatever the engine then rounds it to.
  */
 public final class TimedArithmetic {
   private final Precision precision;
-  private final long products1;
-  private final long underflow1;
-  private final long preactivations;
-  private final long subnormalPreactivations;
-  private final long subnormalHidden;
-  private final long products2;
-  private final long underflow2;
-  private final long outputs;
-  private final long subnormalOutputs;
-  /** Smallest non-zero and largest magnitudes among the values each layer's exponent scales. */
-  private final double min1;
-  private final double max1;
-  private final double minW2;
-  private final double maxW2;
-  private final double min2;
-  private final double max2;
+  private final List<LayerArithmetic> layers = new ArrayList<>();
+  private final long products;
+  private final long underflows;
+  /** Per layer: smallest non-zero and largest magnitudes of its weights, and of the rest it scales. */
+  private final Range[] weights;
+  private final Range[] rest;
 
-  private TimedArithmetic(
-      Precision precision, double[][] weights, double[] input, double scale, ModelSpec model) {
+  private TimedArithmetic(Precision precision, double[][] served, List<LayerValues> values) {
     this.precision = precision;
-    int in = model.input();
-    int hid = model.hidden();
-    int out = model.output();
-    if (input.length % in != 0) {
-      throw new IllegalArgumentException("'input' must hold whole rows of " + in + " values, found " + input.length);
+    int depth = values.size();
+    if (served.length != 2 * depth) {
+      throw new IllegalArgumentException("'weights' must hold a weight and a bias for each of " + depth + " layers, found " + served.length);
     }
-    int batch = input.length / in;
-    double[] w1 = weights[0];
-    double[] b1 = weights[1];
-    double[] w2 = weights[2];
-    double[] b2 = weights[3];
-    Range r1 = new Range(precision);
-    Range r2 = new Range(precision);
-    Range rw2 = new Range(precision);
-    r1.addAll(w1);
-    r1.addAll(b1);
-    rw2.addAll(w2);
-    r2.addAll(b2);
-    long sp = 0;
-    long sh = 0;
-    long so = 0;
-    double[] hidden = new double[hid];
-    for (int s = 0; s < batch; s++) {
-      for (int j = 0; j < hid; j++) {
-        double z = r1.unit(b1[j], w1, j * in, input, s * in, in);
-        sp += precision.isSubnormal(z) ? 1 : 0;
-        hidden[j] = Math.max(z, 0) * scale;
-        r1.add(hidden[j]);
-        sh += precision.isSubnormal(hidden[j]) ? 1 : 0;
+    weights = new Range[depth];
+    rest = new Range[depth];
+    long allProducts = 0;
+    long allUnderflows = 0;
+    for (int l = 0; l < depth; l++) {
+      double[] w = served[2 * l];
+      double[] bias = served[2 * l + 1];
+      LayerValues v = values.get(l);
+      int units = bias.length;
+      int fanIn = w.length / units;
+      if (v.input().length % fanIn != 0) {
+        throw new IllegalArgumentException("layer " + l + "'s input must hold whole rows of " + fanIn + " values, found " + v.input().length);
       }
-      for (int k = 0; k < out; k++) {
-        double o = r2.unit(b2[k], w2, k * hid, hidden, 0, hid);
-        so += precision.isSubnormal(o) ? 1 : 0;
+      int batch = v.input().length / fanIn;
+      weights[l] = new Range(precision);
+      weights[l].addAll(w);
+      rest[l] = new Range(precision);
+      rest[l].addAll(bias);
+      for (int s = 0; s < batch; s++) {
+        for (int j = 0; j < units; j++) {
+          rest[l].unit(bias[j], w, j * fanIn, v.input(), s * fanIn, fanIn);
+        }
       }
+      rest[l].addAll(v.linear());
+      rest[l].addAll(v.output());
+      long layerProducts = (long) batch * units * fanIn;
+      layers.add(
+          new LayerArithmetic(
+              share(rest[l].underflows, layerProducts), share(precision, v.linear()), share(precision, v.output())));
+      allProducts += layerProducts;
+      allUnderflows += rest[l].underflows;
     }
-    this.products1 = (long) batch * hid * in;
-    this.underflow1 = r1.underflows;
-    this.preactivations = (long) batch * hid;
-    this.subnormalPreactivations = sp;
-    this.subnormalHidden = sh;
-    this.products2 = (long) batch * out * hid;
-    this.underflow2 = r2.underflows;
-    this.outputs = (long) batch * out;
-    this.subnormalOutputs = so;
-    this.min1 = r1.min;
-    this.max1 = r1.max;
-    this.minW2 = rw2.min;
-    this.maxW2 = rw2.max;
-    this.min2 = r2.min;
-    this.max2 = r2.max;
+    this.products = allProducts;
+    this.underflows = allUnderflows;
   }
 
   /**
    * Traces one call.
    *
-   * @param weights fc1 weight (hidden × input, row-major), fc1 bias, fc2 weight (output × hidden),
-   *     fc2 bias, as served in {@code precision} and widened exactly to doubles
-   * @param input the timed input as served (batch × input, row-major)
-   * @param scale the activation scale (1 when the network has none)
+   * @param served each layer's weight then bias, as served in {@code precision} and widened exactly
+   *     ({@code InferenceModel.weightValues})
+   * @param values the call's values layer by layer ({@code InferenceModel.layerValues})
    */
-  public static TimedArithmetic trace(
-      Precision precision, double[][] weights, double[] input, double scale, ModelSpec model) {
-    return new TimedArithmetic(precision, weights, input, scale, model);
+  public static TimedArithmetic trace(Precision precision, double[][] served, List<LayerValues> values) {
+    return new TimedArithmetic(precision, served, values);
   }
 
   /** The shares of subnormal values, layer by layer. */
+  public List<LayerArithmetic> layers() {
+    return List.copyOf(layers);
+  }
+
+  /** Share of every layer's element-wise products that underflow. */
+  public double productSubnormalFraction() {
+    return products == 0 ? 0 : (double) underflows / products;
+  }
+
+  /** Whether no product, linear output or activation of the call is subnormal. */
+  public boolean clean() {
+    return layers.stream().allMatch(l -> l.productSubnormalFraction() == 0 && l.linearSubnormalFraction() == 0 && l.outputSubnormalFraction() == 0);
+  }
+
+  /** The article's two-layer columns, or null for any other depth (the {@code layers} column has them). */
   public Arithmetic arithmetic() {
+    if (layers.size() != 2) {
+      return null;
+    }
+    LayerArithmetic first = layers.get(0);
+    LayerArithmetic second = layers.get(1);
     return new Arithmetic(
-        share(underflow1, products1),
-        share(subnormalPreactivations, preactivations),
-        share(subnormalHidden, preactivations),
-        share(underflow2, products2),
-        share(subnormalOutputs, outputs));
+        first.productSubnormalFraction(),
+        first.linearSubnormalFraction(),
+        first.outputSubnormalFraction(),
+        second.productSubnormalFraction(),
+        second.outputSubnormalFraction());
   }
 
   /**
-   * The powers of two {a, b} of the rescale twin: the first layer's weights and bias times 2^a, the
-   * second layer's weights times 2^b and its bias times 2^(a+b), the output times 2^−(a+b). Each is
-   * the smallest that lifts the smallest non-zero value its layer touches to the normal range,
-   * lowered where it would bring the largest partial sum within a factor of 4 of overflow, and the
-   * two together small enough that 2^−(a+b) is the product of two normal numbers (the twin scales
-   * back in two steps). A network without subnormal values gets {0, 0}. Where one layer's values
-   * span more than the precision's range, no exponents lift them all: check {@link #arithmetic} of
-   * the twin's weights.
+   * The powers of two e_i of the rescale twin: layer i's weights times 2^e_i, its bias and outputs
+   * times 2^E_i (E_i = e_0 + … + e_i), the network's output times 2^−E_last. Each is the smallest
+   * that lifts the smallest non-zero value its layer touches to the normal range, lowered where it
+   * would bring the largest partial sum within a factor of 4 of overflow, and the sum small enough
+   * that 2^−E is the product of two normal numbers (the twin scales back in two steps). A network
+   * without subnormal values gets zeros. Where one layer's values span more than the precision's
+   * range, no exponents lift them all: trace the twin and check {@link #clean}.
    */
   public int[] rescaleExponents() {
     double minNormal = precision.minNormal();
-    int maxTotal = 2 * precision.normalExponents();
     double limit = precision.maxFinite() / 4;
-    int a = Math.max(0, lift(minNormal, min1));
-    a = Math.min(a, headroom(limit, max1));
-    int b = Math.max(0, Math.max(lift(minNormal, minW2), lift(minNormal, min2) - a));
-    b = Math.min(b, Math.min(headroom(limit, maxW2), headroom(limit, max2) - a));
-    b = Math.max(0, b);
-    if (a + b > maxTotal) {
-      b = Math.max(0, maxTotal - a);
-      a = Math.min(a, maxTotal);
+    int[] e = new int[weights.length];
+    int total = 0;
+    for (int l = 0; l < e.length; l++) {
+      int lift = Math.max(0, Math.max(lift(minNormal, weights[l].min), lift(minNormal, rest[l].min) - total));
+      int room = Math.min(headroom(limit, weights[l].max), headroom(limit, rest[l].max) - total);
+      e[l] = Math.max(0, Math.min(lift, room));
+      total += e[l];
     }
-    return new int[] {a, b};
+    int maxTotal = 2 * precision.normalExponents();
+    for (int l = e.length - 1; l >= 0 && total > maxTotal; l--) {
+      int cut = Math.min(e[l], total - maxTotal);
+      e[l] -= cut;
+      total -= cut;
+    }
+    return e;
   }
 
   /** Smallest e with value × 2^e ≥ minNormal (0 for none, or for no non-zero value). */
@@ -161,6 +162,14 @@ public final class TimedArithmetic {
     return whole == 0 ? 0 : (double) part / whole;
   }
 
+  private static double share(Precision precision, double[] values) {
+    long n = 0;
+    for (double v : values) {
+      n += precision.isSubnormal(v) ? 1 : 0;
+    }
+    return share(n, values.length);
+  }
+
   /** Smallest non-zero and largest magnitude seen, for the values one exponent scales. */
   private static final class Range {
     private final Precision precision;
@@ -175,22 +184,18 @@ public final class TimedArithmetic {
 
     /**
      * One output unit of a linear layer, {@code bias + Σ w[wFrom + k] · x[xFrom + k]} for
-     * {@code k < n}: its products and sum are added, its underflowing products counted, and the
-     * largest partial sum it can reach (Σ |terms|) kept as a magnitude. Returns the sum.
+     * {@code k < n}: its products are added, its underflowing products counted, and the largest
+     * partial sum it can reach (Σ |terms|) kept as a magnitude.
      */
-    double unit(double bias, double[] w, int wFrom, double[] x, int xFrom, int n) {
-      double z = bias;
+    void unit(double bias, double[] w, int wFrom, double[] x, int xFrom, int n) {
       double bound = Math.abs(bias);
       for (int k = 0; k < n; k++) {
         double p = w[wFrom + k] * x[xFrom + k];
         underflows += precision.isSubnormal(p) ? 1 : 0;
         add(p);
-        z += p;
         bound += Math.abs(p);
       }
-      add(z);
       max = Math.max(max, bound);
-      return z;
     }
 
     void add(double v) {

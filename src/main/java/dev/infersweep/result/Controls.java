@@ -2,6 +2,7 @@ package dev.infersweep.result;
 
 import dev.infersweep.stats.PairedRatio;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * The control models timed in the same interleaved rounds as the trained and epoch-0 models, each
@@ -11,18 +12,32 @@ import java.io.Serializable;
  *     subnormal weights?
  * @param rescaled rescale twin of the trained model / rescale twin of the epoch-0 model: the slowdown
  *     left when no weight, product, activation or output is subnormal (each layer scaled by a power
- *     of two and the output scaled back, which is exact)
+ *     of two and the output scaled back, which is exact); null where the network has no exact twin
  * @param aa a separately allocated copy of the trained model / the trained model: the A/A null,
  *     whose spread is what memory placement alone does
  * @param aaLatency the copy of the trained model / a copy of the epoch-0 model: the slowdown measured
  *     again on fresh allocations
- * @param fc1Exponent the power of two the rescale twin multiplies the first layer by
- * @param fc2Exponent the power of two it multiplies the second layer's weights by (its bias and
- *     the output carry both exponents)
- * @param rescaleComplete whether the twin has no subnormal value left on the timed input (false
- *     when a layer's values span more than the precision's range); only a complete twin answers
+ * @param exponents the power of two the rescale twin multiplies each layer's weights by (a layer's
+ *     bias and outputs carry the sum up to it); empty without a twin
+ * @param rescaleComplete whether the twin has no subnormal value left on the timed input; only a
+ *     complete twin answers
+ * @param rescaleNote why the twin is incomplete or missing; null when complete
  */
 public record Controls(
-    PairedRatio zeroed, PairedRatio rescaled, PairedRatio aa, PairedRatio aaLatency, int fc1Exponent, int fc2Exponent,
-    boolean rescaleComplete)
-    implements Serializable {}
+    PairedRatio zeroed,
+    PairedRatio rescaled,
+    PairedRatio aa,
+    PairedRatio aaLatency,
+    List<Integer> exponents,
+    boolean rescaleComplete,
+    String rescaleNote)
+    implements Serializable {
+  public Controls {
+    exponents = List.copyOf(exponents);
+  }
+
+  /** Layer {@code index}'s exponent, or null without a twin. */
+  public Integer exponent(int index) {
+    return index < exponents.size() ? exponents.get(index) : null;
+  }
+}

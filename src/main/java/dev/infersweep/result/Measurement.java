@@ -18,7 +18,11 @@ import java.io.Serializable;
  * @param gcPauses JVM collections that overlapped measurement
  * @param concurrentTasks most tasks running in this executor JVM while measuring
  * @param controls the control models' ratios (rigorous only; null otherwise)
- * @param arithmetic where one call on the timed input meets subnormal values (rigorous only)
+ * @param arithmetic the article's two-layer figures of where one call on the timed input meets
+ *     subnormal values (rigorous rows of two-layer networks only)
+ * @param layerArithmetic the same for every layer, in order (rigorous only; empty otherwise)
+ * @param productSubnormalFraction share of every layer's element-wise products that underflow on the
+ *     timed input (rigorous only)
  * @param cause what the controls say the ratio is due to (rigorous only)
  */
 public record Measurement(
@@ -35,5 +39,11 @@ public record Measurement(
     int concurrentTasks,
     Controls controls,
     Arithmetic arithmetic,
+    java.util.List<LayerArithmetic> layerArithmetic,
+    Double productSubnormalFraction,
     Cause cause)
-    implements Serializable {}
+    implements Serializable {
+  public Measurement {
+    layerArithmetic = layerArithmetic == null ? java.util.List.of() : java.util.List.copyOf(layerArithmetic);
+  }
+}

@@ -1,6 +1,7 @@
 package dev.infersweep.result;
 
 import dev.infersweep.spec.Axes;
+import dev.infersweep.spec.DataSpec;
 import dev.infersweep.stats.LatencyStats;
 import dev.infersweep.stats.PairedRatio;
 import java.sql.Timestamp;
@@ -106,6 +107,7 @@ public final class ResultSchema {
     c.add(new Column("run_index", i, r -> r.run().runIndex()));
     // Configuration
     c.add(new Column("epochs", i, r -> r.value(Axes.EPOCHS)));
+    c.add(new Column("steps", l, r -> (long) r.value(Axes.EPOCHS) * r.run().stepsPerEpoch()));
     c.add(new Column("weight_decay", d, r -> r.value(Axes.WEIGHT_DECAY)));
     c.add(new Column("activation_scale", d, r -> r.value(Axes.ACTIVATION_SCALE)));
     c.add(new Column("precision", s, r -> r.value(Axes.PRECISION).label()));
@@ -113,10 +115,18 @@ public final class ResultSchema {
     c.add(new Column("optimizer", s, r -> r.value(Axes.OPTIMIZER).label()));
     c.add(new Column("learning_rate", d, r -> r.value(Axes.LEARNING_RATE)));
     c.add(new Column("input_size", i, r -> r.run().model().input()));
-    c.add(new Column("hidden_size", i, r -> r.run().model().hidden()));
-    c.add(new Column("output_size", i, r -> r.run().model().output()));
+    c.add(new Column("hidden_size", i, r -> r.run().model().depth() < 2 ? null : r.run().model().layers().get(0).units()));
+    c.add(new Column("output_size", i, r -> r.run().model().outputs()));
+    c.add(new Column("network", s, r -> r.run().model().describe()));
+    c.add(new Column("depth", i, r -> r.run().model().depth()));
+    c.add(new Column("loss", s, r -> r.run().model().loss().label()));
     c.add(new Column("train_samples", i, r -> r.run().data().samples()));
-    c.add(new Column("data_seed", l, r -> r.run().data().seed()));
+    c.add(new Column("data_seed", l, r -> r.run().data() instanceof DataSpec.Synthetic syn ? syn.seed() : null));
+    c.add(new Column("data_kind", s, r -> r.run().data() instanceof DataSpec.Synthetic syn ? syn.distribution().label() : "table"));
+    c.add(new Column("data_fresh", DataTypes.BooleanType, r -> r.run().data().fresh()));
+    c.add(new Column("data_table", s, r -> r.run().data() instanceof DataSpec.Table t ? t.path() : null));
+    c.add(new Column("train_batch_size", i, r -> r.run().regime().batch(r.run().data())));
+    c.add(new Column("momentum", d, r -> r.run().regime().momentum()));
     c.add(new Column("batch_size", i, r -> r.value(Axes.BATCH_SIZE)));
     c.add(new Column("protocol", s, r -> r.value(Axes.PROTOCOL).label()));
     c.add(new Column("device", s, r -> r.environment() == null ? r.run().device().label() : r.environment().device()));
@@ -125,6 +135,7 @@ public final class ResultSchema {
     c.add(new Column("train_loss", d, r -> r.training() == null ? null : r.training().trainLoss()));
     c.add(new Column("train_accuracy", d, r -> r.training() == null ? null : r.training().trainAccuracy()));
     c.add(new Column("train_seconds", d, r -> r.training() == null ? null : r.training().trainSeconds()));
+    c.add(new Column("train_step_us", d, r -> r.training() == null ? null : r.training().trainStepMicros()));
     // Latency
     c.add(new Column("latency_p50_ns", d, r -> latency(r, stats -> stats.p50Nanos())));
     c.add(new Column("latency_p90_ns", d, r -> latency(r, stats -> stats.p90Nanos())));
@@ -147,9 +158,10 @@ public final class ResultSchema {
     controlColumns(c, "rescaled_latency_ratio", Controls::rescaled);
     controlColumns(c, "aa_ratio", Controls::aa);
     controlColumns(c, "aa_latency_ratio", Controls::aaLatency);
-    c.add(new Column("rescale_fc1_exponent", i, r -> controls(r, Controls::fc1Exponent)));
-    c.add(new Column("rescale_fc2_exponent", i, r -> controls(r, Controls::fc2Exponent)));
+    c.add(new Column("rescale_fc1_exponent", i, r -> r.run().model().depth() != 2 ? null : controls(r, k -> k.exponent(0))));
+    c.add(new Column("rescale_fc2_exponent", i, r -> r.run().model().depth() != 2 ? null : controls(r, k -> k.exponent(1))));
     c.add(new Column("rescale_complete", DataTypes.BooleanType, r -> controls(r, Controls::rescaleComplete)));
+    c.add(new Column("rescale_note", s, r -> controls(r, Controls::rescaleNote)));
     c.add(new Column("cause", s, r -> measured(r, m -> m.cause() == null ? null : m.cause().label())));
     // Subnormal values in one call on the timed input
     c.add(new Column("timed_fc1_product_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::fc1ProductSubnormalFraction)));
@@ -157,6 +169,8 @@ public final class ResultSchema {
     c.add(new Column("timed_hidden_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::hiddenSubnormalFraction)));
     c.add(new Column("timed_fc2_product_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::fc2ProductSubnormalFraction)));
     c.add(new Column("timed_output_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::outputSubnormalFraction)));
+    c.add(new Column("timed_product_subnormal_fraction", d, r -> measured(r, Measurement::productSubnormalFraction)));
+    c.add(new Column("layers", LayerColumn.TYPE, LayerColumn::value));
     c.add(new Column("threads", i, r -> r.environment() == null ? null : r.environment().threads()));
     c.add(new Column("calibration_ns_start", l, ResultRow::calibrationStartNanos));
     c.add(new Column("calibration_ns_end", l, ResultRow::calibrationEndNanos));

@@ -5,7 +5,9 @@ import ai.djl.engine.Engine;
 import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.precision.PrecisionSupport;
 import dev.infersweep.result.Environment;
+import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.DeviceKind;
+import dev.infersweep.spec.TrainingSet;
 import dev.infersweep.spec.RunSpec;
 import dev.infersweep.train.SyntheticData;
 
@@ -42,9 +44,10 @@ final class OpenStage {
   /**
    * Opens {@code spec} where {@code placement} put it.
    *
+   * @param table the table the driver shipped, for a run that trains on one; else null
    * @throws IllegalStateException when a GPU run finds no GPU in the engine
    */
-  static Opened open(RunSpec spec, Placement placement) {
+  static Opened open(RunSpec spec, Placement placement, TrainingSet table) {
     Engine engine = DjlRuntime.engine();
     Device device = placement.device();
     if (device.isGpu() && engine.getGpuCount() == 0) {
@@ -61,7 +64,19 @@ final class OpenStage {
         device,
         placement.environment(),
         PrecisionSupport.check(spec.precisions(), device),
-        SyntheticData.generate(spec.data(), spec.model().input(), spec.model().output()));
+        data(spec, table));
+  }
+
+  /** The run's fixed training set: generated from its seed, or the table the driver read. */
+  static TrainingSet data(RunSpec spec, TrainingSet table) {
+    if (spec.data() instanceof DataSpec.Synthetic synthetic) {
+      return SyntheticData.generate(synthetic, spec.model());
+    }
+    if (table == null) {
+      throw new IllegalStateException("the run trains on the table " + ((DataSpec.Table) spec.data()).path()
+          + " but the driver shipped no table to this task");
+    }
+    return table;
   }
 
   /** A GPU run uses the GPU Spark gave the task, or the first one when Spark schedules none. */

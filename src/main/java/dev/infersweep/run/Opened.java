@@ -5,12 +5,13 @@ import dev.infersweep.precision.PrecisionSupport;
 import dev.infersweep.result.Environment;
 import dev.infersweep.spec.Precision;
 import dev.infersweep.spec.RunSpec;
-import dev.infersweep.train.SyntheticData;
+import dev.infersweep.spec.TrainingSet;
 import java.util.Map;
 
 /**
  * A run ready to train: the engine is loaded, the device resolved, the environment read, each
- * precision's support known and the training data generated.
+ * precision's support known and the training data at hand (generated, or the table the driver
+ * shipped).
  *
  * @param spec the run
  * @param device the DJL device it trains and measures on
@@ -21,7 +22,7 @@ record Opened(
     Device device,
     Environment environment,
     Map<Precision, PrecisionSupport.Verdict> support,
-    SyntheticData data) {
+    TrainingSet data) {
 
   /**
    * Whether {@code precision} may be measured: not found unsupported. No verdict counts as runnable,

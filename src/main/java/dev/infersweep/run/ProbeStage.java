@@ -6,10 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.infersweep.probe.ModelProbe;
 import dev.infersweep.result.Diagnostics;
 import dev.infersweep.spec.Precision;
+import dev.infersweep.spec.TrainingSet;
 import dev.infersweep.train.Checkpoint;
 import dev.infersweep.train.InferenceModel;
-import dev.infersweep.train.SyntheticData;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -38,14 +37,12 @@ final class ProbeStage {
   }
 
   private static Diagnostics probe(Opened opened, Checkpoint checkpoint, Precision precision) {
-    SyntheticData data = opened.data();
-    int samples = Math.min(ModelProbe.PROBE_SAMPLES, data.samples());
-    float[] batch = Arrays.copyOf(data.features(), samples * data.input());
+    TrainingSet probe = opened.data().head(ModelProbe.PROBE_SAMPLES);
     try (NDManager manager = NDManager.newBaseManager(opened.device());
         InferenceModel model =
             new InferenceModel(manager, opened.device(), checkpoint.weights(), precision.dataType())) {
-      NDArray x = model.cast(batch, new Shape(samples, data.input()));
-      return ModelProbe.measure(model, precision, x, opened.spec().model().hidden());
+      NDArray x = model.cast(probe.features(), new Shape(probe.samples(), probe.input()));
+      return ModelProbe.measure(model, precision, x);
     } catch (RuntimeException e) {
       return null;
     }

@@ -6,6 +6,7 @@ import dev.infersweep.result.Outcome;
 import dev.infersweep.result.ResultRow;
 import dev.infersweep.spec.Point;
 import dev.infersweep.spec.RunSpec;
+import dev.infersweep.spec.TrainingSet;
 import dev.infersweep.timing.Calibration;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +30,24 @@ public final class RunTask {
 
   /** Runs {@code spec} on {@code executor} and returns its rows. */
   public static List<ResultRow> execute(RunSpec spec, Executor executor) {
+    return execute(spec, executor, null);
+  }
+
+  /**
+   * Runs {@code spec} on {@code executor} and returns its rows.
+   *
+   * @param table the training table the driver read and shipped, for a run that trains on one
+   */
+  public static List<ResultRow> execute(RunSpec spec, Executor executor, TrainingSet table) {
     ACTIVE.incrementAndGet();
     try {
-      return pipeline(spec, executor);
+      return pipeline(spec, executor, table);
     } finally {
       ACTIVE.decrementAndGet();
     }
   }
 
-  private static List<ResultRow> pipeline(RunSpec spec, Executor executor) {
+  private static List<ResultRow> pipeline(RunSpec spec, Executor executor, TrainingSet table) {
     Long calibrationStart = null;
     Environment environment = null;
     Opened opened = null;
@@ -46,7 +56,7 @@ public final class RunTask {
       calibrationStart = Calibration.measureNanos();
       OpenStage.Placement placement = OpenStage.place(spec, executor);
       environment = placement.environment();
-      opened = OpenStage.open(spec, placement);
+      opened = OpenStage.open(spec, placement, table);
     } catch (Throwable t) {
       openError = Host.describe(t);
     }

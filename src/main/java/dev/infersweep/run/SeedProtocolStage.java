@@ -103,6 +103,8 @@ final class SeedProtocolStage {
                       f.concurrent(),
                       null,
                       null,
+                      null,
+                      null,
                       null)));
         });
     return out;

@@ -1,12 +1,8 @@
 package dev.infersweep.run;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.infersweep.probe.TimedArithmetic;
-import dev.infersweep.result.Arithmetic;
 import dev.infersweep.result.Cause;
 import dev.infersweep.result.Controls;
 import dev.infersweep.result.Measurement;
@@ -22,7 +18,9 @@ import dev.infersweep.timing.InterleavedTimer;
 import dev.infersweep.train.Checkpoint;
 import dev.infersweep.train.InferenceModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,20 +31,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * The rigorous protocol: each rigorous cell's trained model timed against the epoch-0 model and the
- * control models ({@link Controls}: subnormal-zeroed copy, rescale twins, A/A copies), all
- * interleaved in the same rounds, after training; plus the numeric trace of one call on the timed
- * input ({@link TimedArithmetic}) and the cause the controls point to ({@link Cause}).
+ * control models ({@link TimedModel}), all interleaved in the same rounds, after training; plus the
+ * numeric trace of one call on the timed input and the cause the controls point to ({@link Cause}).
  */
 final class TimeStage {
-  // The models of one cell, by their index in the timer.
-  private static final int TRAINED = 0;
-  private static final int BASELINE = 1;
-  private static final int ZEROED = 2;
-  private static final int RESCALED = 3;
-  private static final int RESCALED_BASELINE = 4;
-  private static final int TRAINED_COPY = 5;
-  private static final int BASELINE_COPY = 6;
-
   private TimeStage() {}
 
   static Map<Point, Outcome> time(Opened opened, Trained trained, IntSupplier activeTasks) {
@@ -77,88 +65,85 @@ final class TimeStage {
     RunSpec spec = opened.spec();
     Precision precision = cell.get(Axes.PRECISION);
     int batch = cell.get(Axes.BATCH_SIZE);
-    DataType type = precision.dataType();
-    Device device = opened.device();
-    float scale = checkpoint.weights().scale();
-    try (NDManager manager = NDManager.newBaseManager(device);
-        InferenceModel trainedModel = new InferenceModel(manager, device, checkpoint.weights(), type);
-        InferenceModel baseline = new InferenceModel(manager, device, initial.weights(), type)) {
-      NDArray input = trainedModel.cast(Inputs.values(spec, batch), new Shape(batch, spec.model().input()));
-      double[] served = InferenceModel.values(input);
-      TimedArithmetic trainedTrace =
-          TimedArithmetic.trace(precision, trainedModel.weightValues(), served, scale, spec.model());
-      int[] trainedExponents = trainedTrace.rescaleExponents();
-      int[] baselineExponents =
-          TimedArithmetic.trace(precision, baseline.weightValues(), served, scale, spec.model()).rescaleExponents();
-      // The controls (docs/measurement.md): each is allocated on its own, after the two models.
-      try (InferenceModel zeroed = new InferenceModel(manager, device, checkpoint.weights(), type, true);
-          InferenceModel rescaled =
-              InferenceModel.rescaled(manager, device, checkpoint.weights(), type, trainedExponents[0], trainedExponents[1]);
-          InferenceModel rescaledBaseline =
-              InferenceModel.rescaled(manager, device, initial.weights(), type, baselineExponents[0], baselineExponents[1]);
-          InferenceModel trainedCopy = new InferenceModel(manager, device, checkpoint.weights(), type);
-          InferenceModel baselineCopy = new InferenceModel(manager, device, initial.weights(), type)) {
-        TimingSpec t = spec.timing();
-        // The round order is seeded from the cell's identity (labels, not enum hash codes, which
-        // change from JVM to JVM), so a row's measurement design can be reproduced.
-        InterleavedTimer.Settings settings =
-            new InterleavedTimer.Settings(
-                t.blockSize(),
-                t.warmupIterations(),
-                t.warmupMaxSeconds(),
-                t.minBlocks(),
-                t.targetCi(),
-                t.maxSeconds(),
-                Objects.hash(spec.runId(), cell.get(Axes.EPOCHS), precision.label(), batch));
-        InterleavedTimer.Result r =
-            InterleavedTimer.measure(
-                List.<UnaryOperator<NDArray>>of(
-                    trainedModel::forward,
-                    baseline::forward,
-                    zeroed::forward,
-                    rescaled::forward,
-                    rescaledBaseline::forward,
-                    trainedCopy::forward,
-                    baselineCopy::forward),
-                input,
-                List.of(
-                    new InterleavedTimer.Comparison(TRAINED, BASELINE),
-                    new InterleavedTimer.Comparison(TRAINED, ZEROED),
-                    new InterleavedTimer.Comparison(RESCALED, RESCALED_BASELINE),
-                    new InterleavedTimer.Comparison(TRAINED_COPY, TRAINED),
-                    new InterleavedTimer.Comparison(TRAINED_COPY, BASELINE_COPY)),
-                settings,
-                activeTasks);
+    try (NDManager manager = NDManager.newBaseManager(opened.device())) {
+      NDArray input = manager.create(Inputs.values(spec, batch), new Shape(batch, spec.model().input()));
+      if (input.getDataType() != precision.dataType()) {
+        input = input.toType(precision.dataType(), false);
+      }
+      try (CellModels cellModels = new CellModels(manager, opened.device(), precision, checkpoint, initial, input)) {
+        InterleavedTimer.Result r = timed(spec, cell, cellModels.models, input, activeTasks);
         if (r.ratios() == null) {
           return new Outcome.Failed(
               "fewer than 2 block pairs free of GC pauses within timing.max_seconds (" + r.gcPauses() + " pauses)");
         }
-        Arithmetic left =
-            TimedArithmetic.trace(precision, rescaled.weightValues(), served, scale, spec.model()).arithmetic();
-        boolean complete = left.equals(new Arithmetic(0, 0, 0, 0, 0));
-        List<PairedRatio> ratios = r.ratios();
-        PairedRatio ratio = ratios.get(0);
-        Controls controls =
-            new Controls(ratios.get(1), ratios.get(2), ratios.get(3), ratios.get(4), trainedExponents[0], trainedExponents[1], complete);
-        return new Outcome.Measured(
-            new Measurement(
-                r.stats().get(TRAINED),
-                r.stats().get(BASELINE).p50Nanos(),
-                ratio.ratio(),
-                ratio.ciLow(),
-                ratio.ciHigh(),
-                r.ciReached(),
-                r.rounds(),
-                r.warmupSeconds(),
-                r.measureSeconds(),
-                r.gcPauses(),
-                r.concurrentTasks(),
-                controls,
-                trainedTrace.arithmetic(),
-                Cause.of(ratio, controls)));
+        return new Outcome.Measured(measurement(r, cellModels));
       }
     } catch (Throwable e) {
       return new Outcome.Failed(Host.describe(e));
     }
+  }
+
+  /** The present models interleaved, and the contrasts between those present. */
+  private static InterleavedTimer.Result timed(
+      RunSpec spec, Point cell, Map<TimedModel, InferenceModel> models, NDArray input, IntSupplier activeTasks) {
+    List<TimedModel> order = new ArrayList<>(models.keySet());
+    List<UnaryOperator<NDArray>> calls = new ArrayList<>();
+    for (TimedModel m : order) {
+      calls.add(models.get(m)::forward);
+    }
+    List<InterleavedTimer.Comparison> comparisons = new ArrayList<>();
+    for (TimedModel.Contrast c : present(models)) {
+      comparisons.add(new InterleavedTimer.Comparison(order.indexOf(c.model), order.indexOf(c.reference)));
+    }
+    TimingSpec t = spec.timing();
+    // The round order is seeded from the cell's identity (labels, not enum hash codes, which
+    // change from JVM to JVM), so a row's measurement design can be reproduced.
+    InterleavedTimer.Settings settings =
+        new InterleavedTimer.Settings(
+            t.blockSize(), t.warmupIterations(), t.warmupMaxSeconds(), t.minBlocks(), t.targetCi(), t.maxSeconds(),
+            Objects.hash(spec.runId(), cell.get(Axes.EPOCHS), cell.get(Axes.PRECISION).label(), cell.get(Axes.BATCH_SIZE)));
+    return InterleavedTimer.measure(calls, input, comparisons, settings, activeTasks);
+  }
+
+  private static List<TimedModel.Contrast> present(Map<TimedModel, InferenceModel> models) {
+    return Arrays.stream(TimedModel.Contrast.values())
+        .filter(c -> models.containsKey(c.model) && models.containsKey(c.reference))
+        .toList();
+  }
+
+  private static Measurement measurement(InterleavedTimer.Result r, CellModels cell) {
+    List<TimedModel> order = new ArrayList<>(cell.models.keySet());
+    List<TimedModel.Contrast> contrasts = present(cell.models);
+    Map<TimedModel.Contrast, PairedRatio> ratios = new EnumMap<>(TimedModel.Contrast.class);
+    for (int i = 0; i < contrasts.size(); i++) {
+      ratios.put(contrasts.get(i), r.ratios().get(i));
+    }
+    PairedRatio latency = ratios.get(TimedModel.Contrast.LATENCY);
+    Controls controls =
+        new Controls(
+            ratios.get(TimedModel.Contrast.ZEROED),
+            ratios.get(TimedModel.Contrast.RESCALED),
+            ratios.get(TimedModel.Contrast.AA),
+            ratios.get(TimedModel.Contrast.AA_LATENCY),
+            Arrays.stream(cell.exponents).boxed().toList(),
+            cell.rescaleNote == null,
+            cell.rescaleNote);
+    return new Measurement(
+        r.stats().get(order.indexOf(TimedModel.TRAINED)),
+        r.stats().get(order.indexOf(TimedModel.BASELINE)).p50Nanos(),
+        latency.ratio(),
+        latency.ciLow(),
+        latency.ciHigh(),
+        r.ciReached(),
+        r.rounds(),
+        r.warmupSeconds(),
+        r.measureSeconds(),
+        r.gcPauses(),
+        r.concurrentTasks(),
+        controls,
+        cell.trace.arithmetic(),
+        cell.trace.layers(),
+        cell.trace.productSubnormalFraction(),
+        Cause.of(latency, controls));
   }
 }

@@ -1,9 +1,9 @@
 package dev.infersweep.spec;
 
+import dev.infersweep.net.Network;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Everything an executor needs for one training run, fixed on the driver: executors never read the
@@ -12,6 +12,8 @@ import java.util.Locale;
  *
  * @param runId deterministic from the training configuration (not from the sweep identity)
  * @param runIndex position of the run in the expanded grid, for progress and ordering
+ * @param model the network, as declared layers
+ * @param regime minibatch, momentum and the unit of the grid's checkpoints
  * @param settings the run-level axes' values ({@link Axes#RUN})
  * @param cellValues the cell-level axes' values
  * @param threads PyTorch intra-op threads for the task (the cluster's {@code spark.task.cpus})
@@ -23,8 +25,9 @@ public record RunSpec(
     String gridName,
     String runId,
     int runIndex,
-    ModelSpec model,
+    Network model,
     DataSpec data,
+    TrainRegime regime,
     double trainTimeoutSeconds,
     Point settings,
     AxisValues cellValues,
@@ -34,15 +37,9 @@ public record RunSpec(
     implements Serializable {
 
   /** The canonical description of the training configuration that {@link #runId} hashes. */
-  public static String canonical(ModelSpec model, DataSpec data, Point settings, DeviceKind device) {
-    return String.format(
-            Locale.ROOT,
-            "model=%dx%dx%d;samples=%d;data_seed=%d;",
-            model.input(),
-            model.hidden(),
-            model.output(),
-            data.samples(),
-            data.seed())
+  public static String canonical(
+      Network model, DataSpec data, TrainRegime regime, Point settings, DeviceKind device) {
+    return "model=" + model.canonical() + ";" + data.canonical() + regime.canonical()
         + settings.canonical(Axes.RUN)
         + ";device="
         + device.label();
@@ -68,9 +65,9 @@ public record RunSpec(
     return cellValues.get(Axes.PRECISION);
   }
 
-  /** The inference batch sizes. */
-  public List<Integer> batchSizes() {
-    return cellValues.get(Axes.BATCH_SIZE);
+  /** Optimiser steps per epoch (see {@link TrainRegime#stepsPerEpoch}). */
+  public int stepsPerEpoch() {
+    return regime.stepsPerEpoch(data);
   }
 
   /** The timing protocols. */

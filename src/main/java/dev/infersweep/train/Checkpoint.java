@@ -3,17 +3,18 @@ package dev.infersweep.train;
 import dev.infersweep.result.TrainingState;
 
 /**
- * The model's state after {@code epoch} epochs of training.
+ * The model's state after {@code epoch} epochs ({@code steps} optimiser steps) of training.
  *
- * @param trainLoss mean softmax cross-entropy on the full training set, fp32
- * @param trainAccuracy fraction of training samples classified correctly
+ * @param trainLoss the loss (mean cross-entropy or mean squared error) on the fixed training set, fp32
+ * @param trainAccuracy fraction of training samples classified correctly; null for regression
  * @param trainSeconds wall time spent in optimisation steps up to this checkpoint
+ * @param stepMicros median step time since the previous checkpoint; null at epoch 0
  */
 public record Checkpoint(
-    int epoch, double trainLoss, double trainAccuracy, double trainSeconds, Weights weights) {
+    int epoch, long steps, double trainLoss, Double trainAccuracy, double trainSeconds, Double stepMicros, Weights weights) {
 
   /** The figures recorded in the checkpoint's rows. */
   public TrainingState state() {
-    return new TrainingState(trainLoss, trainAccuracy, trainSeconds);
+    return new TrainingState(steps, trainLoss, trainAccuracy, trainSeconds, stepMicros);
   }
 }

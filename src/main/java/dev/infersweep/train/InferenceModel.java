@@ -5,84 +5,92 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.net.Network;
 import dev.infersweep.spec.Precision;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A checkpoint's weights cast to one inference precision and placed on a device, ready to be
- * called. Owns a child manager; close it to free the native memory.
+ * called: the trained model, or one of the controls (subnormal weights zeroed, the rescale twin).
+ * Owns a child manager; close it to free the native memory.
  */
 public final class InferenceModel implements AutoCloseable {
   private final NDManager manager;
-  private final NDArray w1;
-  private final NDArray b1;
-  private final NDArray w2;
-  private final NDArray b2;
+  private final Network network;
+  private final List<NDArray> w = new ArrayList<>();
+  private final List<NDArray> b = new ArrayList<>();
   private final NDArray scale;
   /**
-   * The rescale twin's last two multiplications, whose product is 2^−(a+b) (two, so that the twin
-   * reaches twice the exponent range of one normal factor); null for every other model.
+   * The rescale twin's last two multiplications, whose product is 2^−E (E the exponents' sum; two,
+   * so that the twin reaches twice the exponent range of one normal factor); null for every other
+   * model.
    */
   private final NDArray[] outputScale;
   private final DataType dataType;
   private final boolean zeroSubnormals;
 
   public InferenceModel(NDManager parent, Device device, Weights weights, DataType dataType) {
-    this(parent, device, weights, dataType, false);
-  }
-
-  /**
-   * The rescale twin: the first layer's weights and bias multiplied by 2^{@code fc1Exponent}, the
-   * second layer's weights by 2^{@code fc2Exponent} and its bias by 2^(both), and every output
-   * multiplied back by 2^−(both). Multiplying by a power of two is exact and ReLU commutes with a
-   * positive factor, so wherever the original has no subnormal value the twin computes bit for bit
-   * the same output; where it has some, the twin computes them in the normal range. The exponents
-   * are applied to the weights as served (after the cast), so both models start from the same
-   * values. The output is scaled back by two multiplications, each by a normal power of two, so a+b
-   * may reach twice {@link Precision#normalExponents}; they run even when both exponents are 0, so that a
-   * twin is always compared with a twin (the same operators).
-   */
-  public static InferenceModel rescaled(
-      NDManager parent, Device device, Weights weights, DataType dataType, int fc1Exponent, int fc2Exponent) {
-    return new InferenceModel(parent, device, weights, dataType, false, new int[] {fc1Exponent, fc2Exponent});
+    this(parent, device, weights, dataType, false, null);
   }
 
   /**
    * @param zeroSubnormals replace every weight that is subnormal <em>in {@code dataType}</em> by
    *     zero: the control model of the subnormal experiment, identical to the trained one otherwise
    */
-  public InferenceModel(
-      NDManager parent, Device device, Weights weights, DataType dataType, boolean zeroSubnormals) {
+  public InferenceModel(NDManager parent, Device device, Weights weights, DataType dataType, boolean zeroSubnormals) {
     this(parent, device, weights, dataType, zeroSubnormals, null);
+  }
+
+  /**
+   * The rescale twin: layer i's weights multiplied by 2^e_i and its bias by 2^(e_0 + … + e_i), and
+   * every output multiplied back by 2^−(e_0 + … + e_last). Multiplying by a power of two is exact and
+   * a positively homogeneous activation (relu, identity) commutes with a positive factor, so
+   * wherever the original has no subnormal value the twin computes bit for bit the same output;
+   * where it has some, the twin computes them in the normal range. The exponents are applied to the
+   * weights as served (after the cast), so both models start from the same values. The output is
+   * scaled back by two multiplications, each by a normal power of two, so the sum may reach twice
+   * {@link Precision#normalExponents}; they run even when every exponent is 0, so that a twin is
+   * always compared with a twin (the same operators).
+   *
+   * @throws IllegalArgumentException for a network with another activation (no exact twin exists)
+   */
+  public static InferenceModel rescaled(NDManager parent, Device device, Weights weights, DataType dataType, int[] exponents) {
+    String reason = weights.network().rescaleUnavailableReason();
+    if (reason != null) {
+      throw new IllegalArgumentException(reason);
+    }
+    return new InferenceModel(parent, device, weights, dataType, false, exponents.clone());
   }
 
   private InferenceModel(
       NDManager parent, Device device, Weights weights, DataType dataType, boolean zeroSubnormals, int[] exponents) {
     this.manager = parent.newSubManager(device);
+    this.network = weights.network();
     this.dataType = dataType;
     this.zeroSubnormals = zeroSubnormals;
-    ModelSpec m = weights.model();
-    int a = exponents == null ? 0 : exponents[0];
-    int b = exponents == null ? 0 : exponents[1];
-    this.w1 = scaled(weight(weights.fc1Weight(), new Shape(m.hidden(), m.input())), a);
-    this.b1 = scaled(weight(weights.fc1Bias(), new Shape(m.hidden())), a);
-    this.w2 = scaled(weight(weights.fc2Weight(), new Shape(m.output(), m.hidden())), b);
-    this.b2 = scaled(weight(weights.fc2Bias(), new Shape(m.output())), a + b);
+    int total = 0;
+    for (int i = 0; i < network.depth(); i++) {
+      int e = exponents == null ? 0 : exponents[i];
+      total += e;
+      int units = network.layers().get(i).units();
+      w.add(scaled(weight(weights.weights().get(i), new Shape(units, network.fanIn(i))), e));
+      b.add(scaled(weight(weights.biases().get(i), new Shape(units)), total));
+    }
     if (exponents == null) {
       this.outputScale = null;
     } else {
-      int first = Math.min(a + b, Precision.of(dataType).normalExponents());
+      int first = Math.min(total, Precision.of(dataType).normalExponents());
       this.outputScale =
           new NDArray[] {
             fromDouble(new double[] {Math.scalb(1.0, -first)}, new Shape()),
-            fromDouble(new double[] {Math.scalb(1.0, -(a + b - first))}, new Shape())
+            fromDouble(new double[] {Math.scalb(1.0, -(total - first))}, new Shape())
           };
     }
     // Created once, in fp32 as the scalar of NDArray.mul(float) is: the same arithmetic, no
     // allocation per call.
-    this.scale = SimpleNet.scaleArray(manager, weights.scale());
+    this.scale = DenseNet.scaleArray(manager, weights.scale());
   }
 
   /** Creates an fp32 array from {@code values} and casts it, as a trained model is cast for serving. */
@@ -125,44 +133,59 @@ public final class InferenceModel implements AutoCloseable {
   }
 
   private NDArray weight(float[] values, Shape shape) {
-    NDArray w = cast(values, shape);
+    NDArray array = cast(values, shape);
     if (!zeroSubnormals) {
-      return w;
+      return array;
     }
     Precision precision = Precision.of(dataType);
     // w × (|w| ≥ smallest normal): subnormals become 0, every other value is kept exactly.
-    NDArray keep = w.abs().gte(precision.minNormal()).toType(dataType, false);
-    return w.mul(keep);
+    NDArray keep = array.abs().gte(precision.minNormal()).toType(dataType, false);
+    return array.mul(keep);
   }
 
-  /** The weights as they are in this model's precision, widened exactly to doubles. */
+  public Network network() {
+    return network;
+  }
+
+  /** The weights as they are in this model's precision, widened exactly to doubles: layer i's weight at 2i, its bias at 2i + 1. */
   public double[][] weightValues() {
-    double[][] values = new double[4][];
-    NDArray[] arrays = {w1, b1, w2, b2};
-    for (int i = 0; i < arrays.length; i++) {
-      values[i] = arrays[i].toType(DataType.FLOAT64, false).toDoubleArray();
+    double[][] values = new double[2 * network.depth()][];
+    for (int i = 0; i < network.depth(); i++) {
+      values[2 * i] = values(w.get(i));
+      values[2 * i + 1] = values(b.get(i));
     }
     return values;
   }
 
-  /** The hidden layer after ReLU and scaling, for the probe: (batch × hidden), widened to doubles. */
-  public double[] hidden(NDArray x) {
+  /**
+   * One call on {@code x}, layer by layer, as the engine computes it: each layer's input, its linear
+   * output and what it passes on (after the activation and scale), widened exactly to doubles.
+   * The twin's final scale-back is not included (it restores the original's output).
+   */
+  public List<LayerValues> layerValues(NDArray x) {
+    List<LayerValues> out = new ArrayList<>();
     try (NDManager scratch = manager.newSubManager()) {
       // Every intermediate lands in the scratch manager, and x returns to its own afterwards.
       x.tempAttach(scratch);
-      NDArray h = Activation.relu(Linear.linear(x, w1, b1).singletonOrThrow());
-      if (scale != null) {
-        h = h.mul(scale);
+      NDArray a = x;
+      for (int i = 0; i < network.depth(); i++) {
+        NDArray z = Linear.linear(a, w.get(i), b.get(i)).singletonOrThrow();
+        NDArray next = i == network.depth() - 1 ? z : DenseNet.hidden(network.layers().get(i), z, scale, false);
+        out.add(new LayerValues(values(a), values(z), values(next)));
+        a = next;
       }
-      return h.toType(DataType.FLOAT64, false).toDoubleArray();
     }
+    return out;
   }
+
+  /** One layer's values in one call; all row-major, batch first. */
+  public record LayerValues(double[] input, double[] linear, double[] output) {}
 
   /** Whether every output of one call on {@code x} is finite (no NaN, no infinity). */
   public boolean outputFinite(NDArray x) {
     try (NDManager scratch = manager.newSubManager()) {
       x.tempAttach(scratch);
-      for (double v : forward(x).toType(DataType.FLOAT64, false).toDoubleArray()) {
+      for (double v : values(forward(x))) {
         if (!Double.isFinite(v)) {
           return false;
         }
@@ -176,15 +199,16 @@ public final class InferenceModel implements AutoCloseable {
    * {@code GradientCollector} is open then record an autograd graph (the seed article's protocol).
    */
   public InferenceModel trackGradients() {
-    for (NDArray w : new NDArray[] {w1, b1, w2, b2}) {
-      w.setRequiresGradient(true);
+    for (int i = 0; i < network.depth(); i++) {
+      w.get(i).setRequiresGradient(true);
+      b.get(i).setRequiresGradient(true);
     }
     return this;
   }
 
   /** One inference call; the caller closes the returned array. */
   public NDArray forward(NDArray x) {
-    NDArray out = SimpleNet.forward(x, w1, b1, w2, b2, scale, true);
+    NDArray out = DenseNet.forward(network, x, w, b, scale, true);
     if (outputScale == null) {
       return out;
     }
@@ -195,7 +219,7 @@ public final class InferenceModel implements AutoCloseable {
     return back;
   }
 
-  /** The timed input as this model serves it, widened exactly to doubles. */
+  /** {@code x} widened exactly to doubles. */
   public static double[] values(NDArray x) {
     return x.toType(DataType.FLOAT64, false).toDoubleArray();
   }

@@ -1,7 +1,7 @@
 package dev.infersweep.grid;
 
 import dev.infersweep.spec.TimingSpec;
-import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.net.Network;
 import dev.infersweep.error.ConfigException;
 import dev.infersweep.spec.Optimizer;
 import dev.infersweep.spec.Axes;
@@ -29,7 +29,7 @@ class GridLoaderTest {
   void appliesSeedDefaults() {
     GridConfig config = parse("grid: {epochs: [0, 10]}");
     assertThat(config.name()).isEqualTo("g");
-    assertThat(config.model()).isEqualTo(new ModelSpec(10, 50, 2));
+    assertThat(config.model()).isEqualTo(Network.article(10, 50, 2));
     assertThat(config.data().samples()).isEqualTo(1000);
     assertThat(config.axes().get(Axes.LEARNING_RATE)).containsExactly(0.01);
     assertThat(config.axes().get(Axes.PRECISION)).containsExactly(Precision.FP32);
@@ -71,7 +71,7 @@ class GridLoaderTest {
               input_seed: 1
             """);
     assertThat(config.name()).isEqualTo("full");
-    assertThat(config.model()).isEqualTo(new ModelSpec(4, 8, 3));
+    assertThat(config.model()).isEqualTo(Network.article(4, 8, 3));
     assertThat(config.axes().get(Axes.PRECISION))
         .containsExactly(Precision.FP32, Precision.FP16, Precision.BF16, Precision.FP64);
     assertThat(config.axes().get(Axes.SEED)).containsExactly(4L);

@@ -15,7 +15,7 @@ class CauseTest {
   private static final PairedRatio SLOW = r(9.4, 9.2, 9.6);
 
   private static Controls controls(PairedRatio zeroed, PairedRatio rescaled, PairedRatio aa, PairedRatio aaLatency) {
-    return new Controls(zeroed, rescaled, aa, aaLatency, 0, 0, true);
+    return new Controls(zeroed, rescaled, aa, aaLatency, java.util.List.of(0, 0), true, null);
   }
 
   @Test
@@ -40,7 +40,7 @@ class CauseTest {
   @Test
   void anIncompleteRescaleTwinExplainsNothing() {
     PairedRatio slow = r(2.4, 2.3, 2.5);
-    Controls incomplete = new Controls(ONE, ONE, ONE, slow, 60, 66, false);
+    Controls incomplete = new Controls(ONE, ONE, ONE, slow, java.util.List.of(60, 66), false, "values span more than fp32's range");
     assertThat(Cause.of(slow, incomplete)).isEqualTo(Cause.UNEXPLAINED);
   }
 

@@ -53,13 +53,13 @@ class RowAssemblerTest {
   }
 
   private static Checkpoint checkpoint(int epoch) {
-    Weights w = new Weights(SPEC.model(), 1f, new float[1], new float[1], new float[2], new float[2]);
-    return new Checkpoint(epoch, 0.7, 0.5, 0.1, w);
+    Weights w = new Weights(SPEC.model(), 1f, List.of(new float[1], new float[2]), List.of(new float[1], new float[2]));
+    return new Checkpoint(epoch, epoch, 0.7, 0.5, 0.1, epoch == 0 ? null : 3.5, w);
   }
 
   private static Outcome measured() {
     return new Outcome.Measured(
-        new Measurement(LatencyStats.of(new long[] {100, 110}), 100.0, 1.0, 0.99, 1.01, true, 20, 0.1, 0.2, 0, 1, null, null, Cause.NONE));
+        new Measurement(LatencyStats.of(new long[] {100, 110}), 100.0, 1.0, 0.99, 1.01, true, 20, 0.1, 0.2, 0, 1, null, null, null, null, Cause.NONE));
   }
 
   @Test

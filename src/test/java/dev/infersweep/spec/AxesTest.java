@@ -1,5 +1,6 @@
 package dev.infersweep.spec;
 
+import dev.infersweep.net.Network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,7 +42,7 @@ class AxesTest {
     // Sweeps written before the axes were declared in one place must keep their run and row ids,
     // or --resume would re-run them under new ids.
     Point settings = values(Map.of()).points(Axes.RUN).get(0);
-    assertThat(RunSpec.canonical(new ModelSpec(10, 50, 2), new DataSpec(1000, 0), settings, DeviceKind.CPU))
+    assertThat(RunSpec.canonical(Network.article(10, 50, 2), DataSpec.Synthetic.article(1000, 0), TrainRegime.article(), settings, DeviceKind.CPU))
         .isEqualTo("model=10x50x2;samples=1000;data_seed=0;optimizer=sgd;lr=0.01;wd=0.0;scale=1.0;seed=0;device=cpu");
     Point cell =
         Point.empty()

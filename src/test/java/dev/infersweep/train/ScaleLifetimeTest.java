@@ -21,11 +21,12 @@ import org.junit.jupiter.api.Test;
  * scalar in an array over a Java direct buffer and closes it at once, while autograd keeps reading
  * that buffer's memory in backward: once the buffer is collected and its memory reused, the
  * gradient is garbage (the intermittent NaN of the seed grid's activation_scale 3 runs). With
- * {@code mul(float)} in place of {@link SimpleNet#scaleArray}, this test's gradient was NaN or off by
+ * {@code mul(float)} in place of {@link DenseNet#scaleArray}, this test's gradient was NaN or off by
  * 10^5 in 20 of 20 tries on the machine it was written on.
  */
 class ScaleLifetimeTest {
   private static final float SCALE = 3f;
+  private static final dev.infersweep.net.Network NET = dev.infersweep.net.Network.article(3, 2, 2);
 
   @BeforeAll
   static void engine() {
@@ -42,7 +43,7 @@ class ScaleLifetimeTest {
       w1.setRequiresGradient(true);
       List<ByteBuffer> poison = new ArrayList<>();
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray out = SimpleNet.forward(x, w1, b1, w2, b2, SimpleNet.scaleArray(manager, SCALE), false);
+        NDArray out = DenseNet.forward(NET, x, List.of(w1, w2), List.of(b1, b2), DenseNet.scaleArray(manager, SCALE), false);
         // Let the collector free every unreachable direct buffer, then fill freed memory with NaN.
         for (int i = 0; i < 3; i++) {
           System.gc();
@@ -71,7 +72,7 @@ class ScaleLifetimeTest {
       NDArray b2 = manager.create(new float[] {0.1f, -0.1f});
       w1.setRequiresGradient(true);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        collector.backward(SimpleNet.forward(x, w1, b1, w2, b2, null, false).sum());
+        collector.backward(DenseNet.forward(NET, x, List.of(w1, w2), List.of(b1, b2), null, false).sum());
       }
       return w1.getGradient().toFloatArray();
     }

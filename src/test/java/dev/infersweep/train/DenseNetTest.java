@@ -8,14 +8,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.infersweep.spec.ModelSpec;
+import dev.infersweep.net.Activation;
+import dev.infersweep.net.Layer;
+import dev.infersweep.net.LossFunction;
+import dev.infersweep.net.Network;
+import java.util.List;
 import dev.infersweep.engine.DjlRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class SimpleNetTest {
+class DenseNetTest {
   // 3 inputs → 2 hidden → 2 outputs, weights chosen so one hidden unit is negative before ReLU.
-  private static final ModelSpec SPEC = new ModelSpec(3, 2, 2);
+  private static final Network SPEC = Network.article(3, 2, 2);
   private static final float[] W1 = {1, 2, 3, -1, -1, -1};
   private static final float[] B1 = {0.5f, 0.25f};
   private static final float[] W2 = {1, -2, 0.5f, 4};
@@ -37,7 +41,7 @@ class SimpleNetTest {
   @Test
   void forwardEqualsHandComputation() {
     for (float scale : new float[] {1f, 3f}) {
-      Weights weights = new Weights(SPEC, scale, W1, B1, W2, B2);
+      Weights weights = new Weights(SPEC, scale, List.of(W1, W2), List.of(B1, B2));
       try (NDManager manager = NDManager.newBaseManager(Device.cpu());
           InferenceModel model = new InferenceModel(manager, Device.cpu(), weights, DataType.FLOAT32)) {
         NDArray x = model.cast(X, new Shape(1, 3));
@@ -52,7 +56,7 @@ class SimpleNetTest {
 
   @Test
   void castsWeightsAndInputsToThePrecision() {
-    Weights weights = new Weights(SPEC, 3f, W1, B1, W2, B2);
+    Weights weights = new Weights(SPEC, 3f, List.of(W1, W2), List.of(B1, B2));
     for (DataType type : new DataType[] {DataType.FLOAT64, DataType.FLOAT16}) {
       try (NDManager manager = NDManager.newBaseManager(Device.cpu());
           InferenceModel model = new InferenceModel(manager, Device.cpu(), weights, type)) {
@@ -65,6 +69,40 @@ class SimpleNetTest {
         assertThat(values[0]).isCloseTo(byHand(3f)[0], within(0.05f));
         assertThat(values[1]).isCloseTo(byHand(3f)[1], within(0.05f));
       }
+    }
+  }
+
+  @Test
+  void everyActivationAndDepthFollowsTheDeclaredLayers() {
+    // 3 → 2 (tanh) → 2 (sigmoid) → 1, scale 2: computed by hand in double, compared in fp32.
+    Network net = new Network(
+        3, List.of(new Layer(2, Activation.TANH), new Layer(2, Activation.SIGMOID), new Layer(1, Activation.IDENTITY)), LossFunction.MSE);
+    float[] w3 = {0.5f, -1};
+    float[] b3 = {0.2f};
+    Weights weights = new Weights(net, 2f, List.of(W1, W2, w3), List.of(B1, B2, b3));
+    double[] h1 = {Math.tanh(7.5) * 2, Math.tanh(-2.75) * 2};
+    double[] h2 = {
+      2 / (1 + Math.exp(-(W2[0] * h1[0] + W2[1] * h1[1] + B2[0]))),
+      2 / (1 + Math.exp(-(W2[2] * h1[0] + W2[3] * h1[1] + B2[1])))
+    };
+    double expected = w3[0] * h2[0] + w3[1] * h2[1] + b3[0];
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+        InferenceModel model = new InferenceModel(manager, Device.cpu(), weights, DataType.FLOAT32)) {
+      NDArray x = model.cast(X, new Shape(1, 3));
+      assertThat(model.forward(x).toFloatArray()[0]).isCloseTo((float) expected, within(1e-5f));
+      assertThat(model.layerValues(x)).hasSize(3);
+    }
+  }
+
+  @Test
+  void geluIsPyTorchsExactOne() {
+    Network net = new Network(1, List.of(new Layer(1, Activation.GELU), new Layer(1, Activation.IDENTITY)), LossFunction.MSE);
+    Weights weights = new Weights(net, 1f, List.of(new float[] {1}, new float[] {1}), List.of(new float[] {0}, new float[] {0}));
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+        InferenceModel model = new InferenceModel(manager, Device.cpu(), weights, DataType.FLOAT32)) {
+      // gelu(1) = Φ(1) = 0.8413447460685429 (erf form); the tanh approximation gives 0.841192.
+      assertThat(model.forward(model.cast(new float[] {1}, new Shape(1, 1))).toFloatArray()[0])
+          .isCloseTo(0.8413447f, within(2e-6f));
     }
   }
 }

@@ -1,0 +1,78 @@
+package dev.infersweep.result;
+
+import dev.infersweep.net.Layer;
+import dev.infersweep.net.Network;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code layers} column: one struct per layer of the row's network, in order, with the layer's
+ * declaration, its parameters' state in the row's precision ({@link LayerState}, null where the
+ * model could not be read) and, on rigorous rows, its arithmetic on the timed input
+ * ({@link LayerArithmetic}) and the rescale twin's exponent.
+ */
+final class LayerColumn {
+  /** The fields, in order: name and type. */
+  private static final StructField[] FIELDS = {
+    field("index", DataTypes.IntegerType),
+    field("kind", DataTypes.StringType),
+    field("units", DataTypes.IntegerType),
+    field("activation", DataTypes.StringType),
+    field("weight_subnormal_fraction", DataTypes.DoubleType),
+    field("weight_max_abs", DataTypes.DoubleType),
+    field("product_subnormal_fraction", DataTypes.DoubleType),
+    field("linear_subnormal_fraction", DataTypes.DoubleType),
+    field("output_subnormal_fraction", DataTypes.DoubleType),
+    field("rescale_exponent", DataTypes.IntegerType),
+  };
+
+  static final DataType TYPE = DataTypes.createArrayType(new StructType(FIELDS), true);
+
+  private LayerColumn() {}
+
+  private static StructField field(String name, DataType type) {
+    return new StructField(name, type, true, Metadata.empty());
+  }
+
+  /** The struct field names, for the docs test. */
+  static List<String> fieldNames() {
+    List<String> names = new ArrayList<>();
+    for (StructField f : FIELDS) {
+      names.add(f.name());
+    }
+    return names;
+  }
+
+  static List<Row> value(ResultRow r) {
+    Network network = r.run().model();
+    Diagnostics diagnostics = r.diagnostics();
+    Measurement m = r.measurement();
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < network.depth(); i++) {
+      Layer layer = network.layers().get(i);
+      LayerState state = diagnostics == null ? null : diagnostics.layers().get(i);
+      LayerArithmetic timed = m == null || m.layerArithmetic().isEmpty() ? null : m.layerArithmetic().get(i);
+      Integer exponent = m == null || m.controls() == null ? null : m.controls().exponent(i);
+      out.add(
+          RowFactory.create(
+              i,
+              layer.kind(),
+              layer.units(),
+              layer.activation().label(),
+              state == null ? null : state.weightSubnormalFraction(),
+              state == null ? null : state.weightMaxAbs(),
+              timed == null ? null : timed.productSubnormalFraction(),
+              timed == null ? null : timed.linearSubnormalFraction(),
+              timed == null ? null : timed.outputSubnormalFraction(),
+              exponent));
+    }
+    return out;
+  }
+}

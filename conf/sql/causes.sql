@@ -8,7 +8,8 @@ SELECT
   beyond_band_runs, cause,
   size(filter(all_causes, c -> c = cause))                           AS cause_runs,
   subnormal_zeroed_ratio, rescaled_latency_ratio, aa_ratio, aa_latency_ratio,
-  weight_subnormal_fraction, timed_fc2_product_subnormal_fraction, rescale_complete_runs,
+  weight_subnormal_fraction, timed_product_subnormal_fraction, timed_fc2_product_subnormal_fraction,
+  rescale_complete_runs,
   CASE cause
     WHEN 'subnormal_weights'    THEN 'zeroing the subnormal weights: subnormal_zeroed_ratio ' || coalesce(format_number(subnormal_zeroed_ratio, 3), '?')
     WHEN 'subnormal_arithmetic' THEN 'the rescale twin: rescaled_latency_ratio ' || coalesce(format_number(rescaled_latency_ratio, 3), '?')
@@ -32,6 +33,7 @@ FROM (
     exp(avg(ln(aa_ratio)))                                         AS aa_ratio,
     exp(avg(ln(aa_latency_ratio)))                                 AS aa_latency_ratio,
     avg(weight_subnormal_fraction)                                 AS weight_subnormal_fraction,
+    avg(timed_product_subnormal_fraction)                          AS timed_product_subnormal_fraction,
     avg(timed_fc2_product_subnormal_fraction)                      AS timed_fc2_product_subnormal_fraction,
     count_if(rescale_complete)                                     AS rescale_complete_runs
   FROM rigorous

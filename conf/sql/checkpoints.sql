@@ -4,6 +4,8 @@ SELECT
   sweep_id, grid_name, run_id, optimizer, weight_decay, activation_scale, seed, epochs, precision,
   first(train_loss, true)                                              AS train_loss,
   first(train_accuracy, true)                                          AS train_accuracy,
+  first(steps, true)                                                   AS steps,
+  first(train_step_us, true)                                           AS train_step_us,
   first(weight_l2, true)                                               AS weight_l2,
   first(weight_subnormal_fraction, true)                               AS weight_subnormal_fraction,
   first(activation_mean_abs, true)                                     AS activation_mean_abs,

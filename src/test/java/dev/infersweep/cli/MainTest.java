@@ -65,7 +65,7 @@ class MainTest {
         .isEqualTo(
             "infersweep: error: "
                 + grid
-                + ": grid.precison: unknown key (did you mean 'precision'?); allowed: activation_scale, epochs, learning_rate, optimizer, precision, protocol, seed, weight_decay");
+                + ": grid.precison: unknown key (did you mean 'precision'?); allowed: activation_scale, epochs, learning_rate, optimizer, precision, protocol, seed, steps, weight_decay");
     assertThat(results).doesNotExist();
     // --results names the same folder, as in sql, report and compare: the grid is still what fails.
     assertThat(Main.execute("run", "--grid", grid.toString(), "--results", results.toString())).isEqualTo(2);

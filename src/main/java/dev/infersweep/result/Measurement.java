@@ -11,6 +11,8 @@ import java.io.Serializable;
  * @param latencyRatio measured / epoch-0 (rigorous: paired block estimate; seed: ratio of loop means)
  * @param ratioCiLow lower bound of the ratio's 95 % interval; null for the seed protocol
  * @param ratioCiHigh upper bound; null for the seed protocol
+ * @param ratioLogSe the log ratio's standard error behind the interval; null for the seed protocol
+ * @param ratioDf the degrees of freedom of its t quantile; null for the seed protocol
  * @param ciReached whether the interval reached {@code timing.target_ci}; null for the seed protocol
  * @param blocks kept block pairs (rigorous) or null
  * @param warmupSeconds time spent warming up (0 for the seed protocol, which has none)
@@ -27,6 +29,8 @@ public record Measurement(
     Double latencyRatio,
     Double ratioCiLow,
     Double ratioCiHigh,
+    Double ratioLogSe,
+    Double ratioDf,
     Boolean ciReached,
     Integer blocks,
     double warmupSeconds,
@@ -36,4 +40,13 @@ public record Measurement(
     Controls controls,
     Arithmetic arithmetic,
     Cause cause)
-    implements Serializable {}
+    implements Serializable {
+  /** A measurement without the log standard error and degrees of freedom (their columns null). */
+  public Measurement(
+      LatencyStats latency, Double baselineP50Nanos, Double latencyRatio, Double ratioCiLow, Double ratioCiHigh,
+      Boolean ciReached, Integer blocks, double warmupSeconds, double measureSeconds, int gcPauses, int concurrentTasks,
+      Controls controls, Arithmetic arithmetic, Cause cause) {
+    this(latency, baselineP50Nanos, latencyRatio, ratioCiLow, ratioCiHigh, null, null, ciReached, blocks, warmupSeconds,
+        measureSeconds, gcPauses, concurrentTasks, controls, arithmetic, cause);
+  }
+}

@@ -1,5 +1,6 @@
 package dev.infersweep.analysis;
 
+import dev.infersweep.stats.StudentT;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.feature.VectorAssembler;
@@ -28,7 +29,7 @@ import org.apache.spark.sql.functions;
  * against training depend on weight decay, scaling, precision, batch size?
  */
 public final class EffectModel {
-  /** One coefficient with its uncertainty; {@code ciLow}/{@code ciHigh} are estimate ± 1.96 SE. */
+  /** One coefficient with its uncertainty; {@code ciLow}/{@code ciHigh} are estimate ± {@link StudentT#Z95} SE. */
   public record Effect(String term, double estimate, double stdError, double pValue, double ciLow, double ciHigh) {}
 
   private static final List<String> FACTORS = List.of("weight_decay", "activation_scale", "precision", "batch_size");
@@ -110,7 +111,7 @@ public final class EffectModel {
   }
 
   private static Effect effect(String term, double estimate, double se, double p) {
-    return new Effect(term, estimate, se, p, estimate - 1.96 * se, estimate + 1.96 * se);
+    return new Effect(term, estimate, se, p, estimate - StudentT.Z95 * se, estimate + StudentT.Z95 * se);
   }
 
   private static List<String> distinct(Dataset<Row> data, String column) {

@@ -114,7 +114,7 @@ public final class ReportPage {
   private static Map<String, Object> compare(Compare.Result c) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Compare.RatioChange x : c.ratios().subList(0, Math.min(200, c.ratios().size()))) {
-      String verdict = x.regression() ? "REGRESSED" : "ok";
+      String verdict = x.regression() ? "REGRESSED" : x.improvement() ? "improved" : "ok";
       rows.add(
           Map.of(
               "verdict", verdict,

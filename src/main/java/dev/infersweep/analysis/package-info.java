@@ -4,7 +4,9 @@
  * {@link dev.infersweep.analysis.Views} the views built on it ({@code conf/sql/});
  * {@link dev.infersweep.analysis.SqlQuery} runs a user's query; {@link dev.infersweep.analysis.Verdicts}
  * decides the article's claims, {@link dev.infersweep.analysis.EffectModel} fits the effect model,
- * {@link dev.infersweep.analysis.Compare} compares two sweeps; {@link dev.infersweep.analysis.ReportData}
+ * {@link dev.infersweep.analysis.Compare} compares two sweeps (its rows read by {@code CompareRows}, the
+ * paired-ratio question answered by {@code RatioQuestion}, its text by {@code CompareTable});
+ * {@link dev.infersweep.analysis.ReportData}
  * collects a sweep's figures as plain values and {@link dev.infersweep.analysis.ReportPage} renders
  * them from a template; {@link dev.infersweep.analysis.Analysis} saves verdicts, effects and
  * comparisons as Parquet.

@@ -44,12 +44,15 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--max-rows", defaultValue = "30", paramLabel = "N", description = "Configurations to print at most (default: ${DEFAULT-VALUE}).")
   int maxRows;
 
+  @Option(names = "--all", description = "Print every configuration's ratio change, not only the regressions, improvements and what was not judged.")
+  boolean all;
+
   @Mixin SparkOptions sparkOptions = new SparkOptions();
 
   @Override
   public Integer call() {
     Compare.Result result = execute();
-    System.out.print(Compare.table(result, maxRows));
+    System.out.print(Compare.table(result, maxRows, all));
     System.out.flush();
     return result.regressions() > 0 ? REGRESSION : Main.OK;
   }

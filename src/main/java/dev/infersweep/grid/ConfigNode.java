@@ -3,6 +3,7 @@ package dev.infersweep.grid;
 import dev.infersweep.error.ConfigException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -228,31 +229,47 @@ final class ConfigNode {
       String elementKey = key + "[" + i + "]";
       T value = reader.read(elementKey, child.get(i));
       if (!seen.add(value)) {
-        throw error(elementKey, "duplicate value " + value + "; each axis value may appear once");
+        String sign = isNegativeZero(child.get(i)) ? " (-0.0 is 0.0)" : "";
+        throw error(elementKey, "duplicate value " + value + sign + "; each axis value may appear once");
       }
       values.add(value);
     }
     return List.copyOf(values);
   }
 
+  /**
+   * Every whole number up to 2^53 is exact as a double: beyond it, a number written with a decimal
+   * point or an exponent ({@code 1.0e17}) may already have been rounded to another one.
+   */
+  private static final BigDecimal EXACT_DOUBLE = BigDecimal.valueOf(1L << 53);
+
   private long checkInteger(String key, JsonNode n, long min, long max) {
-    if (!n.isIntegralNumber()) {
-      if (n.isNumber() && n.asDouble() == Math.rint(n.asDouble()) && Double.isFinite(n.asDouble())) {
-        return checkRange(key, (long) n.asDouble(), min, max);
-      }
-      throw error(key, "expected a whole number, found " + describe(n));
+    String range = "a whole number between " + min + " and " + max;
+    if (!n.isNumber()) {
+      throw error(key, "expected " + range + ", found " + describe(n));
     }
-    if (!n.canConvertToLong()) {
-      throw error(key, "number " + n.asText() + " is too large");
+    if (!n.isIntegralNumber() && !Double.isFinite(n.asDouble())) {
+      throw error(key, "expected " + range + ", found " + n.asText());
     }
-    return checkRange(key, n.asLong(), min, max);
+    // Exactly the number the parser read (a double's binary value, not a rounding of it).
+    BigDecimal value = n.isIntegralNumber() ? new BigDecimal(n.bigIntegerValue()) : exact(n);
+    if (value.signum() != 0 && value.stripTrailingZeros().scale() > 0) {
+      throw error(key, "expected " + range + ", found " + n.asText());
+    }
+    if (value.compareTo(BigDecimal.valueOf(min)) < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw error(key, "must be between " + min + " and " + max + ", found " + n.asText());
+    }
+    if (!n.isIntegralNumber() && value.abs().compareTo(EXACT_DOUBLE) > 0) {
+      throw error(
+          key,
+          n.asText() + " is written with a decimal point or exponent and is beyond 2^53, where such a"
+              + " number may already be rounded; write its digits (" + range + ")");
+    }
+    return value.longValueExact();
   }
 
-  private long checkRange(String key, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw error(key, "must be between " + min + " and " + max + ", found " + value);
-    }
-    return value;
+  private static BigDecimal exact(JsonNode n) {
+    return n.isBigDecimal() ? n.decimalValue() : new BigDecimal(n.asDouble());
   }
 
   private double checkNumber(String key, JsonNode n, double min, boolean minExclusive, double max) {
@@ -268,6 +285,8 @@ final class ConfigNode {
     if (!Double.isFinite(value)) {
       throw error(key, "must be a finite number, found " + value);
     }
+    // -0.0 is 0.0: one value, one run (and one id), whichever sign the file gives it.
+    value = value == 0 ? 0.0 : value;
     boolean tooLow = minExclusive ? value <= min : value < min;
     if (tooLow || value > max) {
       throw error(
@@ -280,6 +299,10 @@ final class ConfigNode {
               + fmt(value));
     }
     return value;
+  }
+
+  private static boolean isNegativeZero(JsonNode n) {
+    return n.isFloatingPointNumber() && Double.doubleToRawLongBits(n.asDouble()) == Double.doubleToRawLongBits(-0.0);
   }
 
   private static boolean isSpecialFloat(String text) {

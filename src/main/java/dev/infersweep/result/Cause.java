@@ -1,6 +1,7 @@
 package dev.infersweep.result;
 
 import dev.infersweep.stats.PairedRatio;
+import dev.infersweep.stats.StudentT;
 import java.util.Locale;
 
 /**
@@ -34,7 +35,8 @@ public enum Cause {
   /** Ratios within ±this many per cent of 1 count as no effect; the verdicts use the same band. */
   public static final int BAND_PERCENT = 2;
   private static final double BAND = BAND_PERCENT / 100.0;
-  private static final double Z = 1.959964;
+  /** The level of the residual's interval, that of the ratios it combines. */
+  private static final double CONFIDENCE = 0.95;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);
@@ -85,16 +87,16 @@ public enum Cause {
   }
 
   /**
-   * The slowdown left once the control's part is taken out, latency / control, with an interval
-   * from the two log half-widths combined as independent normal errors.
+   * The slowdown left once the control's part is taken out, latency / control: the two log ratios'
+   * standard errors combined as independent errors, with Satterthwaite's degrees of freedom for the
+   * t quantile (each ratio keeps its own; backing them out of the interval's ends with 1.96 would
+   * overstate them by t/1.96, and so the residual's interval, when the rounds were few).
    */
   static PairedRatio residual(PairedRatio latency, PairedRatio control) {
     double estimate = Math.log(latency.ratio()) - Math.log(control.ratio());
-    double se = Math.hypot(logSe(latency), logSe(control));
-    return new PairedRatio(Math.exp(estimate), Math.exp(estimate - Z * se), Math.exp(estimate + Z * se), Math.min(latency.pairs(), control.pairs()));
-  }
-
-  private static double logSe(PairedRatio r) {
-    return (Math.log(r.ciHigh()) - Math.log(r.ciLow())) / (2 * Z);
+    double[] variances = {latency.logSe() * latency.logSe(), control.logSe() * control.logSe()};
+    double df = StudentT.satterthwaite(variances, new double[] {latency.df(), control.df()});
+    return PairedRatio.ofLog(
+        estimate, Math.sqrt(variances[0] + variances[1]), df, Math.min(latency.pairs(), control.pairs()), CONFIDENCE);
   }
 }

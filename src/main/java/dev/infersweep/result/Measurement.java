@@ -11,6 +11,8 @@ import java.io.Serializable;
  * @param latencyRatio measured / epoch-0 (rigorous: paired block estimate; seed: ratio of loop means)
  * @param ratioCiLow lower bound of the ratio's 95 % interval; null for the seed protocol
  * @param ratioCiHigh upper bound; null for the seed protocol
+ * @param ratioLogSe the log ratio's standard error behind the interval; null for the seed protocol
+ * @param ratioDf the degrees of freedom of its t quantile; null for the seed protocol
  * @param ciReached whether the interval reached {@code timing.target_ci}; null for the seed protocol
  * @param blocks kept block pairs (rigorous) or null
  * @param warmupSeconds time spent warming up (0 for the seed protocol, which has none)
@@ -31,6 +33,8 @@ public record Measurement(
     Double latencyRatio,
     Double ratioCiLow,
     Double ratioCiHigh,
+    Double ratioLogSe,
+    Double ratioDf,
     Boolean ciReached,
     Integer blocks,
     double warmupSeconds,
@@ -45,5 +49,14 @@ public record Measurement(
     implements Serializable {
   public Measurement {
     layerArithmetic = layerArithmetic == null ? java.util.List.of() : java.util.List.copyOf(layerArithmetic);
+  }
+
+  /**
+   * A measurement of the seed article's protocol: its statistics, the article's ratio of loop means
+   * against epoch 0, and nothing of the rigorous protocol (no interval, warm-up, controls or trace).
+   */
+  public static Measurement seed(LatencyStats latency, Double baselineP50Nanos, Double ratio, double measureSeconds, int concurrentTasks) {
+    return new Measurement(latency, baselineP50Nanos, ratio, null, null, null, null, null, null, 0, measureSeconds, 0,
+        concurrentTasks, null, null, null, null, null);
   }
 }

@@ -147,6 +147,8 @@ public final class ResultSchema {
     c.add(new Column("latency_ratio", d, r -> measured(r, Measurement::latencyRatio)));
     c.add(new Column("latency_ratio_ci_low", d, r -> measured(r, Measurement::ratioCiLow)));
     c.add(new Column("latency_ratio_ci_high", d, r -> measured(r, Measurement::ratioCiHigh)));
+    c.add(new Column("latency_ratio_log_se", d, r -> measured(r, Measurement::ratioLogSe)));
+    c.add(new Column("latency_ratio_df", d, r -> measured(r, Measurement::ratioDf)));
     c.add(new Column("ci_reached", DataTypes.BooleanType, r -> measured(r, Measurement::ciReached)));
     c.add(new Column("blocks", i, r -> measured(r, Measurement::blocks)));
     c.add(new Column("warmup_seconds", d, r -> measured(r, Measurement::warmupSeconds)));

@@ -89,23 +89,12 @@ final class SeedProtocolStage {
           out.put(
               cell,
               new Outcome.Measured(
-                  new Measurement(
+                  Measurement.seed(
                       f.stats(),
                       before == null ? null : before.stats().p50Nanos(),
                       before == null ? null : f.loopMeanNanos() / before.loopMeanNanos(),
-                      null,
-                      null,
-                      null,
-                      null,
-                      0,
                       f.seconds(),
-                      0,
-                      f.concurrent(),
-                      null,
-                      null,
-                      null,
-                      null,
-                      null)));
+                      f.concurrent())));
         });
     return out;
   }

@@ -134,6 +134,8 @@ final class TimeStage {
         latency.ratio(),
         latency.ciLow(),
         latency.ciHigh(),
+        latency.logSe(),
+        latency.df(),
         r.ciReached(),
         r.rounds(),
         r.warmupSeconds(),

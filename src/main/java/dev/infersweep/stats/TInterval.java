@@ -1,7 +1,5 @@
 package dev.infersweep.stats;
 
-import org.apache.commons.math3.distribution.TDistribution;
-
 /**
  * Student's t interval for the mean of a few independent units (training runs, paired seeds). With
  * 2 or 3 units a percentile bootstrap's 95 % interval is only the range of the units (about 50 % and
@@ -23,7 +21,7 @@ public final class TInterval {
     }
     double mean = Moments.mean(values);
     double se = Moments.sd(values) / Math.sqrt(n);
-    double t = new TDistribution(n - 1).inverseCumulativeProbability(0.5 + confidence / 2);
+    double t = StudentT.quantile(confidence, n - 1);
     return new Interval(mean, mean - t * se, mean + t * se);
   }
 }

@@ -10,6 +10,7 @@ import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
 import dev.infersweep.spark.Sessions;
 import dev.infersweep.spark.SweepJob;
+import dev.infersweep.stats.StudentT;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -88,16 +89,75 @@ class CompareTest {
     for (String[] pair : List.of(new String[] {"n1", "n2"}, new String[] {"n2", "n3"}, new String[] {"n1", "n3"})) {
       Compare.Result r = Compare.run(spark, pair[0], pair[1], 0.02, 0.05);
       assertThat(r.family()).isEqualTo(4);
-      assertThat(r.regressions()).as(Compare.table(r, 10)).isZero();
+      assertThat(r.regressions()).as(Compare.table(r, 10, true)).isZero();
       assertThat(Main.execute("compare", "--results", root.toString(), "--baseline", pair[0], "--candidate", pair[1]))
           .isZero();
     }
   }
 
+  /** What a nightly log gets: the changes and what was not judged, then one summary line. */
+  @Test
+  void identicalSweepsPrintAHandfulOfLinesAndAllPrintsEveryConfiguration() {
+    String[] args = {"compare", "--results", root.toString(), "--baseline", "n1", "--candidate", "n2"};
+    List<String> lines = stdout(args).lines().toList();
+    Compare.Result r = Compare.run(spark, "n1", "n2", 0.02, 0.05);
+    long changed = r.ratios().stream().filter(c -> c.regression() || c.improvement()).count();
+    assertThat(lines).as(String.join("\n", lines)).hasSizeLessThanOrEqualTo(5 + (int) changed);
+    assertThat(lines.get(lines.size() - 1)).startsWith("compare: candidate n2 against baseline n1: family of 4 configurations");
+    assertThat(lines).filteredOn(l -> l.startsWith("not judged: global shift")).hasSize(1);
+    assertThat(lines).noneMatch(l -> l.startsWith("ok"));
+
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = "--all";
+    List<String> every = stdout(all).lines().toList();
+    assertThat(every).filteredOn(l -> l.matches("^(ok|REGRESSED|improved) .*")).hasSize(4);
+    assertThat(every.get(every.size() - 1)).isEqualTo(lines.get(lines.size() - 1));
+  }
+
+  private static String stdout(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream saved = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(Main.execute(args)).isZero();
+    } finally {
+      System.setOut(saved);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * One seed a sweep, few rounds (3 degrees of freedom each, t = 3.18): a 4.1 % change whose rows'
+   * own standard errors (0.01 each, Satterthwaite: 6 degrees of freedom) make it significant. Backed
+   * out of the same intervals' ends with 1.96, as compare did before the columns existed, each
+   * standard error is t/1.96 = 1.62 times too large and the change is not found.
+   */
+  @Test
+  void theRowsStandardErrorsAndDegreesOfFreedomAreUsedNotOnesBackedOutWithAZ() {
+    double t = StudentT.quantile(0.95, 3);
+    double low = Math.exp(-t * 0.01);
+    double high = Math.exp(t * 0.01);
+    CompareRows.Replicate before = CompareRows.Replicate.of(1.0, 0.01, 3.0, low, high);
+    CompareRows.Replicate after = CompareRows.Replicate.of(Math.exp(0.04), 0.01, 3.0, low * Math.exp(0.04), high * Math.exp(0.04));
+    Compare.RatioChange kept = judge(before, after);
+    assertThat(kept.regression()).as("%s", kept).isTrue();
+    assertThat(kept.pValue()).isCloseTo(StudentT.pValue(0.04 / Math.hypot(0.01, 0.01), 6), org.assertj.core.api.Assertions.within(1e-12));
+
+    // Rows written before latency_ratio_log_se and latency_ratio_df: the old back-out, and no alarm.
+    CompareRows.Replicate oldBefore = CompareRows.Replicate.of(1.0, null, null, low, high);
+    CompareRows.Replicate oldAfter = CompareRows.Replicate.of(Math.exp(0.04), null, null, low * Math.exp(0.04), high * Math.exp(0.04));
+    assertThat(oldBefore.se() / 0.01).isCloseTo(t / StudentT.Z95, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(judge(oldBefore, oldAfter).regression()).isFalse();
+  }
+
+  private static Compare.RatioChange judge(CompareRows.Replicate base, CompareRows.Replicate cand) {
+    return RatioQuestion.of(Map.of("c", Map.of(1L, base)), Map.of("c", Map.of(1L, cand)), 0.02).changes().get(0);
+  }
+
   @Test
   void findsThePlantedRatioChangeAndTheGlobalShift() {
     Compare.Result r = Compare.run(spark, "n3", "n4", 0.02, 0.05);
-    String table = Compare.table(r, 10);
+    String table = Compare.table(r, 10, true);
     assertThat(r.historySweeps()).as(table).isEqualTo(3);
     assertThat(r.ratios().stream().filter(Compare.RatioChange::regression))
         .as(table)

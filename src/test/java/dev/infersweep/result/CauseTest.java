@@ -1,14 +1,18 @@
 package dev.infersweep.result;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.infersweep.stats.PairedRatio;
+import dev.infersweep.stats.StudentT;
 import org.junit.jupiter.api.Test;
 
 /** The cause rules of docs/analysis.md on hand-made intervals. */
 class CauseTest {
+  /** A ratio with its interval from 40 rounds (39 degrees of freedom). */
   private static PairedRatio r(double ratio, double low, double high) {
-    return new PairedRatio(ratio, low, high, 40);
+    double df = 39;
+    return new PairedRatio(ratio, low, high, 40, Math.log(high / low) / (2 * StudentT.quantile(0.95, df)), df);
   }
 
   private static final PairedRatio ONE = r(1.0, 0.99, 1.01);
@@ -71,6 +75,29 @@ class CauseTest {
     // Faster after training (the AMD SGD case, 0.94): the zeroed copy is as much faster.
     PairedRatio fast = r(0.94, 0.93, 0.95);
     assertThat(Cause.of(fast, controls(r(0.94, 0.935, 0.945), ONE, ONE, fast))).isEqualTo(Cause.SUBNORMAL_WEIGHTS);
+  }
+
+  /**
+   * Few rounds (3 degrees of freedom each, t = 3.18): a slowdown of e^0.20 that zeroing takes down to
+   * e^0.14 leaves e^0.06, and with the ratios' own standard errors that residual is beyond the band,
+   * so zeroing is not the whole cause. A standard error backed out of the intervals' ends with 1.96
+   * is t/1.96 = 1.62 times too large; the residual's interval then reaches into the band and the
+   * slowdown would be blamed on the subnormal weights alone.
+   */
+  @Test
+  void theResidualUsesTheRatiosStandardErrorsNotOnesBackedOutWithAZ() {
+    PairedRatio latency = PairedRatio.ofLog(0.20, 0.01, 3, 4, 0.95);
+    PairedRatio zeroed = PairedRatio.ofLog(0.14, 0.01, 3, 4, 0.95);
+    PairedRatio residual = Cause.residual(latency, zeroed);
+    assertThat(residual.logSe()).isCloseTo(Math.sqrt(2) * 0.01, within(1e-12));
+    assertThat(residual.df()).isCloseTo(6, within(1e-9));
+    assertThat(Cause.beyondBand(residual)).isTrue();
+    assertThat(Cause.of(latency, controls(zeroed, null, null, null))).isEqualTo(Cause.UNEXPLAINED);
+
+    // What the back-out with z made of the same intervals.
+    double backedOut = Math.hypot(Math.log(latency.ciHigh() / latency.ciLow()), Math.log(zeroed.ciHigh() / zeroed.ciLow())) / (2 * StudentT.Z95);
+    assertThat(backedOut / residual.logSe()).isCloseTo(StudentT.quantile(0.95, 3) / StudentT.Z95, within(1e-9));
+    assertThat(Math.exp(0.06 - StudentT.Z95 * backedOut)).isLessThan(1.02);
   }
 
   @Test

@@ -23,6 +23,13 @@ class ResultSchemaDocTest {
       documented.add(m.group(1));
     }
     assertThat(documented).containsExactlyInAnyOrderElementsOf(ResultSchema.names());
+    // The layers struct's fields, as rows "| `layers.field` | type | ... |".
+    Matcher f = Pattern.compile("(?m)^\\| `layers\\.([a-z0-9_]+)` \\|").matcher(text);
+    Set<String> fields = new java.util.LinkedHashSet<>();
+    while (f.find()) {
+      fields.add(f.group(1));
+    }
+    assertThat(fields).containsExactlyElementsOf(LayerColumn.fieldNames());
   }
 
   @Test

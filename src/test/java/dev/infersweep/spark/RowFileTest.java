@@ -135,7 +135,9 @@ class RowFileTest {
     // Every value, nulls, NaN and microseconds included, reads back as Spark's own file does.
     List<Row> expected = readBack(sparks);
     assertThat(readBack(ours)).hasSize(7).isEqualTo(expected);
-    assertThat(expected.get(1).<Timestamp>getAs("measured_at").getNanos() % 1_000_000).isEqualTo(457_000);
+    // Row 1's timestamp, or row 2's where the null pattern above leaves row 1's out.
+    int i = (1 + ResultSchema.SCHEMA.fieldIndex("measured_at")) % 5 == 0 ? 2 : 1;
+    assertThat(expected.get(i).<Timestamp>getAs("measured_at").getNanos() % 1_000_000).isEqualTo(456_000 + i * 1000);
   }
 
   @Test

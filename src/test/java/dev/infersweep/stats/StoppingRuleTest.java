@@ -21,9 +21,9 @@ class StoppingRuleTest {
 
   @Test
   void preciseNeedsEnoughBlocksAndANarrowInterval() {
-    PairedRatio narrow = new PairedRatio(1.0, 0.995, 1.005, 30);
-    PairedRatio wide = new PairedRatio(1.0, 0.95, 1.05, 30);
-    PairedRatio early = new PairedRatio(1.0, 0.999, 1.001, 5);
+    PairedRatio narrow = PairedRatio.ofLog(0, 0.005 / 2.045, 29, 30, 0.95);
+    PairedRatio wide = PairedRatio.ofLog(0, 0.05 / 2.045, 29, 30, 0.95);
+    PairedRatio early = PairedRatio.ofLog(0, 0.001 / 2.776, 4, 5, 0.95);
     assertThat(StoppingRule.precise(narrow, 20, 0.01)).isTrue();
     assertThat(StoppingRule.precise(wide, 20, 0.01)).isFalse();
     assertThat(StoppingRule.precise(early, 20, 0.01)).isFalse();

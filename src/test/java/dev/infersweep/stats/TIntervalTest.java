@@ -33,7 +33,7 @@ class TIntervalTest {
       if (blocks >= 20) {
         double mean = sum / blocks;
         double sd = Math.sqrt(Math.max(0, (sumSq - blocks * mean * mean) / (blocks - 1)));
-        if (1.96 * sd / Math.sqrt(blocks) <= 0.005) {
+        if (StudentT.Z95 * sd / Math.sqrt(blocks) <= 0.005) {
           break; // the stopping rule: the run's own interval is narrow enough
         }
       }

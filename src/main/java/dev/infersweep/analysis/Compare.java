@@ -57,7 +57,8 @@ public final class Compare {
   private static List<String> key() {
     List<String> key = new ArrayList<>();
     Axes.RUN.stream().filter(a -> a != Axes.SEED).forEach(a -> key.add(a.name()));
-    key.addAll(List.of("input_size", "hidden_size", "output_size", "train_samples", "data_seed"));
+    key.addAll(List.of("network", "input_size", "hidden_size", "output_size", "train_samples", "data_seed", "data_kind",
+        "data_fresh", "data_table", "train_batch_size", "momentum"));
     // Only rigorous rows are compared, so the protocol is not part of the key.
     Axes.CELL.stream().filter(a -> a != Axes.PROTOCOL).forEach(a -> key.add(a.name()));
     return List.copyOf(key);

@@ -1,14 +1,22 @@
 package dev.infersweep.analysis;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
 import dev.infersweep.error.ConfigException;
 import dev.infersweep.result.ResultSchema;
 import dev.infersweep.spec.Ids;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,7 +50,30 @@ public final class ResultsTable {
     } catch (RuntimeException e) {
       throw new ConfigException("results folder " + dir + ": cannot read results: " + firstLine(e), e);
     }
+    rows = withEarlierDefaults(rows);
     rows.createOrReplaceTempView(VIEW);
+    return rows;
+  }
+
+  /**
+   * Rows written before a column existed read it as null. Where its value is known by construction
+   * (every earlier sweep trained the article's network, full batch, on normal synthetic data, one
+   * step per epoch), it is filled in, so that old and new sweeps group and compare alike.
+   */
+  static Dataset<Row> withEarlierDefaults(Dataset<Row> rows) {
+    Map<String, Column> known = new LinkedHashMap<>();
+    known.put("steps", col("epochs").cast("bigint"));
+    known.put("network", concat(col("input_size"), lit("→"), col("hidden_size"), lit(" relu→"), col("output_size"), lit(", cross_entropy")));
+    known.put("depth", lit(2));
+    known.put("loss", lit("cross_entropy"));
+    known.put("data_kind", lit("normal"));
+    known.put("data_fresh", lit(false));
+    known.put("train_batch_size", col("train_samples"));
+    known.put("momentum", lit(0.0));
+    for (Map.Entry<String, Column> e : known.entrySet()) {
+      // Only where the row predates the column: its network column is null too.
+      rows = rows.withColumn(e.getKey(), when(col("network").isNull(), e.getValue()).otherwise(col(e.getKey())));
+    }
     return rows;
   }
 

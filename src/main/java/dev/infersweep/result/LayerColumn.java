@@ -5,7 +5,7 @@ import dev.infersweep.net.Network;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -33,7 +33,8 @@ final class LayerColumn {
     field("rescale_exponent", DataTypes.IntegerType),
   };
 
-  static final DataType TYPE = DataTypes.createArrayType(new StructType(FIELDS), true);
+  private static final StructType STRUCT = new StructType(FIELDS);
+  static final DataType TYPE = DataTypes.createArrayType(STRUCT, true);
 
   private LayerColumn() {}
 
@@ -60,8 +61,9 @@ final class LayerColumn {
       LayerState state = diagnostics == null ? null : diagnostics.layers().get(i);
       LayerArithmetic timed = m == null || m.layerArithmetic().isEmpty() ? null : m.layerArithmetic().get(i);
       Integer exponent = m == null || m.controls() == null ? null : m.controls().exponent(i);
+      // With its schema, so that readers take fields by name.
       out.add(
-          RowFactory.create(
+          new GenericRowWithSchema(new Object[] {
               i,
               layer.kind(),
               layer.units(),
@@ -71,7 +73,7 @@ final class LayerColumn {
               timed == null ? null : timed.productSubnormalFraction(),
               timed == null ? null : timed.linearSubnormalFraction(),
               timed == null ? null : timed.outputSubnormalFraction(),
-              exponent));
+              exponent}, STRUCT));
     }
     return out;
   }

@@ -4,7 +4,9 @@ import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.Axis;
+import dev.infersweep.spec.DataSpec;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,15 +51,27 @@ public final class PlanCommand implements Callable<Integer> {
       cells.append(" × ").append(axis.name()).append(' ').append(labels(c, axis));
     }
     return String.format(
-        "grid %s (%s)%n  runs: %d = %s%n  rows: %d = %s%n  max_rows: %d%s%n",
+        "grid %s (%s)%n%s  runs: %d = %s%n  rows: %d = %s%n  max_rows: %d%s%n",
         c.name(),
         c.file(),
+        data(c),
         c.runCount(),
         runs,
         c.rowCount(),
         cells,
         c.maxRows(),
         c.exceedsMaxRows() ? " (exceeded: run needs --allow-large)" : "");
+  }
+
+  /** A table grid's data, as far as it is known without Spark; nothing for synthetic data. */
+  private static String data(GridConfig c) {
+    if (!(c.data() instanceof DataSpec.Table t)) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        "  data: table %s, features %s, label %s, read when the sweep starts (at most %,d values)%n",
+        t.path(), t.features(), t.label(), DataSpec.Table.MAX_VALUES);
   }
 
   private static String labels(GridConfig c, Axis<?> axis) {

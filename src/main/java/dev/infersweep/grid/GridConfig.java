@@ -31,6 +31,11 @@ public record GridConfig(
     AxisValues axes,
     TimingSpec timing) {
 
+  /** The same grid training on {@code other} data (the table once the driver has read it). */
+  public GridConfig withData(DataSpec other) {
+    return new GridConfig(name, file, maxRows, model, other, regime, trainTimeoutSeconds, axes, timing);
+  }
+
   /**
    * Training runs: the product of the run-level axes' value counts.
    *

@@ -1,6 +1,7 @@
 package dev.infersweep.grid;
 
 import dev.infersweep.spec.Axes;
+import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spec.Ids;
 import dev.infersweep.spec.Point;
@@ -23,6 +24,10 @@ public final class GridExpander {
   public static List<RunSpec> expand(
       GridConfig config, String sweepId, String sweepDate, int threads, DeviceKind device) {
     config.rowCount(); // refuses a grid too large to count before anything is built
+    if (config.data() instanceof DataSpec.Table table && !table.isRead()) {
+      // Run ids hash the table's content: the driver reads it first (spark.TrainingTable).
+      throw new IllegalStateException("the table " + table.path() + " must be read before the grid is expanded");
+    }
     List<RunSpec> runs = new ArrayList<>();
     for (Point settings : config.axes().points(Axes.RUN)) {
       String runId = Ids.of(RunSpec.canonical(config.model(), config.data(), config.regime(), settings, device));

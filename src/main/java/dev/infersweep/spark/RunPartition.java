@@ -2,6 +2,7 @@ package dev.infersweep.spark;
 
 import dev.infersweep.result.ResultSchema;
 import dev.infersweep.spec.RunSpec;
+import dev.infersweep.spec.TrainingSet;
 import dev.infersweep.run.Executor;
 import dev.infersweep.run.RunTask;
 import java.util.ArrayList;
@@ -9,17 +10,31 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 
 /**
  * The function each task runs inside {@code mapPartitions}. It captures nothing but what Spark hands
- * it (the partition's run specs); the PyTorch engine is loaded once per executor JVM by
- * {@link dev.infersweep.engine.DjlRuntime}.
+ * it: the partition's run specs and, for a grid that trains on a table, the broadcast of the
+ * samples the driver read ({@link TrainingTable}); it has no way to read the table's path itself.
+ * The PyTorch engine is loaded once per executor JVM by {@link dev.infersweep.engine.DjlRuntime}.
  */
 final class RunPartition implements FlatMapFunction<Iterator<RunSpec>, Row> {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
+
+  /** The training table, or null for synthetic data. */
+  private final Broadcast<TrainingSet> table;
+
+  RunPartition(Broadcast<TrainingSet> table) {
+    this.table = table;
+  }
+
+  /** The broadcast the tasks take their table from (null for synthetic data). */
+  Broadcast<TrainingSet> table() {
+    return table;
+  }
 
   @Override
   public Iterator<Row> call(Iterator<RunSpec> specs) {
@@ -31,9 +46,10 @@ final class RunPartition implements FlatMapFunction<Iterator<RunSpec>, Row> {
             env == null ? "unknown" : env.executorId(),
             org.apache.spark.package$.MODULE$.SPARK_VERSION(),
             gpus == null ? List.of() : List.of(gpus.addresses()));
+    TrainingSet samples = table == null ? null : table.value();
     List<Row> rows = new ArrayList<>();
     while (specs.hasNext()) {
-      RunTask.execute(specs.next(), executor).forEach(r -> rows.add(ResultSchema.toRow(r)));
+      RunTask.execute(specs.next(), executor, samples).forEach(r -> rows.add(ResultSchema.toRow(r)));
     }
     return rows.iterator();
   }

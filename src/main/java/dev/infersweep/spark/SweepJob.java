@@ -9,8 +9,10 @@ import dev.infersweep.result.RowStatus;
 import dev.infersweep.result.ResultSchema;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.Axis;
+import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spec.RunSpec;
+import dev.infersweep.spec.TrainingSet;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -24,11 +26,13 @@ import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The sweep on the driver: expand the grid into runs, run one per task, collect the rows, check that
+ * The sweep on the driver: read the grid's training table if it has one ({@link TrainingTable}, once,
+ * broadcast to the tasks), expand the grid into runs, run one per task, collect the rows, check that
  * each expected row came back exactly once, and publish them as one Parquet partition.
  *
  * <p>Rows are collected to the driver before anything is written: the results are small (a row per
@@ -63,6 +67,11 @@ public final class SweepJob {
 
     public Request(GridConfig grid, String out, String sweepId, String sweepDate, boolean allowLarge) {
       this(grid, out, sweepId, sweepDate, allowLarge, Mode.NEW);
+    }
+
+    /** The same request for {@code other} (the grid with its table read). */
+    Request withGrid(GridConfig other) {
+      return new Request(other, out, sweepId, sweepDate, allowLarge, mode, device);
     }
   }
 
@@ -107,6 +116,17 @@ public final class SweepJob {
     Instant startedAt = Instant.now();
     GridConfig grid = request.grid();
     grid.checkSize(request.allowLarge());
+    // A table is read and validated here, before the lock and staging: a bad one writes nothing.
+    TrainingSet samples = null;
+    if (grid.data() instanceof DataSpec.Table) {
+      TrainingTable table = TrainingTable.read(spark, grid);
+      grid = table.applyTo(grid);
+      request = request.withGrid(grid);
+      samples = table.samples();
+      console.printf(
+          "[infersweep] data: table %s: %d rows × %d features, digest %s (broadcast to the tasks)%n",
+          table.spec().path(), samples.samples(), samples.input(), table.spec().digest());
+    }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Publisher publisher =
         new Publisher(request.out(), request.sweepDate(), request.sweepId(), jsc.hadoopConfiguration());
@@ -130,7 +150,7 @@ public final class SweepJob {
       if (request.mode() == Mode.RESUME && previous != null) {
         checkResumable(publisher, previous, fingerprint, request.sweepId(), console);
       }
-      return runLocked(spark, jsc, request, publisher, previous, fingerprint, start, startedAt, console);
+      return runLocked(spark, jsc, request, samples, publisher, previous, fingerprint, start, startedAt, console);
     }
   }
 
@@ -159,6 +179,7 @@ public final class SweepJob {
       SparkSession spark,
       JavaSparkContext jsc,
       Request request,
+      TrainingSet samples,
       Publisher publisher,
       Path previous,
       GridFingerprint fingerprint,
@@ -187,11 +208,14 @@ public final class SweepJob {
     ProgressListener progress = new ProgressListener(group, runs.size(), console);
     spark.sparkContext().addSparkListener(progress);
     List<Row> rows = new ArrayList<>(kept);
+    Broadcast<TrainingSet> shipped = null;
     try {
       if (!runs.isEmpty()) {
         jsc.setJobGroup(group, "infersweep sweep " + request.sweepId(), false);
+        // The table goes to each executor once, as a broadcast; tasks never read its path.
+        shipped = samples == null ? null : jsc.broadcast(samples);
         // One run per partition: Spark spreads them over the executors' task slots.
-        JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(new RunPartition(), true);
+        JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(new RunPartition(shipped), true);
         // A resumed run re-measures all its cells; only the ones not kept are added.
         rdd.collect().stream().filter(r -> !keptIds.contains(r.<String>getAs("row_id"))).forEach(rows::add);
       }
@@ -201,6 +225,9 @@ public final class SweepJob {
     } finally {
       jsc.clearJobGroup();
       spark.sparkContext().removeSparkListener(progress);
+      if (shipped != null) {
+        shipped.destroy();
+      }
     }
 
     checkComplete(all, rows);

@@ -1,6 +1,8 @@
 /**
  * The Spark side: {@link dev.infersweep.spark.Sessions} builds the session,
- * {@link dev.infersweep.spark.SweepJob} fans runs out one per task and collects their rows,
+ * {@link dev.infersweep.spark.TrainingTable} reads and validates a grid's training table once on the
+ * driver, {@link dev.infersweep.spark.SweepJob} broadcasts it, fans runs out one per task and collects
+ * their rows,
  * {@link dev.infersweep.spark.ProgressListener} reports progress on the console, and
  * {@link dev.infersweep.spark.Publisher} writes the Parquet table through a staging folder (the
  * file itself made on the driver by {@code RowFile}, as Spark's writer would make it) and publishes

@@ -75,8 +75,20 @@ public sealed interface DataSpec extends Serializable permits DataSpec.Synthetic
    *     table gives new runs
    */
   record Table(String path, List<String> features, String label, int rows, String digest) implements DataSpec {
+    /**
+     * The most values a table may hold, rows × (features + 1): ten million floats, 40 MB as the
+     * driver holds them and as each executor receives the broadcast. A larger table is refused when
+     * read (docs/configuration.md, {@code data}).
+     */
+    public static final long MAX_VALUES = 10_000_000L;
+
     public Table {
       features = List.copyOf(features);
+    }
+
+    /** Whether the driver has read it ({@link #read}): only then do its runs have ids. */
+    public boolean isRead() {
+      return digest != null;
     }
 
     /** The same table, read: its row count and content digest. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.infersweep.bench.Benchmarks;
+import dev.infersweep.bench.QFunctionBench;
 import dev.infersweep.error.ConfigException;
 import dev.infersweep.error.SweepException;
 import java.io.IOException;
@@ -52,6 +53,14 @@ public final class BenchCommand implements Callable<Integer> {
       description = "The grid's sweep time before this work, for the halving target (default: ${DEFAULT-VALUE}, issue 12's 23–29 s).")
   double baselineSweepSeconds;
 
+  @Option(names = "--q58220-steps", defaultValue = "5000",
+      description = "Steps of the PyTorch #58220 training-step benchmark, normal and with weight decay 1e-2 (0 skips it; default: ${DEFAULT-VALUE}).")
+  int q58220Steps;
+
+  @Option(names = "--q58220-reference", paramLabel = "CMD",
+      description = "Interpreter and script of the #58220 PyTorch reference (e.g. '/usr/bin/python3 jobs/reference/pytorch_58220.py'), run once with the same steps.")
+  String q58220Reference;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON here.")
   Path json;
 
@@ -92,6 +101,9 @@ public final class BenchCommand implements Callable<Integer> {
   public Map<String, Object> execute() throws IOException {
     if (epochs < 1 || rounds < 1 || sweepRounds < 1) {
       throw new ConfigException("'--epochs', '--rounds' and '--sweep-rounds' must be at least 1");
+    }
+    if (q58220Steps != 0 && q58220Steps <= 1000) {
+      throw new ConfigException("'--q58220-steps' must be 0 (skip) or more than 1000 (the last 1000 are timed), not " + q58220Steps);
     }
     if (!Files.isRegularFile(grid)) {
       throw new ConfigException("'--grid' " + grid + " does not exist");
@@ -144,6 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
         byRound(f, Benchmarks.SweepRound::overheadInSweep));
     out.put("spark_overhead_fraction_by_round", byRound(f, Benchmarks.SweepRound::overhead));
     out.put("scaleout_speedup_by_round", byRound(f, Benchmarks.SweepRound::speedup));
+    q58220(out);
     out.put("baseline_sweep_seconds", baselineSweepSeconds);
     if (f.reference() != null) {
       out.put("target_train_step_le_0.5x_pytorch", f.trainOverPytorch() <= 0.5);
@@ -157,6 +170,36 @@ public final class BenchCommand implements Callable<Integer> {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
     }
     return out;
+  }
+
+  /**
+   * PyTorch #58220's training step, normal and subnormal, and the reference's beside it; the
+   * targets are ≤ 0.5× PyTorch in the normal regime and ≤ 1.0× with subnormal weights.
+   */
+  private void q58220(Map<String, Object> out) throws IOException {
+    if (q58220Steps == 0) {
+      return;
+    }
+    System.err.println("[bench] PyTorch #58220's network: " + q58220Steps + " Adam steps of minibatch 256, weight decay 0 and 1e-2 ...");
+    QFunctionBench.Side ours = QFunctionBench.infersweep(q58220Steps);
+    out.put("q58220_steps", q58220Steps);
+    out.put("q58220_train_step_us_normal", round(ours.normalStepMicros()));
+    out.put("q58220_train_step_us_subnormal", round(ours.subnormalStepMicros()));
+    out.put("q58220_weight_subnormal_share", round(ours.subnormalShare()));
+    if (q58220Reference == null) {
+      return;
+    }
+    System.err.println("[bench] ... and the same steps in PyTorch (" + q58220Reference + ")");
+    QFunctionBench.Side ref = QFunctionBench.pytorch(q58220Reference, q58220Steps);
+    out.put("pytorch_q58220_train_step_us_normal", ref.normalStepMicros());
+    out.put("pytorch_q58220_train_step_us_subnormal", ref.subnormalStepMicros());
+    out.put("pytorch_q58220_weight_subnormal_share", ref.subnormalShare());
+    double normal = ours.normalStepMicros() / ref.normalStepMicros();
+    double subnormal = ours.subnormalStepMicros() / ref.subnormalStepMicros();
+    out.put("q58220_train_step_over_pytorch_normal", round(normal));
+    out.put("q58220_train_step_over_pytorch_subnormal", round(subnormal));
+    out.put("target_q58220_normal_le_0.5x_pytorch", normal <= 0.5);
+    out.put("target_q58220_subnormal_le_1.0x_pytorch", subnormal <= 1.0);
   }
 
   /** Runs the reference command once and reads its JSON. */

@@ -23,7 +23,13 @@ class BenchCommandTest {
     Path reference = tmp.resolve("ref.sh");
     Files.writeString(reference, "echo '{\"pytorch_version\": \"1.13.1\", \"pytorch_train_step_us\": 700.0,"
         + " \"pytorch_infer_p50_us\": 20.0, \"pytorch_op_relu_us\": 1.0}'\n");
+    Path q58220 = tmp.resolve("q58220.sh");
+    Files.writeString(q58220, "echo '{\"runs\": [{\"optimizer\": \"adam\", \"weight_decay\": 0.0, \"train_step_us_last1000\": 5000.0,"
+        + " \"subnormal_share_overall\": 0.0}, {\"optimizer\": \"adam\", \"weight_decay\": 0.01,"
+        + " \"train_step_us_last1000\": 12000.0, \"subnormal_share_overall\": 0.13}]}'\n");
     BenchCommand bench = new BenchCommand();
+    bench.q58220Steps = 1100;
+    bench.q58220Reference = "sh " + q58220;
     bench.grid = grid;
     bench.epochs = 20;
     bench.rounds = 2;
@@ -65,6 +71,14 @@ class BenchCommandTest {
     double tasks = (Double) ((java.util.List<?>) f.get("local1_task_seconds_by_round")).get(0);
     assertThat(tasks).isGreaterThan(timer).isLessThan((Double) f.get("local1_sweep_seconds"));
     assertThat((Double) f.get("spark_overhead_in_sweep_fraction")).isBetween(0.0, 1.0);
+    // PyTorch #58220's network: both regimes timed here, the reference's figures read back beside them.
+    assertThat((Double) f.get("q58220_train_step_us_normal")).isPositive();
+    assertThat((Double) f.get("q58220_train_step_us_subnormal")).isPositive();
+    assertThat(f.get("pytorch_q58220_train_step_us_subnormal")).isEqualTo(12000.0);
+    assertThat((Double) f.get("q58220_train_step_over_pytorch_normal"))
+        .isCloseTo((Double) f.get("q58220_train_step_us_normal") / 5000.0, org.assertj.core.api.Assertions.within(0.002));
+    assertThat(f).containsKeys("target_q58220_normal_le_0.5x_pytorch", "target_q58220_subnormal_le_1.0x_pytorch");
+    assertThat(Main.execute("bench", "--q58220-steps", "500")).isEqualTo(2);
   }
 
   @Test

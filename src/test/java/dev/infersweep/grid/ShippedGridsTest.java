@@ -1,0 +1,57 @@
+package dev.infersweep.grid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infersweep.spec.DeviceKind;
+import dev.infersweep.spec.RunSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every shipped grid still loads, with the rows it always gave (the counts its comments and the docs
+ * state), and the article's grids keep the run ids of the sweeps written before networks were
+ * declared, so --resume and compare find them.
+ */
+class ShippedGridsTest {
+  private static Path conf(String name) {
+    return Path.of(System.getProperty("infersweep.project.dir", "."), "conf", name);
+  }
+
+  @Test
+  void theShippedGridsGiveTheirDocumentedRows() {
+    Map<String, Long> rows =
+        Map.of(
+            "seed.yaml", 144L,
+            "smoke.yaml", 768L,
+            "subnormal.yaml", 80L,
+            "explain.yaml", 108L,
+            "nightly.yaml", 432L,
+            "cases/pytorch-58220.yaml", 48L);
+    rows.forEach((file, count) -> assertThat(GridLoader.load(conf(file)).rowCount()).as(file).isEqualTo(count));
+  }
+
+  @Test
+  void theArticlesGridsKeepTheirRunIds() {
+    // SHA-256 of the canonical text the release before networks were declared (4da1ce8) hashed for
+    // conf/seed.yaml's first and last run ("model=10x50x2;samples=1000;data_seed=0;optimizer=sgd;lr=0.01;
+    // wd=0.0;scale=1.0;seed=1;device=cpu", and wd=5.0E-4;scale=3.0;seed=3).
+    List<RunSpec> runs = GridExpander.expand(GridLoader.load(conf("seed.yaml")), "s", "2026-01-01", 1, DeviceKind.CPU);
+    assertThat(runs.get(0).runId()).isEqualTo(SEED_FIRST_RUN_ID);
+    assertThat(runs.get(runs.size() - 1).runId()).isEqualTo(SEED_LAST_RUN_ID);
+  }
+
+  private static final String SEED_FIRST_RUN_ID = "5ade065fa802f700";
+  private static final String SEED_LAST_RUN_ID = "3ec164a88c33be8e";
+
+  @Test
+  void theCaseOfPyTorch58220IsTheNetworkItsReportTrains() {
+    GridConfig grid = GridLoader.load(conf("cases/pytorch-58220.yaml"));
+    assertThat(grid.model().describe()).isEqualTo("20→256 relu→1, mse");
+    assertThat(grid.data().fresh()).isTrue();
+    assertThat(grid.regime().batch(grid.data())).isEqualTo(256);
+    // Fresh data: one step per epoch, so the steps of the grid are its epochs.
+    assertThat(grid.axes().get(dev.infersweep.spec.Axes.EPOCHS)).containsExactly(0, 1000, 5000, 20000);
+  }
+}

@@ -70,11 +70,11 @@ public final class ResultsTable {
     known.put("data_fresh", lit(false));
     known.put("train_batch_size", col("train_samples"));
     known.put("momentum", lit(0.0));
-    for (Map.Entry<String, Column> e : known.entrySet()) {
-      // Only where the row predates the column: its network column is null too.
-      rows = rows.withColumn(e.getKey(), when(col("network").isNull(), e.getValue()).otherwise(col(e.getKey())));
-    }
-    return rows;
+    // Only where the row predates the columns (its network is null); all at once, so that every
+    // condition reads the row as it was written.
+    Map<String, Column> filled = new LinkedHashMap<>();
+    known.forEach((name, value) -> filled.put(name, when(col("network").isNull(), value).otherwise(col(name))));
+    return rows.withColumns(filled);
   }
 
   /**

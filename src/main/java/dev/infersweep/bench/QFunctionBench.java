@@ -46,6 +46,11 @@ public final class QFunctionBench {
    */
   public record Side(double normalStepMicros, double subnormalStepMicros, double subnormalShare) {}
 
+  /** The machine's CPU, as the rows name it. */
+  public static String cpuModel() {
+    return dev.infersweep.run.Host.cpuModel();
+  }
+
   /** infersweep's side: two trainings of {@code steps} steps on the fast path, this JVM, one thread. */
   public static Side infersweep(int steps) {
     if (steps <= WINDOW) {

@@ -61,6 +61,9 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Interpreter and script of the #58220 PyTorch reference (e.g. '/usr/bin/python3 jobs/reference/pytorch_58220.py'), run once with the same steps.")
   String q58220Reference;
 
+  @Option(names = "--q58220-only", description = "Run only the PyTorch #58220 training-step benchmark (and its reference).")
+  boolean q58220Only;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON here.")
   Path json;
 
@@ -107,6 +110,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (!Files.isRegularFile(grid)) {
       throw new ConfigException("'--grid' " + grid + " does not exist");
+    }
+    if (q58220Only) {
+      if (q58220Steps == 0) {
+        throw new ConfigException("'--q58220-only' needs '--q58220-steps' above 1000, not 0");
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("cpu_model", QFunctionBench.cpuModel());
+      q58220(out);
+      write(out);
+      return out;
     }
     Supplier<Benchmarks.Reference> reference = referenceCommand == null ? null : this::reference;
     if (reference != null) {
@@ -166,10 +179,14 @@ public final class BenchCommand implements Callable<Integer> {
     out.put("target_spark_overhead_in_sweep_le_0.05", f.sparkOverheadInSweepFraction() <= 0.05);
     out.put("target_scaleout_ge_1.7", f.scaleoutSpeedup() >= 1.7);
     out.put("target_sweep_le_half_baseline", f.gridSweepSeconds() <= baselineSweepSeconds / 2);
+    write(out);
+    return out;
+  }
+
+  private void write(Map<String, Object> out) throws IOException {
     if (json != null) {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
     }
-    return out;
   }
 
   /**

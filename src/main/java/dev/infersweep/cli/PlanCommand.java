@@ -51,9 +51,10 @@ public final class PlanCommand implements Callable<Integer> {
       cells.append(" × ").append(axis.name()).append(' ').append(labels(c, axis));
     }
     return String.format(
-        "grid %s (%s)%n%s  runs: %d = %s%n  rows: %d = %s%n  max_rows: %d%s%n",
+        "grid %s (%s)%n%s%s  runs: %d = %s%n  rows: %d = %s%n  max_rows: %d%s%n",
         c.name(),
         c.file(),
+        network(c),
         data(c),
         c.runCount(),
         runs,
@@ -61,6 +62,21 @@ public final class PlanCommand implements Callable<Integer> {
         cells,
         c.maxRows(),
         c.exceedsMaxRows() ? " (exceeded: run needs --allow-large)" : "");
+  }
+
+  /** The network and how it trains: layers, loss, the training path, the minibatch and its steps. */
+  private static String network(GridConfig c) {
+    String path = c.model().hasFastGradient() ? "hand-written gradients" : "DJL autograd";
+    String batch =
+        c.regime().batchSize() == 0
+            ? "full batch"
+            : "minibatch " + c.regime().batch(c.data()) + (c.data().fresh() ? ", fresh every step" : "");
+    String steps =
+        c.data() instanceof DataSpec.Table
+            ? ""
+            : String.format(Locale.ROOT, ", %d step(s) per epoch", c.regime().stepsPerEpoch(c.data()));
+    return String.format(Locale.ROOT, "  network: %s (%s)%n  training: %s%s%s%n",
+        c.model().describe(), path, batch, steps, c.regime().momentum() == 0 ? "" : ", momentum " + c.regime().momentum());
   }
 
   /** A table grid's data, as far as it is known without Spark; nothing for synthetic data. */

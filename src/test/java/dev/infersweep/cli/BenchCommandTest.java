@@ -79,6 +79,7 @@ class BenchCommandTest {
         .isCloseTo((Double) f.get("q58220_train_step_us_normal") / 5000.0, org.assertj.core.api.Assertions.within(0.002));
     assertThat(f).containsKeys("target_q58220_normal_le_0.5x_pytorch", "target_q58220_subnormal_le_1.0x_pytorch");
     assertThat(Main.execute("bench", "--q58220-steps", "500")).isEqualTo(2);
+    assertThat(Main.execute("bench", "--q58220-only", "--q58220-steps", "0")).isEqualTo(2);
   }
 
   @Test

@@ -88,10 +88,25 @@ class MainTest {
             tmp.resolve("p.yaml"),
             "grid: {epochs: [0, 5], seed: [1, 2, 3], precision: [fp32, fp16], protocol: [rigorous, seed]}\n");
     assertThat(Main.execute("plan", "--grid", grid.toString())).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("runs: 3").contains("rows: 24");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("runs: 3").contains("rows: 24")
+        .contains("network: 10→50 relu→2, cross_entropy (hand-written gradients)").contains("training: full batch, 1 step(s) per epoch");
     out.reset();
     assertThat(Main.execute("plan", "--grid", grid.toString(), "--rows-only")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("24\n");
+  }
+
+  @Test
+  void planDescribesADeclaredNetworkAndItsMinibatches() throws Exception {
+    Path grid =
+        Files.writeString(
+            tmp.resolve("n.yaml"),
+            "model: {input: 4, loss: mse, layers: [{dense: 8, activation: gelu}, {dense: 1}]}\n"
+                + "data: {samples: 100}\ntrain: {batch_size: 32, momentum: 0.9}\ngrid: {steps: [0, 8]}\n");
+    assertThat(Main.execute("plan", "--grid", grid.toString())).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("network: 4→8 gelu→1, mse (DJL autograd)")
+        .contains("training: minibatch 32, 4 step(s) per epoch, momentum 0.9")
+        .contains("epochs [0, 2]");
   }
 
   @Test

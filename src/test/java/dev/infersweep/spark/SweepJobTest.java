@@ -248,6 +248,21 @@ class SweepJobTest {
       assertThat(schema.next()).isTrue();
       assertThat(schema.getString(1)).isEqualTo("INT64");
       assertThat(schema.getString(2)).startsWith("TimestampType").contains("MICROS=MicroSeconds()");
+
+      // The layers column: one struct per layer, read by DuckDB's unnest as by Spark's explode.
+      long sparkLayers =
+          SweepJobTest.spark.sql("SELECT count(*) AS n FROM parquet.`" + sweepFolder() + "` LATERAL VIEW explode(layers) AS l"
+              + " WHERE l.units = 50 AND l.activation = 'relu'").first().getLong(0);
+      ResultSet layers =
+          st.executeQuery(
+              "SELECT count(*), count_if(u.index = 0 AND u.units = 50 AND u.activation = 'relu'),"
+                  + " count_if(u.index = 1 AND u.activation = 'identity'), count(u.weight_subnormal_fraction)"
+                  + " FROM (SELECT unnest(layers) AS u FROM read_parquet('" + glob + "', hive_partitioning = true))");
+      assertThat(layers.next()).isTrue();
+      assertThat(layers.getLong(1)).isEqualTo(2 * 768);
+      assertThat(layers.getLong(2)).isEqualTo(768).isEqualTo(sparkLayers);
+      assertThat(layers.getLong(3)).isEqualTo(768);
+      assertThat(layers.getLong(4)).isPositive();
     } finally {
       try (Stream<Path> walk = Files.walk(out.resolve("_analysis"))) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -22,11 +22,23 @@ public sealed interface Outcome extends Serializable
   }
 
   /**
-   * A failure, as one line of text.
+   * A failure.
    *
-   * @param error what went wrong
+   * @param error what went wrong, one line
+   * @param trace the stack trace behind it (bounded, {@link Failures#trace}); null for a failure
+   *     that is no exception (a timer that kept too few rounds, say)
    */
-  record Failed(String error) implements Outcome {
+  record Failed(String error, String trace) implements Outcome {
+    /** A failure without an exception behind it. */
+    public Failed(String error) {
+      this(error, null);
+    }
+
+    /** The failure {@code t} is: its line and its trace. */
+    public static Failed of(Throwable t) {
+      return new Failed(Failures.describe(t), Failures.trace(t));
+    }
+
     @Override
     public RowStatus status() {
       return RowStatus.FAILED;
@@ -51,6 +63,11 @@ public sealed interface Outcome extends Serializable
       return f.error();
     }
     return this instanceof Unsupported u ? u.reason() : null;
+  }
+
+  /** The row's {@code error_trace}: the stack trace of a failure, else null. */
+  default String errorTrace() {
+    return this instanceof Failed f ? f.trace() : null;
   }
 
   /** The measurement, or null when there is none. */

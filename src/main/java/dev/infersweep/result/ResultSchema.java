@@ -199,6 +199,7 @@ public final class ResultSchema {
     // Outcome
     c.add(new Column("status", s, r -> r.status().label()));
     c.add(new Column("error", s, r -> r.outcome().error()));
+    c.add(new Column("error_trace", s, r -> r.outcome().errorTrace()));
     return List.copyOf(c);
   }
 }

@@ -1,5 +1,6 @@
 package dev.infersweep.run;
 
+import dev.infersweep.result.Failures;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -53,21 +54,6 @@ public final class Host {
 
   /** One line: the exception's type and message, and the root cause's when it differs. */
   static String describe(Throwable t) {
-    StringBuilder text = new StringBuilder(t.getClass().getSimpleName());
-    if (t.getMessage() != null) {
-      text.append(": ").append(t.getMessage().lines().findFirst().orElse(""));
-    }
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root != t) {
-      text.append(" (caused by ").append(root.getClass().getSimpleName());
-      if (root.getMessage() != null) {
-        text.append(": ").append(root.getMessage().lines().findFirst().orElse(""));
-      }
-      text.append(')');
-    }
-    return text.toString();
+    return Failures.describe(t);
   }
 }

@@ -54,10 +54,9 @@ final class RowAssembler {
   private static Outcome outcome(
       Point cell, Opened opened, Checkpoint checkpoint, Trained trained, Map<Point, Outcome> timed) {
     if (checkpoint == null) {
-      return new Outcome.Failed(
-          trained.error() != null
-              ? trained.error()
-              : "training stopped before epoch " + cell.get(Axes.EPOCHS) + " for an unknown reason");
+      return trained.failure() != null
+          ? trained.failure()
+          : new Outcome.Failed("training stopped before epoch " + cell.get(Axes.EPOCHS) + " for an unknown reason");
     }
     Precision precision = cell.get(Axes.PRECISION);
     if (!opened.runnable(precision)) {

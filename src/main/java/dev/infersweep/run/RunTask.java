@@ -51,14 +51,14 @@ public final class RunTask {
     Long calibrationStart = null;
     Environment environment = null;
     Opened opened = null;
-    String openError = null;
+    Outcome.Failed openError = null;
     try {
       calibrationStart = Calibration.measureNanos();
       OpenStage.Placement placement = OpenStage.place(spec, executor);
       environment = placement.environment();
       opened = OpenStage.open(spec, placement, table);
     } catch (Throwable t) {
-      openError = Host.describe(t);
+      openError = Outcome.Failed.of(t);
     }
     Trained trained = Trained.failed(openError);
     Map<Point, Outcome> timed = Map.of();

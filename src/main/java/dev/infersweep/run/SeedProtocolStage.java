@@ -50,7 +50,7 @@ final class SeedProtocolStage {
       try {
         figures.put(cell, time(cell, checkpoint));
       } catch (Throwable t) {
-        failures.put(cell, new Outcome.Failed(Host.describe(t)));
+        failures.put(cell, Outcome.Failed.of(t));
       }
     }
   }

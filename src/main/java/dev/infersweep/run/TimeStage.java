@@ -79,7 +79,7 @@ final class TimeStage {
         return new Outcome.Measured(measurement(r, cellModels));
       }
     } catch (Throwable e) {
-      return new Outcome.Failed(Host.describe(e));
+      return Outcome.Failed.of(e);
     }
   }
 

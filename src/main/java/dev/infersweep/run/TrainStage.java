@@ -1,5 +1,6 @@
 package dev.infersweep.run;
 
+import dev.infersweep.result.Outcome;
 import dev.infersweep.spec.Protocol;
 import dev.infersweep.train.Checkpoint;
 import dev.infersweep.train.Training;
@@ -19,7 +20,7 @@ final class TrainStage {
     SortedMap<Integer, Checkpoint> checkpoints = new TreeMap<>();
     SeedProtocolStage seed =
         opened.spec().protocols().contains(Protocol.SEED) ? new SeedProtocolStage(opened, activeTasks) : null;
-    String error = null;
+    Outcome.Failed failure = null;
     try {
       Training.train(
           opened.spec(),
@@ -32,8 +33,8 @@ final class TrainStage {
             }
           });
     } catch (Throwable t) {
-      error = Host.describe(t);
+      failure = Outcome.Failed.of(t);
     }
-    return new Trained(checkpoints, seed == null ? java.util.Map.of() : seed.outcomes(), error);
+    return new Trained(checkpoints, seed == null ? java.util.Map.of() : seed.outcomes(), failure);
   }
 }

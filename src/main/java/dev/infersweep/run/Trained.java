@@ -13,11 +13,11 @@ import java.util.TreeMap;
  *
  * @param checkpoints by epoch; those before a failure are kept
  * @param seed the seed protocol's outcome per cell
- * @param error one line, or null when training reached every checkpoint
+ * @param failure what stopped training (its line and trace), or null when it reached every checkpoint
  */
-record Trained(SortedMap<Integer, Checkpoint> checkpoints, Map<Point, Outcome> seed, String error) {
-  /** Nothing trained: the run failed before training with {@code error}. */
-  static Trained failed(String error) {
-    return new Trained(new TreeMap<>(), Map.of(), error);
+record Trained(SortedMap<Integer, Checkpoint> checkpoints, Map<Point, Outcome> seed, Outcome.Failed failure) {
+  /** Nothing trained: the run failed before training with {@code failure}. */
+  static Trained failed(Outcome.Failed failure) {
+    return new Trained(new TreeMap<>(), Map.of(), failure);
   }
 }

@@ -68,7 +68,7 @@ class RowAssemblerTest {
         Point.empty().with(Axes.EPOCHS, 0).with(Axes.PRECISION, Precision.FP32).with(Axes.BATCH_SIZE, 1)
             .with(Axes.PROTOCOL, Protocol.RIGOROUS);
     TreeMap<Integer, Checkpoint> reached = new TreeMap<>(Map.of(0, checkpoint(0)));
-    Trained trained = new Trained(reached, Map.of(rigorous0.with(Axes.PROTOCOL, Protocol.SEED), measured()), "train_loss became NaN at epoch 3");
+    Trained trained = new Trained(reached, Map.of(rigorous0.with(Axes.PROTOCOL, Protocol.SEED), measured()), new Outcome.Failed("train_loss became NaN at epoch 3", "DivergedException: train_loss became NaN\n\tat Training"));
 
     List<ResultRow> rows =
         RowAssembler.rows(SPEC, opened(), null, trained, Map.of(rigorous0, measured()), Map.of(), 1L, 2L);
@@ -96,7 +96,7 @@ class RowAssemblerTest {
   @Test
   void aRunThatCouldNotOpenFailsEveryRowWithTheReason() {
     List<ResultRow> rows =
-        RowAssembler.rows(SPEC, null, null, Trained.failed("engine: no native library"), Map.of(), Map.of(), null, null);
+        RowAssembler.rows(SPEC, null, null, Trained.failed(new Outcome.Failed("engine: no native library")), Map.of(), Map.of(), null, null);
     assertThat(rows).hasSize(8).allSatisfy(r -> {
       assertThat(r.status()).isEqualTo(RowStatus.FAILED);
       assertThat(r.outcome().error()).isEqualTo("engine: no native library");

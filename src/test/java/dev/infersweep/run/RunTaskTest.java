@@ -46,4 +46,16 @@ class RunTaskTest {
       assertThat(r.diagnostics()).isNotNull();
     });
   }
+
+  @Test
+  void aRunThatDivergesKeepsTheTraceOfWhatStoppedIt() {
+    GridConfig config = GridLoader.parse("t.yaml", "t",
+        "train: {learning_rate: 100}\ndata: {samples: 50}\ngrid: {epochs: [0, 400], activation_scale: [1000]}\n"
+            + "timing: {warmup_iterations: 5, warmup_max_seconds: 0.02, min_blocks: 4, max_seconds: 0.1}");
+    List<ResultRow> rows = RunTask.execute(GridExpander.expand(config, "s", "2026-01-01", 1, DeviceKind.CPU).get(0), new Executor("1", "4.2.0"));
+    ResultRow failed = rows.stream().filter(r -> r.status() == RowStatus.FAILED).findFirst().orElseThrow();
+    assertThat(failed.outcome().error()).contains("DivergedException").contains("epoch 400");
+    assertThat(failed.outcome().errorTrace()).contains("DivergedException").contains("at dev.infersweep.train.");
+    assertThat(dev.infersweep.result.ResultSchema.toRow(failed).<String>getAs("error_trace")).isEqualTo(failed.outcome().errorTrace());
+  }
 }

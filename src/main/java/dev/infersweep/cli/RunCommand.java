@@ -10,6 +10,7 @@ import dev.infersweep.spec.Ids;
 import dev.infersweep.spark.SweepJob;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -53,6 +54,10 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "If the sweep id exists, replace it.")
   boolean overwrite;
 
+  @Option(names = "--deadline", paramLabel = "DURATION",
+      description = "Stop the sweep after this long (e.g. 90m, 2h, 45s, PT1H30M): runs not finished by then are cancelled and written as failed rows with that reason (exit 3).")
+  String deadline;
+
   @Mixin SparkOptions sparkOptions = new SparkOptions();
 
   @Override
@@ -78,12 +83,13 @@ public final class RunCommand implements Callable<Integer> {
     if (deviceKind == null) {
       throw new ConfigException("--device '" + device + "': allowed: " + String.join(", ", DeviceKind.labels()));
     }
-    SweepJob.Request request = new SweepJob.Request(config, out, id, day, allowLarge, mode, deviceKind);
+    SweepJob.Request request =
+        new SweepJob.Request(config, out, id, day, allowLarge, mode, deviceKind, deadline == null ? null : parseDuration(deadline));
     // Checked again by the job; here so that no Spark session is started for nothing.
-    if (!allowLarge && config.exceedsMaxRows()) {
-      throw new ConfigException(
-          config.file() + ": max_rows: the grid yields " + config.rowCount() + " rows, more than max_rows "
-              + config.maxRows() + "; raise max_rows or pass --allow-large");
+    try {
+      config.checkSize(allowLarge);
+    } catch (ConfigException e) {
+      throw new ConfigException(e.getMessage() + " (option: --allow-large)", e);
     }
     try (Sessions.Handle session = sparkOptions.open("infersweep " + id)) {
       SparkSession spark = session.spark();
@@ -100,6 +106,31 @@ public final class RunCommand implements Callable<Integer> {
       print(summary, console);
       return summary;
     }
+  }
+
+  /** {@code 90m}, {@code 2h}, {@code 45s}, {@code 1d} or ISO-8601 ({@code PT1H30M}); positive. */
+  static Duration parseDuration(String text) {
+    Duration d = null;
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})([smhd])").matcher(text.trim());
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      d = switch (m.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    } else {
+      try {
+        d = Duration.parse(text.trim());
+      } catch (DateTimeParseException e) {
+        // Falls through to the message below.
+      }
+    }
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new ConfigException("--deadline '" + text + "': expected a positive duration such as 45s, 90m, 2h, 1d or PT1H30M");
+    }
+    return d;
   }
 
   static String parseDate(String text) {

@@ -47,6 +47,15 @@ public final class RunTask {
     }
   }
 
+  /**
+   * The rows of a run that never ran (cancelled by the sweep's deadline, say): every cell failed
+   * with {@code reason}.
+   */
+  public static List<ResultRow> notRun(RunSpec spec, String reason) {
+    return RowAssembler.rows(
+        spec, null, null, Trained.failed(new Outcome.Failed(reason)), Map.of(), Map.of(), null, null);
+  }
+
   private static List<ResultRow> pipeline(RunSpec spec, Executor executor, TrainingSet table) {
     Long calibrationStart = null;
     Environment environment = null;

@@ -7,6 +7,7 @@ import dev.infersweep.grid.GridExpander;
 import dev.infersweep.grid.GridFingerprint;
 import dev.infersweep.result.RowStatus;
 import dev.infersweep.result.ResultSchema;
+import dev.infersweep.run.RunTask;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.Axis;
 import dev.infersweep.spec.DataSpec;
@@ -15,6 +16,7 @@ import dev.infersweep.spec.RunSpec;
 import dev.infersweep.spec.TrainingSet;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -60,7 +62,13 @@ public final class SweepJob {
       String sweepDate,
       boolean allowLarge,
       Mode mode,
-      DeviceKind device) {
+      DeviceKind device,
+      Duration deadline) {
+    public Request(
+        GridConfig grid, String out, String sweepId, String sweepDate, boolean allowLarge, Mode mode, DeviceKind device) {
+      this(grid, out, sweepId, sweepDate, allowLarge, mode, device, null);
+    }
+
     public Request(GridConfig grid, String out, String sweepId, String sweepDate, boolean allowLarge, Mode mode) {
       this(grid, out, sweepId, sweepDate, allowLarge, mode, DeviceKind.CPU);
     }
@@ -71,7 +79,7 @@ public final class SweepJob {
 
     /** The same request for {@code other} (the grid with its table read). */
     Request withGrid(GridConfig other) {
-      return new Request(other, out, sweepId, sweepDate, allowLarge, mode, device);
+      return new Request(other, out, sweepId, sweepDate, allowLarge, mode, device, deadline);
     }
   }
 
@@ -211,19 +219,19 @@ public final class SweepJob {
     Broadcast<TrainingSet> shipped = null;
     try {
       if (!runs.isEmpty()) {
-        jsc.setJobGroup(group, "infersweep sweep " + request.sweepId(), false);
         // The table goes to each executor once, as a broadcast; tasks never read its path.
         shipped = samples == null ? null : jsc.broadcast(samples);
         // One run per partition: Spark spreads them over the executors' task slots.
         JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(new RunPartition(shipped), true);
+        RunCollector.Collected collected =
+            RunCollector.collect(jsc, rdd, group, "infersweep sweep " + request.sweepId(), request.deadline());
         // A resumed run re-measures all its cells; only the ones not kept are added.
-        rdd.collect().stream().filter(r -> !keptIds.contains(r.<String>getAs("row_id"))).forEach(rows::add);
+        runRows(runs, collected, request).stream().filter(r -> !keptIds.contains(r.<String>getAs("row_id"))).forEach(rows::add);
       }
     } catch (RuntimeException e) {
       publisher.discardStaging();
       throw e;
     } finally {
-      jsc.clearJobGroup();
       spark.sparkContext().removeSparkListener(progress);
       if (shipped != null) {
         shipped.destroy();
@@ -250,6 +258,24 @@ public final class SweepJob {
               + "; resume the sweep to publish them without re-running",
           e);
     }
+  }
+
+  /**
+   * Every run's rows, partition i being run i: those that came back, and for the runs the deadline
+   * cut off, failed rows that say so (every cell, so that no row is missing).
+   */
+  private static List<Row> runRows(List<RunSpec> runs, RunCollector.Collected collected, Request request) {
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      List<Row> back = collected.byPartition().get(i);
+      if (back != null) {
+        out.addAll(back);
+      } else if (collected.deadlinePassed()) {
+        String reason = "the sweep's deadline (--deadline " + request.deadline() + ") passed before this run finished; it was cancelled";
+        RunTask.notRun(runs.get(i), reason).forEach(r -> out.add(ResultSchema.toRow(r)));
+      }
+    }
+    return out;
   }
 
   /**

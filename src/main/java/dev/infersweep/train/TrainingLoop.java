@@ -46,6 +46,10 @@ final class TrainingLoop {
         }
       }
       for (int s = 0; s < perEpoch; s++) {
+        if (Thread.currentThread().isInterrupted()) {
+          // Spark cancelled the task (the sweep's deadline, say): stop instead of training on.
+          throw new Training.TimeoutException("training was interrupted at epoch " + epoch + " (the task was cancelled)");
+        }
         if (System.nanoTime() - deadline > 0) {
           throw new Training.TimeoutException(
               "training exceeded train.timeout_seconds (" + spec.trainTimeoutSeconds() + " s) at epoch " + epoch);

@@ -9,6 +9,10 @@ Two small modules, scripted with torch.jit.script and saved with .save(), parame
   mlp.pt   Mlp: linear 20 -> 64 -> relu -> linear 64 -> 32 -> relu -> linear 32 -> 1;
            input [N, 20], 1 output (train with mse)
 
+and, for the validation tests, a module that loads and runs but has nothing to train:
+
+  no_parameters.pt  NoParameters: the first 10 features of [N, 20] doubled, no parameters
+
     /usr/bin/python3 jobs/reference/make_torchscript_fixtures.py [--out DIR]   # writes the fixtures
     /usr/bin/python3 jobs/reference/make_torchscript_fixtures.py --check        # CI: committed == made
 
@@ -62,7 +66,14 @@ class Mlp(nn.Module):
         return self.fc3(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
 
 
-MODELS = {"conv.pt": SmallConv, "mlp.pt": Mlp}
+class NoParameters(nn.Module):
+    """Runs on [N, 20] and has no parameters (a bad input: nothing to train)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x[:, :10] * 2.0
+
+
+MODELS = {"conv.pt": SmallConv, "mlp.pt": Mlp, "no_parameters.pt": NoParameters}
 
 
 def make(out_dir):

@@ -28,11 +28,12 @@ import java.util.List;
  * module's parameters are ordinary (not inference-mode) tensors that autograd can train in place
  * ({@link TorchScriptTrainer}). Each instance is its own native module and {@code Model}; close it.
  *
- * <p>{@link #forward} is the served call: the module in eval mode under libtorch's
- * {@code InferenceMode} (DJL's non-training forward), its output an inference tensor that must never
- * reach a backward pass. A model is timed through a fresh copy ({@link #copyWith}) rather than the
- * module being trained, so no inference-mode output of the timed module meets the autograd graph of
- * training (DJL issues #2144, #2159: "Inference tensors cannot be saved for backward").
+ * <p>On a model that has not trained, {@link #forward} is the served call: the module in eval mode
+ * under libtorch's {@code InferenceMode} (DJL's non-training forward). A trained module is never
+ * timed: {@code InferenceMode} can fail on it ("Inference tensors cannot be saved for backward", DJL
+ * issues #2144, #2159), so it is timed through a fresh copy from the original archive with its values
+ * ({@link #copyWith}, {@link #copy}, {@link #zeroedSubnormals}), whose parameters do not require
+ * gradients.
  */
 public final class TorchScriptModel implements AutoCloseable {
   private final byte[] archive;
@@ -64,9 +65,10 @@ public final class TorchScriptModel implements AutoCloseable {
   }
 
   /**
-   * Loads a module from a TorchScript archive's bytes on {@code device}. DJL's PyTorch engine loads
-   * a trainable module from a file only (its stream loader has no {@code trainParam}), so the bytes
-   * go through a temporary file, deleted once the module is in memory.
+   * Loads a module from a TorchScript archive's bytes on {@code device}. DJL reads {@code
+   * trainParam} only when it loads a model from a path ({@code PtModel.load(InputStream)} takes no
+   * options and freezes the parameters), so the bytes go through a temporary file, deleted once the
+   * module is in memory.
    *
    * @throws MalformedModelException when the bytes are not a TorchScript archive libtorch can load
    */

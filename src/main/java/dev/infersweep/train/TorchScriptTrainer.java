@@ -2,6 +2,7 @@ package dev.infersweep.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.loss.Loss;
@@ -40,18 +41,23 @@ public final class TorchScriptTrainer {
    */
   public float step(NDArray input, NDArray labels) {
     float value;
-    synchronized (DjlRuntime.AUTOGRAD) {
-      try (GradientCollector collector = input.getManager().getEngine().newGradientCollector()) {
-        NDArray prediction = model.forwardTraining(input);
-        NDArray l = loss.evaluate(new NDList(labels), new NDList(prediction));
-        value = l.getFloat();
-        collector.backward(l);
+    // The step's arrays (prediction, loss, the backward seed) live in a scratch manager, freed here.
+    try (NDManager scratch = input.getManager().newSubManager()) {
+      synchronized (DjlRuntime.AUTOGRAD) {
+        try (GradientCollector collector = input.getManager().getEngine().newGradientCollector()) {
+          NDArray prediction = model.forwardTraining(input);
+          prediction.attach(scratch);
+          NDArray l = loss.evaluate(new NDList(labels), new NDList(prediction));
+          l.attach(scratch);
+          value = l.getFloat();
+          collector.backward(l);
+        }
       }
-    }
-    for (Parameter p : parameters) {
-      NDArray weight = p.getArray();
-      try (NDArray grad = weight.getGradient()) {
-        optimizer.update(p.getId(), weight, grad);
+      for (Parameter p : parameters) {
+        NDArray weight = p.getArray();
+        try (NDArray grad = weight.getGradient()) {
+          optimizer.update(p.getId(), weight, grad);
+        }
       }
     }
     return value;
@@ -59,8 +65,13 @@ public final class TorchScriptTrainer {
 
   /** The loss of the model as it is, in eval mode without autograd. */
   public float loss(NDArray input, NDArray labels) {
-    NDArray prediction = model.forward(input);
-    return loss.evaluate(new NDList(labels), new NDList(prediction)).getFloat();
+    try (NDManager scratch = input.getManager().newSubManager()) {
+      NDArray prediction = model.forward(input);
+      prediction.attach(scratch);
+      NDArray l = loss.evaluate(new NDList(labels), new NDList(prediction));
+      l.attach(scratch);
+      return l.getFloat();
+    }
   }
 
   /**

@@ -144,6 +144,19 @@ class TorchScriptModelTest {
     }
   }
 
+  @Test
+  void stepsLeaveNoArraysBehindOnTheBatchManager() throws Exception {
+    try (TorchScriptModel mlp = load("mlp.pt"); NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      NDList batch = rows(manager, 9);
+      TorchScriptTrainer trainer = new TorchScriptTrainer(mlp, TorchScriptTrainer.optimizer(Optimizer.ADAM, 1e-3f, 0, 0), LossFunction.MSE);
+      trainer.step(batch.get(0), batch.get(1));
+      int arrays = ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
+      train(trainer, batch, 5);
+      trainer.loss(batch.get(0), batch.get(1));
+      assertThat(((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays()).hasSize(arrays);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Optimizer.class)
   void stepUpdatesTheModuleAsDjlsTrainerDoes(Optimizer optimizer) throws Exception {

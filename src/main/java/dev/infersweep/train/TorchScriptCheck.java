@@ -1,0 +1,151 @@
+package dev.infersweep.train;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.infersweep.error.ConfigException;
+import dev.infersweep.spec.Precision;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The driver's checks of a TorchScript model before anything runs (no Spark): each failure is a
+ * {@link ConfigException} with one line naming {@code model.torchscript}, the file and what is wrong.
+ * The file is read once (here for a local path; the driver may read any Hadoop path itself and hand
+ * the bytes to {@link #check}).
+ */
+public final class TorchScriptCheck {
+  /** A batch of two, so that a module which ignores the batch dimension is caught too. */
+  static final int BATCH = 2;
+
+  /** What the check found in a valid file. */
+  public record Facts(List<TorchParameter> parameters, long[] outputShape) {
+    public long parameterCount() {
+      return parameters.stream().mapToLong(p -> p.values().length).sum();
+    }
+  }
+
+  private TorchScriptCheck() {}
+
+  /** The one line for a file that does not exist. */
+  public static String missing(String path) {
+    return "model.torchscript: " + path + " does not exist";
+  }
+
+  /** Reads a local file's bytes, or fails with {@link #missing}. */
+  public static byte[] read(Path path) {
+    try {
+      return Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(missing(path.toString()));
+    } catch (IOException e) {
+      throw new ConfigException("model.torchscript: " + path + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Loads the archive on the CPU and checks it: a TorchScript archive, a forward pass of a batch of
+   * {@code inputShape} inputs giving {@code [batch, outputs]}, floating parameters, all fp32, and
+   * every precision in {@code precisions} servable.
+   *
+   * @param path the file's name as the user wrote it, for the messages
+   * @param inputShape one sample's shape, without the batch dimension
+   */
+  public static Facts check(String path, byte[] archive, long[] inputShape, int outputs, Collection<Precision> precisions) {
+    String file = "model.torchscript: " + path;
+    if (!isZip(archive)) {
+      throw new ConfigException(file + " is not a TorchScript archive (not a zip file; save it with torch.jit.script(model).save(...))");
+    }
+    TorchScriptModel model;
+    try {
+      model = TorchScriptModel.load(archive, Device.cpu());
+    } catch (MalformedModelException | RuntimeException e) {
+      throw new ConfigException(file + " is not a TorchScript archive: " + reason(e), e);
+    }
+    try (model; NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      long[] shape = new long[inputShape.length + 1];
+      shape[0] = BATCH;
+      System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+      NDArray output;
+      try {
+        output = model.forward(manager.ones(new Shape(shape)));
+      } catch (RuntimeException e) {
+        throw new ConfigException(
+            file + ": a forward pass of input_shape " + Arrays.toString(inputShape) + " (a batch "
+                + new Shape(shape) + ") fails: " + reason(e), e);
+      }
+      long[] got = output.getShape().getShape();
+      if (!Arrays.equals(got, new long[] {BATCH, outputs})) {
+        throw new ConfigException(
+            file + " gives output shape " + output.getShape() + " for a batch " + new Shape(shape)
+                + "; outputs: " + outputs + " needs (" + BATCH + ", " + outputs + ")");
+      }
+      if (!output.getDataType().isFloating()) {
+        throw new ConfigException(file + " gives " + output.getDataType() + " outputs; training needs floating ones");
+      }
+      List<TorchParameter> parameters = model.parameters();
+      if (parameters.isEmpty()) {
+        throw new ConfigException(file + " has no floating parameters: nothing to train");
+      }
+      if (model.dataType() != DataType.FLOAT32) {
+        throw new ConfigException(
+            file + "'s parameters are " + model.dataType() + "; it is trained in fp32, so save it as float32 (model.float())");
+      }
+      for (Precision p : precisions) {
+        String reason = unservable(p);
+        if (reason != null) {
+          throw new ConfigException(file + " cannot be served in precision " + p + ": " + reason);
+        }
+      }
+      return new Facts(parameters, got);
+    }
+  }
+
+  /**
+   * Why a trained TorchScript model cannot be timed in {@code precision}; null for fp32. DJL 0.36
+   * cannot cast a TorchScript module: {@code PtSymbolBlock.cast} is {@code AbstractBaseBlock}'s,
+   * which throws "Not implemented yet.", and its JNI has no module-wide {@code to(dtype)} (only
+   * {@code to(device)} at load); a parameter's dtype cannot be changed in place either.
+   */
+  public static String unservable(Precision precision) {
+    if (precision == Precision.FP32) {
+      return null;
+    }
+    return "DJL 0.36 cannot cast a TorchScript module to " + precision.dataType()
+        + " (PtSymbolBlock.cast is not implemented); a TorchScript model is timed in fp32 only";
+  }
+
+  static boolean isZip(byte[] bytes) {
+    return bytes.length >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4;
+  }
+
+  /** The first informative line of an engine error (TorchScript prefixes its traceback). */
+  static String reason(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int plea = message.indexOf("(Could this error message be improved?");
+    if (plea >= 0) {
+      message = message.substring(0, plea);
+    }
+    for (String line : message.split("\n")) {
+      String s = line.strip();
+      if (s.startsWith("RuntimeError:") || s.contains("Error:")) {
+        return s;
+      }
+    }
+    for (String line : message.split("\n")) {
+      String s = line.strip();
+      if (!s.isEmpty() && !s.startsWith("The following operation failed") && !s.startsWith("Traceback")) {
+        return s;
+      }
+    }
+    return message.strip();
+  }
+}

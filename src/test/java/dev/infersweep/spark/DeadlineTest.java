@@ -21,10 +21,10 @@ class DeadlineTest {
 
   @Test
   void runsNotFinishedByTheDeadlineAreFailedRowsAndTheSweepExitsThree() throws Exception {
-    // Six runs one after the other (local[1]), each a few seconds of training and timing: an 8 s
-    // deadline lets the first through and cancels the last.
+    // Ten runs one after the other (local[1]), each one to a few seconds of training and timing: an
+    // 8 s deadline lets the first through and cancels the last on a fast or a loaded machine.
     Path grid = Files.writeString(tmp.resolve("d.yaml"),
-        "data: {samples: 500}\ngrid: {epochs: [0, 3000], seed: [1, 2, 3, 4, 5, 6]}\n"
+        "data: {samples: 500}\ngrid: {epochs: [0, 3000], seed: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}\n"
             + "timing: {warmup_iterations: 10, warmup_max_seconds: 0.1, min_blocks: 4, max_seconds: 0.4}\n");
     Path out = tmp.resolve("r");
     int code = Main.execute("run", "--grid", grid.toString(), "--out", out.toString(), "--sweep-id", "dl",
@@ -33,8 +33,8 @@ class DeadlineTest {
     SparkSession spark = Sessions.create("infersweep-test", "local[1]", Map.of("spark.ui.enabled", "false"));
     try {
       List<Row> rows = spark.read().parquet(out.toString()).select("run_id", "row_id", "status", "error").collectAsList();
-      assertThat(rows).hasSize(12);
-      assertThat(rows.stream().map(r -> r.<String>getAs("row_id")).distinct()).hasSize(12);
+      assertThat(rows).hasSize(20);
+      assertThat(rows.stream().map(r -> r.<String>getAs("row_id")).distinct()).hasSize(20);
       List<Row> cancelled = rows.stream().filter(r -> "failed".equals(r.getAs("status"))).toList();
       assertThat(cancelled).isNotEmpty()
           .allSatisfy(r -> assertThat(r.<String>getAs("error")).contains("deadline (--deadline PT8S) passed before this run finished"));

@@ -3,6 +3,7 @@ package dev.infersweep.grid;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,10 +84,37 @@ public final class GridLoader {
     } catch (IOException e) {
       throw new ConfigException(where + ": cannot read the grid: " + e.getMessage(), e);
     }
+    refuseUnderflow(where, text);
     if (root == null || root.isMissingNode() || root.isNull() || (root.isObject() && root.isEmpty())) {
       throw new ConfigException(where + ": the grid file is empty");
     }
     return read(where, new ConfigNode(where, "", root), defaultName);
+  }
+
+  /**
+   * Refuses a number written non-zero that a double holds as 0 ({@code 1e-400}): the tree would
+   * carry it as 0.0, indistinguishable from a 0 the user wrote.
+   */
+  private static void refuseUnderflow(String where, String text) {
+    try (JsonParser scan = YAML.getFactory().createParser(text)) {
+      for (JsonToken t = scan.nextToken(); t != null; t = scan.nextToken()) {
+        if (t == JsonToken.VALUE_NUMBER_FLOAT && scan.getDoubleValue() == 0 && nonZero(scan.getText())) {
+          throw new ConfigException(
+              where + ": " + keyPath(scan.getParsingContext()) + ": " + scan.getText()
+                  + " is too small for a double and would be read as 0; write 0 or a larger number");
+        }
+      }
+    } catch (IOException e) {
+      throw new ConfigException(where + ": cannot read the grid: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean nonZero(String number) {
+    try {
+      return new java.math.BigDecimal(number.trim()).signum() != 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** {@code /grid/weight_decay/0} as {@code grid.weight_decay[0]}. */

@@ -93,7 +93,8 @@ class NumericKeysTest {
   }
 
   /** Values no numeric key accepts as given (every key's minimum is at least 0, every maximum finite). */
-  private static final List<String> BAD_FOR_ALL = List.of("1e19", "1.0e19", "-1", "-2.5", "1e400", "-1e400", ".nan", ".inf", "-.inf");
+  private static final List<String> BAD_FOR_ALL =
+      List.of("1e19", "1.0e19", "-1", "-2.5", "1e400", "-1e400", ".nan", ".inf", "-.inf", "1e-400");
 
   /** Values no whole-number key accepts: non-integral, past a long, beyond 2^53 in float notation. */
   private static final List<String> BAD_FOR_WHOLE =
@@ -158,8 +159,9 @@ class NumericKeysTest {
         }
       }
       for (String value : bad) {
-        // .nan and .inf fail inside the YAML parser, which names the key but knows no range.
-        boolean needsRange = !value.contains("nan") && !value.contains("inf");
+        // .nan and .inf fail inside the YAML parser, and a number that underflows to 0 in the
+        // loader's scan of the text: both name the key but know no range.
+        boolean needsRange = !value.contains("nan") && !value.contains("inf") && !value.equals("1e-400");
         String why =
             key.list()
                 ? refusal(key, "[" + key.valid() + ", " + value + "]", key.path() + "[1]", needsRange)

@@ -62,6 +62,8 @@ public final class InterleavedTimer {
   private static final double CONFIDENCE = 0.95;
   /** Recompute the intervals every this many rounds (a bootstrap is cheap but not free). */
   private static final int CHECK_EVERY = 5;
+  /** How far past timing.max_seconds measurement may go to complete its second round. */
+  static final int OVERRUN = 10;
 
   private InterleavedTimer() {}
 
@@ -126,7 +128,9 @@ public final class InterleavedTimer {
         rounds++;
       }
       double spent = (System.nanoTime() - start) / 1e9;
-      boolean outOfTime = spent >= settings.maxSeconds();
+      // A ratio needs two rounds: where one round outlasts the budget (a slow model, a loaded
+      // machine), the second is measured anyway, up to OVERRUN times the budget.
+      boolean outOfTime = spent >= settings.maxSeconds() && (rounds >= 2 || spent >= OVERRUN * settings.maxSeconds());
       if (rounds >= 2 && (outOfTime || (rounds >= settings.minBlocks() && rounds % CHECK_EVERY == 0))) {
         ratios = ratios(comparisons, medians, rounds);
         reached = true;

@@ -62,4 +62,28 @@ class InterleavedTimerTest {
     // Lenient on purpose: a unit test on a shared machine must not flake.
     assertThat(compare(2, 2).ratios().get(0).ratio()).isBetween(0.8, 1.25);
   }
+
+  /** A round that outlasts timing.max_seconds on its own still gets its second round: a ratio needs two. */
+  @Test
+  void aRoundLongerThanTheBudgetIsFollowedByASecondOne() {
+    DjlRuntime.engine();
+    UnaryOperator<NDArray> slow = x -> {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return x.duplicate();
+    };
+    // Blocks of 2 calls of 20 ms: one round of the two models takes 80 ms or more, the budget 50 ms
+    // (the overrun allows 500 ms, room for two rounds on a loaded machine).
+    InterleavedTimer.Settings tight = new InterleavedTimer.Settings(2, 0, 0.001, 2, 0.001, 0.05, 3);
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      InterleavedTimer.Result r = InterleavedTimer.measure(
+          List.of(slow, slow), manager.ones(new Shape(1, 4)), List.of(new InterleavedTimer.Comparison(0, 1)), tight, () -> 1);
+      assertThat(r.rounds()).as("gc pauses %d", r.gcPauses()).isEqualTo(2);
+      assertThat(r.ratios()).hasSize(1);
+      assertThat(r.measureSeconds()).isLessThan(InterleavedTimer.OVERRUN * tight.maxSeconds() + 0.2);
+    }
+  }
 }

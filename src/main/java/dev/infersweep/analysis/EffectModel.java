@@ -48,66 +48,81 @@ public final class EffectModel {
             .withColumn("batch_size", functions.col("batch_size").cast("double"))
             .select("log_ratio", "log1p_epochs", "weight_decay", "activation_scale", "precision", "batch_size")
             .cache();
-    Dataset<Row> cached = data;
     try {
-      // Numeric design columns, built by hand so that every categorical factor drops its reference
-      // level in its interactions too (RFormula keeps all levels there, which is singular).
-      List<String> columns = new ArrayList<>();
-      boolean epochsVary = distinct(data, "log1p_epochs").size() > 1;
-      if (epochsVary) {
-        columns.add("log1p_epochs");
-      }
-      for (String factor : FACTORS) {
-        List<String> levels = distinct(data, factor);
-        if (levels.size() < 2) {
-          continue;
-        }
-        List<String> terms = new ArrayList<>();
-        if (factor.equals("precision")) {
-          // Reference level: the first in alphabetical order; one indicator per other level.
-          for (String level : levels.subList(1, levels.size())) {
-            String name = "precision[" + level + "]";
-            data = data.withColumn(internal(name), functions.when(functions.col("precision").equalTo(level), 1.0).otherwise(0.0));
-            terms.add(name);
-          }
-        } else {
-          terms.add(factor);
-        }
-        for (String term : terms) {
-          columns.add(term);
-          if (epochsVary) {
-            String interaction = "log1p_epochs:" + term;
-            data = data.withColumn(internal(interaction), functions.col("log1p_epochs").multiply(functions.col(internal(term))));
-            columns.add(interaction);
-          }
-        }
-      }
-      long n = data.count();
-      if (columns.isEmpty() || n <= columns.size() + 2) {
+      Design design = design(data);
+      long n = design.data().count();
+      if (design.columns().isEmpty() || n <= design.columns().size() + 2) {
         return List.of();
       }
-      Dataset<Row> design =
-          new VectorAssembler()
-              .setInputCols(columns.stream().map(EffectModel::internal).toArray(String[]::new))
-              .setOutputCol("features")
-              .transform(data)
-              .withColumnRenamed("log_ratio", "label");
-      GeneralizedLinearRegressionModel model =
-          new GeneralizedLinearRegression().setFamily("gaussian").setLink("identity").setSolver("irls").fit(design);
-      GeneralizedLinearRegressionTrainingSummary summary = model.summary();
-      double[] se = summary.coefficientStandardErrors();
-      double[] p = summary.pValues();
-      double[] coefficients = model.coefficients().toArray();
-      List<Effect> effects = new ArrayList<>();
-      for (int i = 0; i < coefficients.length; i++) {
-        effects.add(effect(columns.get(i), coefficients[i], se[i], p[i]));
-      }
-      // MLlib puts the intercept's figures last.
-      effects.add(effect("(intercept)", model.intercept(), se[coefficients.length], p[coefficients.length]));
-      return effects;
+      return regress(design);
     } finally {
-      cached.unpersist();
+      data.unpersist();
     }
+  }
+
+  /** The design matrix's columns (displayed term names, in order) and the rows holding them. */
+  private record Design(Dataset<Row> data, List<String> columns) {}
+
+  /**
+   * Numeric design columns, built by hand so that every categorical factor drops its reference
+   * level in its interactions too (RFormula keeps all levels there, which is singular).
+   */
+  private static Design design(Dataset<Row> data) {
+    List<String> columns = new ArrayList<>();
+    boolean epochsVary = distinct(data, "log1p_epochs").size() > 1;
+    if (epochsVary) {
+      columns.add("log1p_epochs");
+    }
+    for (String factor : FACTORS) {
+      List<String> levels = distinct(data, factor);
+      if (levels.size() < 2) {
+        continue;
+      }
+      List<String> terms = new ArrayList<>();
+      if (factor.equals("precision")) {
+        // Reference level: the first in alphabetical order; one indicator per other level.
+        for (String level : levels.subList(1, levels.size())) {
+          String name = "precision[" + level + "]";
+          data = data.withColumn(internal(name), functions.when(functions.col("precision").equalTo(level), 1.0).otherwise(0.0));
+          terms.add(name);
+        }
+      } else {
+        terms.add(factor);
+      }
+      for (String term : terms) {
+        columns.add(term);
+        if (epochsVary) {
+          String interaction = "log1p_epochs:" + term;
+          data = data.withColumn(internal(interaction), functions.col("log1p_epochs").multiply(functions.col(internal(term))));
+          columns.add(interaction);
+        }
+      }
+    }
+    return new Design(data, columns);
+  }
+
+  /** The least-squares fit of the log ratio on the design: each term's effect, the intercept last. */
+  private static List<Effect> regress(Design d) {
+    List<String> columns = d.columns();
+    Dataset<Row> design =
+        new VectorAssembler()
+            .setInputCols(columns.stream().map(EffectModel::internal).toArray(String[]::new))
+            .setOutputCol("features")
+            .transform(d.data())
+            .withColumnRenamed("log_ratio", "label");
+    GeneralizedLinearRegressionModel model =
+        new GeneralizedLinearRegression().setFamily("gaussian").setLink("identity").setSolver("irls").fit(design);
+    GeneralizedLinearRegressionTrainingSummary summary = model.summary();
+    double[] se = summary.coefficientStandardErrors();
+    double[] p = summary.pValues();
+    double[] coefficients = model.coefficients().toArray();
+    List<Effect> effects = new ArrayList<>();
+    for (int i = 0; i < coefficients.length; i++) {
+      effects.add(effect(columns.get(i), coefficients[i], se[i], p[i]));
+    }
+    // MLlib puts the intercept's figures last.
+    effects.add(effect("(intercept)", model.intercept(), se[coefficients.length], p[coefficients.length]));
+    return effects;
   }
 
   private static Effect effect(String term, double estimate, double se, double p) {

@@ -31,19 +31,44 @@ public final class ReportPage {
   public static String render(ReportData data) {
     Map<String, Object> scope = new LinkedHashMap<>();
     scope.put("sweepId", data.sweepId());
-    ReportData.Summary s = data.summary();
-    scope.put(
-        "summary",
-        Map.of(
-            "gridName", s.gridName() == null ? "?" : s.gridName(),
-            "sweepDate", s.sweepDate() == null ? "" : s.sweepDate(),
-            "runs", s.runs(),
-            "rows", s.rows(),
-            "ok", s.ok(),
-            "failed", s.failed(),
-            "unsupported", s.unsupported()));
+    scope.put("summary", summary(data.summary()));
+    scope.put("verdicts", verdicts(data.verdicts()));
+    List<Map<String, Object>> effects = effects(data.effects());
+    scope.put("effects", effects);
+    scope.put("hasEffects", !effects.isEmpty());
+    if (data.compare() != null) {
+      scope.put("compare", compare(data.compare()));
+    }
+    scope.put("environments", environments(data.environments()));
+    List<Map<String, Object>> causes = causes(data.causes());
+    scope.put("causes", causes);
+    scope.put("hasCauses", !causes.isEmpty());
+    scope.put("cpuNote", data.cpuNote());
+    // Inlined scripts: a "</script" inside them would end the element early.
+    scope.put("echarts", resource(ECHARTS).replace("</script", "<\\/script"));
+    scope.put("charts", resource("/report/charts.js").replace("</script", "<\\/script"));
+    scope.put("data", json(charts(data)).replace("</", "<\\/"));
+    StringWriter out = new StringWriter();
+    TEMPLATE.execute(out, scope);
+    return out.toString();
+  }
+
+  /** The sweep's header: its grid, date and rows by status. */
+  private static Map<String, Object> summary(ReportData.Summary s) {
+    return Map.of(
+        "gridName", s.gridName() == null ? "?" : s.gridName(),
+        "sweepDate", s.sweepDate() == null ? "" : s.sweepDate(),
+        "runs", s.runs(),
+        "rows", s.rows(),
+        "ok", s.ok(),
+        "failed", s.failed(),
+        "unsupported", s.unsupported());
+  }
+
+  /** One table row per claim: its estimate, interval and verdict with the reason. */
+  private static List<Map<String, Object>> verdicts(List<Verdict> list) {
     List<Map<String, Object>> verdicts = new ArrayList<>();
-    for (Verdict v : data.verdicts()) {
+    for (Verdict v : list) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("claim", v.claim());
       row.put("statement", v.statement());
@@ -55,9 +80,13 @@ public final class ReportPage {
       row.put("reason", v.reason());
       verdicts.add(row);
     }
-    scope.put("verdicts", verdicts);
+    return verdicts;
+  }
+
+  /** The effect model's coefficients, one table row each. */
+  private static List<Map<String, Object>> effects(List<EffectModel.Effect> list) {
     List<Map<String, Object>> effects = new ArrayList<>();
-    for (EffectModel.Effect e : data.effects()) {
+    for (EffectModel.Effect e : list) {
       effects.add(
           Map.of(
               "term", e.term(),
@@ -66,13 +95,13 @@ public final class ReportPage {
               "pValue", num(e.pValue()),
               "interval", num(e.ciLow()) + " – " + num(e.ciHigh())));
     }
-    scope.put("effects", effects);
-    scope.put("hasEffects", !effects.isEmpty());
-    if (data.compare() != null) {
-      scope.put("compare", compare(data.compare()));
-    }
+    return effects;
+  }
+
+  /** Where the rows were measured: one table row per environment. */
+  private static List<Map<String, Object>> environments(List<ReportData.EnvironmentRow> list) {
     List<Map<String, Object>> environments = new ArrayList<>();
-    for (ReportData.EnvironmentRow r : data.environments()) {
+    for (ReportData.EnvironmentRow r : list) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("cpu", r.cpu());
       row.put("gpu", r.gpu());
@@ -85,9 +114,13 @@ public final class ReportPage {
       row.put("rows", r.rows());
       environments.add(row);
     }
-    scope.put("environments", environments);
+    return environments;
+  }
+
+  /** Where inference slowed down and why: one table row per configuration and checkpoint. */
+  private static List<Map<String, Object>> causes(List<ReportData.CauseRow> list) {
     List<Map<String, Object>> causes = new ArrayList<>();
-    for (ReportData.CauseRow c : data.causes()) {
+    for (ReportData.CauseRow c : list) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("cpu", c.cpu());
       row.put("configuration", c.configuration());
@@ -99,16 +132,7 @@ public final class ReportPage {
       row.put("shownBy", c.shownBy());
       causes.add(row);
     }
-    scope.put("causes", causes);
-    scope.put("hasCauses", !causes.isEmpty());
-    scope.put("cpuNote", data.cpuNote());
-    // Inlined scripts: a "</script" inside them would end the element early.
-    scope.put("echarts", resource(ECHARTS).replace("</script", "<\\/script"));
-    scope.put("charts", resource("/report/charts.js").replace("</script", "<\\/script"));
-    scope.put("data", json(charts(data)).replace("</", "<\\/"));
-    StringWriter out = new StringWriter();
-    TEMPLATE.execute(out, scope);
-    return out.toString();
+    return causes;
   }
 
   private static Map<String, Object> compare(Compare.Result c) {

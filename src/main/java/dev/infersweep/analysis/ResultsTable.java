@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import dev.infersweep.error.ConfigException;
+import dev.infersweep.result.ResultFiles;
 import dev.infersweep.result.ResultSchema;
 import dev.infersweep.spec.Ids;
 import java.io.IOException;
@@ -40,13 +41,7 @@ public final class ResultsTable {
     }
     Dataset<Row> rows;
     try {
-      // Only Parquet files: a stray notes.txt in a sweep folder is not a row.
-      rows =
-          spark.read()
-              .option("basePath", base.toString())
-              .option("pathGlobFilter", "*.parquet")
-              .schema(ResultSchema.SCHEMA)
-              .parquet(sweeps.toArray(String[]::new));
+      rows = ResultFiles.read(spark, base.toString(), sweeps.toArray(String[]::new));
     } catch (RuntimeException e) {
       throw new ConfigException("results folder " + dir + ": cannot read results: " + firstLine(e), e);
     }

@@ -1,6 +1,17 @@
 package dev.infersweep.analysis;
 
-import dev.infersweep.result.Cause;
+import static dev.infersweep.analysis.VerdictRules.BAND_PERCENT;
+import static dev.infersweep.analysis.VerdictRules.CONFIDENCE;
+import static dev.infersweep.analysis.VerdictRules.MIN_RUNS;
+import static dev.infersweep.analysis.VerdictRules.directional;
+import static dev.infersweep.analysis.VerdictRules.directionalVerdict;
+import static dev.infersweep.analysis.VerdictRules.inconclusive;
+import static dev.infersweep.analysis.VerdictRules.perConfiguration;
+import static dev.infersweep.analysis.VerdictRules.pooled;
+import static dev.infersweep.analysis.VerdictRules.protocolVerdict;
+import static dev.infersweep.analysis.VerdictRules.summary;
+import static dev.infersweep.analysis.VerdictRules.withConfigurations;
+
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.Axis;
 import dev.infersweep.stats.Interval;
@@ -27,29 +38,22 @@ import org.apache.spark.sql.functions;
  *
  * <ul>
  *   <li>a claim that an effect exists in a direction is <b>supported</b> when its whole interval lies
- *       beyond ±{@value #BAND_PERCENT} % in that direction, <b>refuted</b> when the whole interval
- *       lies inside ±{@value #BAND_PERCENT} % (no effect worth the name) or beyond it in the opposite
+ *       beyond ±{@value VerdictRules#BAND_PERCENT} % in that direction, <b>refuted</b> when the whole interval
+ *       lies inside ±{@value VerdictRules#BAND_PERCENT} % (no effect worth the name) or beyond it in the opposite
  *       direction, and <b>inconclusive</b> otherwise;
  *   <li>claim 5 (the article's protocol measures what it claims) is supported when the typical
- *       factor between its ratio and the rigorous one is within {@value #BAND_PERCENT} % over the whole
+ *       factor between its ratio and the rigorous one is within {@value VerdictRules#BAND_PERCENT} % over the whole
  *       interval, refuted when the whole interval is beyond it;
  *   <li>each rule is applied to the pooled units and to each configuration (every setting but the
- *       seed, batch size and precision included) with at least {@value #MIN_RUNS} units; fewer
+ *       seed, batch size and precision included) with at least {@value VerdictRules#MIN_RUNS} units; fewer
  *       units make a verdict inconclusive;
  *   <li>claim 1 reads supported when any configuration supports it: a slowdown in one
  *       configuration is not cancelled by fifteen without.
  * </ul>
+ *
+ * <p>This class gathers each claim's units from the views; {@link VerdictRules} judges them.
  */
 public final class Verdicts {
-  static final int BAND_PERCENT = Cause.BAND_PERCENT;
-
-  /** Fewest independent units (runs, or pairs of runs) below which a claim is inconclusive. */
-  static final int MIN_RUNS = 3;
-  private static final double BAND = BAND_PERCENT / 100.0;
-  private static final double CONFIDENCE = 0.95;
-  /** Configurations named in a reason at most; the full list is in {@link Verdict#configurations}. */
-  private static final int NAMED = 8;
-
   /** The article's five claims, in order. */
   static final List<String> CLAIMS =
       List.of(
@@ -60,9 +64,6 @@ public final class Verdicts {
           "the article's protocol measures what it claims");
 
   private Verdicts() {}
-
-  /** One row's value: the configuration it belongs to, its independent unit, and the log factor. */
-  private record Unit(String configuration, String unit, double value) {}
 
   /** The five verdicts for {@code sweepId} (the views of {@link Views} must be registered). */
   public static List<Verdict> of(SparkSession spark, String sweepId) {
@@ -103,7 +104,7 @@ public final class Verdicts {
   private static Verdict growsWithEpochs(List<Row> rows, int lastEpoch) {
     String statement = CLAIMS.get(0);
     String measure = "latency at epoch " + lastEpoch + " / latency at epoch 0 (rigorous, geometric mean over runs)";
-    List<Unit> units = rows.stream().map(r -> new Unit(configuration(r, Axes.SEED), r.getAs("run_id"), r.<Double>getAs("log_ratio"))).toList();
+    List<VerdictRules.Unit> units = rows.stream().map(r -> new VerdictRules.Unit(configuration(r, Axes.SEED), r.getAs("run_id"), r.<Double>getAs("log_ratio"))).toList();
     double[] logs = pooled(units);
     if (lastEpoch == 0 || logs.length < MIN_RUNS) {
       return inconclusive(1, statement, measure, logs,
@@ -141,12 +142,12 @@ public final class Verdicts {
       String key = configuration(r, axis) + "|" + r.getAs(Axes.SEED.name());
       partners.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(r.<Double>getAs(factor), r);
     }
-    List<Unit> units = new ArrayList<>();
+    List<VerdictRules.Unit> units = new ArrayList<>();
     for (Map<Double, Row> pair : partners.values()) {
       if (pair.containsKey(high) && pair.containsKey(low)) {
         Row h = pair.get(high);
         Row l = pair.get(low);
-        units.add(new Unit(
+        units.add(new VerdictRules.Unit(
             configuration(h, axis, Axes.SEED),
             h.getAs(Axes.SEED.name()) + "|" + h.getAs("run_id") + "|" + l.getAs("run_id"),
             h.<Double>getAs("log_ratio") - l.<Double>getAs("log_ratio")));
@@ -178,8 +179,8 @@ public final class Verdicts {
       return r.getAs("log_zeroed") != null
           && ("subnormal_weights".equals(cause) || ("none".equals(cause) && fraction != null && fraction > 0));
     };
-    List<Unit> units = rows.stream().filter(premise)
-        .map(r -> new Unit(configuration(r, Axes.SEED), r.getAs("run_id"), r.<Double>getAs("log_zeroed")))
+    List<VerdictRules.Unit> units = rows.stream().filter(premise)
+        .map(r -> new VerdictRules.Unit(configuration(r, Axes.SEED), r.getAs("run_id"), r.<Double>getAs("log_zeroed")))
         .toList();
     double[] logs = pooled(units);
     if (logs.length < MIN_RUNS) {
@@ -210,8 +211,8 @@ public final class Verdicts {
             .groupBy(functions.col("run_id"), functions.col("precision"), functions.col("batch_size"))
             .agg(functions.avg("log_gap").as("log_gap"), settings.toArray(Column[]::new))
             .collectAsList();
-    List<Unit> units = rows.stream()
-        .map(r -> new Unit(configuration(r, Axes.SEED), r.getAs("run_id"), r.<Double>getAs("log_gap")))
+    List<VerdictRules.Unit> units = rows.stream()
+        .map(r -> new VerdictRules.Unit(configuration(r, Axes.SEED), r.getAs("run_id"), r.<Double>getAs("log_gap")))
         .toList();
     double[] logs = pooled(units);
     if (logs.length < MIN_RUNS) {
@@ -232,14 +233,7 @@ public final class Verdicts {
           default -> "the interval straddles the " + BAND_PERCENT + " % band";
         };
     Verdict pooled = new Verdict(5, statement, measure, est, lo, hi, logs.length, verdict, reason, List.of());
-    return withConfigurations(pooled, perConfiguration(units, Verdicts::protocolVerdict));
-  }
-
-  private static String protocolVerdict(Interval logInterval) {
-    if (Math.exp(logInterval.high()) <= 1 + BAND) {
-      return Verdict.SUPPORTED;
-    }
-    return Math.exp(logInterval.low()) > 1 + BAND ? Verdict.REFUTED : Verdict.INCONCLUSIVE;
+    return withConfigurations(pooled, perConfiguration(units, VerdictRules::protocolVerdict));
   }
 
   /**
@@ -258,97 +252,6 @@ public final class Verdicts {
     parts.add("precision=" + row.getAs("precision"));
     parts.add("batch_size=" + row.getAs("batch_size"));
     return String.join(", ", parts);
-  }
-
-  /** One value per independent unit: the mean of its rows (a run's cells share its training). */
-  private static double[] pooled(List<Unit> units) {
-    Map<String, double[]> sums = new LinkedHashMap<>();
-    for (Unit u : units) {
-      double[] s = sums.computeIfAbsent(u.unit(), k -> new double[2]);
-      s[0] += u.value();
-      s[1]++;
-    }
-    return sums.values().stream().mapToDouble(s -> s[0] / s[1]).toArray();
-  }
-
-  /** The rule applied to each configuration with at least {@value #MIN_RUNS} units. */
-  private static List<Verdict.ByConfiguration> perConfiguration(
-      List<Unit> units, Function<Interval, String> rule) {
-    Map<String, List<Double>> groups = new LinkedHashMap<>();
-    for (Unit u : units) {
-      groups.computeIfAbsent(u.configuration(), k -> new ArrayList<>()).add(u.value());
-    }
-    List<Verdict.ByConfiguration> out = new ArrayList<>();
-    for (Map.Entry<String, List<Double>> g : groups.entrySet()) {
-      double[] values = g.getValue().stream().mapToDouble(Double::doubleValue).toArray();
-      if (values.length < MIN_RUNS) {
-        out.add(new Verdict.ByConfiguration(g.getKey(), Math.exp(Arrays.stream(values).average().orElse(Double.NaN)),
-            Double.NaN, Double.NaN, values.length, Verdict.INCONCLUSIVE));
-        continue;
-      }
-      Interval i = TInterval.mean(values, CONFIDENCE);
-      out.add(new Verdict.ByConfiguration(g.getKey(), Math.exp(i.estimate()), Math.exp(i.low()), Math.exp(i.high()),
-          values.length, rule.apply(i)));
-    }
-    return out;
-  }
-
-  /** "; supported in k of m configurations: …", naming the supporting ones. */
-  private static String summary(List<Verdict.ByConfiguration> configurations) {
-    long judged = configurations.stream().filter(c -> c.units() >= MIN_RUNS).count();
-    if (judged == 0) {
-      return "; no configuration has " + MIN_RUNS + " runs to be judged on its own";
-    }
-    List<String> named = configurations.stream()
-        .filter(c -> c.verdict().equals(Verdict.SUPPORTED))
-        .map(c -> String.format(Locale.ROOT, "%s (%.3f, CI %.3f to %.3f)", c.configuration(), c.estimate(), c.ciLow(), c.ciHigh()))
-        .toList();
-    String list = named.isEmpty() ? "" : ": " + String.join("; ", named.subList(0, Math.min(NAMED, named.size())))
-        + (named.size() > NAMED ? "; and " + (named.size() - NAMED) + " more" : "");
-    return "; supported in " + named.size() + " of " + judged + " configurations" + list;
-  }
-
-  private static Verdict withConfigurations(Verdict pooled, List<Verdict.ByConfiguration> configurations) {
-    return new Verdict(pooled.claim(), pooled.statement(), pooled.measure(), pooled.estimate(), pooled.ciLow(),
-        pooled.ciHigh(), pooled.units(), pooled.verdict(), "pooled: " + pooled.reason() + summary(configurations),
-        configurations);
-  }
-
-  private static String directionalVerdict(Interval logInterval, int direction) {
-    return directional(0, "", "", logInterval, 0, direction).verdict();
-  }
-
-  /** Applies the directional rule to an interval of mean log factors. */
-  static Verdict directional(
-      int claim, String statement, String measure, Interval logInterval, int units, int direction) {
-    double est = Math.exp(logInterval.estimate());
-    double lo = Math.exp(logInterval.low());
-    double hi = Math.exp(logInterval.high());
-    String verdict;
-    String reason;
-    boolean inBand = lo >= 1 - BAND && hi <= 1 + BAND;
-    boolean beyondClaimed = direction > 0 ? lo > 1 + BAND : hi < 1 - BAND;
-    boolean beyondOpposite = direction > 0 ? hi < 1 - BAND : lo > 1 + BAND;
-    String interval = String.format(Locale.ROOT, "95 %% CI %.3f to %.3f", lo, hi);
-    if (beyondClaimed) {
-      verdict = Verdict.SUPPORTED;
-      reason = interval + " lies beyond " + (direction > 0 ? "+" : "−") + BAND_PERCENT + " % in the claimed direction";
-    } else if (inBand) {
-      verdict = Verdict.REFUTED;
-      reason = interval + " lies inside ±" + BAND_PERCENT + " %: no effect worth the name";
-    } else if (beyondOpposite) {
-      verdict = Verdict.REFUTED;
-      reason = interval + " lies beyond " + BAND_PERCENT + " % in the opposite direction";
-    } else {
-      verdict = Verdict.INCONCLUSIVE;
-      reason = interval + " straddles the ±" + BAND_PERCENT + " % band";
-    }
-    return new Verdict(claim, statement, measure, est, lo, hi, units, verdict, reason, List.of());
-  }
-
-  private static Verdict inconclusive(int claim, String statement, String measure, double[] logs, String reason) {
-    double est = logs.length == 0 ? Double.NaN : Math.exp(Arrays.stream(logs).average().orElse(Double.NaN));
-    return new Verdict(claim, statement, measure, est, Double.NaN, Double.NaN, logs.length, Verdict.INCONCLUSIVE, reason, List.of());
   }
 
   private static Verdict missing(int claim, String reason) {

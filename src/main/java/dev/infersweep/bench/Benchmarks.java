@@ -1,45 +1,26 @@
 package dev.infersweep.bench;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.core.Linear;
 import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridExpander;
 import dev.infersweep.grid.GridLoader;
-import dev.infersweep.result.Measurement;
-import dev.infersweep.result.ResultRow;
-import dev.infersweep.run.Executor;
 import dev.infersweep.run.Host;
-import dev.infersweep.run.RunTask;
-import dev.infersweep.spark.Sessions;
-import dev.infersweep.spark.SweepJob;
 import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spec.TrainingSet;
 import dev.infersweep.spec.RunSpec;
-import dev.infersweep.spec.TimingSpec;
 import dev.infersweep.stats.Percentiles;
 import dev.infersweep.train.Checkpoint;
-import dev.infersweep.train.InferenceModel;
 import dev.infersweep.train.SyntheticData;
 import dev.infersweep.train.Training;
 import dev.infersweep.train.Weights;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /** The figures of {@code jobs/bench}, measured in this JVM. */
 public final class Benchmarks {
@@ -51,13 +32,6 @@ public final class Benchmarks {
       train: {optimizer: sgd, learning_rate: 0.01}
       grid: {epochs: [%s], seed: [1]}
       """;
-
-  private static final int WARMUP_CALLS = 5_000;
-  /** Measuring time of each rigorous row in the overhead and scale-out sweeps. */
-  static final double FIXED_MEASURE_SECONDS = 0.1;
-  /** A relative interval half-width no row reaches, so the timer runs to its time limit. */
-  private static final double UNREACHABLE_CI = 1e-9;
-  private static final int CALLS = 20_000;
 
   private Benchmarks() {}
 
@@ -94,8 +68,9 @@ public final class Benchmarks {
    * @param sparkOverheadFraction (local[1] − direct) / local[1], per round
    * @param sparkOverheadInSweepFraction (local[1] − its tasks' running time) / local[1], per round
    * @param scaleoutSpeedup local[1] / local[2], per round
-   * @param sweepRounds each round's own figures, in order: the first round's local[1] sweep is the
-   *     JVM's first Spark SQL write, which later rounds no longer pay
+   * @param sweepRounds each round's own figures, in order: the first round's local[1] sweep pays
+   *     the JVM's first-time costs (class loading, the first Spark job, the first results file),
+   *     which later rounds no longer pay
    */
   public record Figures(
       String cpuModel,
@@ -174,6 +149,42 @@ public final class Benchmarks {
       Path sweepGrid, int epochs, int rounds, int sweepRounds, Supplier<Reference> reference, Path work, PrintStream progress) {
     DjlRuntime.engine();
     DjlRuntime.useThreads(1);
+    CallRounds calls = callRounds(epochs, rounds, reference, progress);
+    GridConfig grid = GridLoader.load(sweepGrid);
+    GridConfig fixed = SparkSweeps.fixedWork(grid);
+    List<RunSpec> specs = GridExpander.expand(fixed, "bench-direct", "2026-01-01", 1, DeviceKind.CPU);
+    List<SweepRound> byRound = new ArrayList<>();
+    for (int r = 0; r < sweepRounds; r++) {
+      byRound.add(SparkSweeps.round(r, sweepRounds, sweepGrid, grid, fixed, specs, work, progress));
+    }
+    List<SweepRound> later = byRound.subList(1, byRound.size());
+    return new Figures(
+        Host.cpuModel(), epochs, rounds, Percentiles.median(calls.fast()), Percentiles.median(calls.autograd()),
+        Percentiles.median(calls.fastOverAutograd()), Percentiles.median(calls.infer()), Percentiles.median(calls.floor()),
+        calls.ops(), calls.ref(),
+        reference == null ? Double.NaN : Percentiles.median(calls.trainRatio()),
+        reference == null ? Double.NaN : Percentiles.median(calls.inferRatio()),
+        sweepGrid.toString(), specs.size(), byRound.get(0).grid(),
+        later.isEmpty() ? Double.NaN : median(later, SweepRound::grid),
+        SparkSweeps.FIXED_MEASURE_SECONDS,
+        median(byRound, SweepRound::direct), median(byRound, SweepRound::local1), median(byRound, SweepRound::local2),
+        median(byRound, SweepRound::overhead), median(byRound, SweepRound::overheadInSweep),
+        median(byRound, SweepRound::speedup), List.copyOf(byRound));
+  }
+
+  /** Each round's training steps, batch-1 calls and reference ratios; the operators, timed once. */
+  private record CallRounds(
+      double[] fast,
+      double[] autograd,
+      double[] infer,
+      double[] floor,
+      double[] trainRatio,
+      double[] inferRatio,
+      double[] fastOverAutograd,
+      Reference ref,
+      Map<String, Double> ops) {}
+
+  private static CallRounds callRounds(int epochs, int rounds, Supplier<Reference> reference, PrintStream progress) {
     RunSpec train = trainSpec("0, " + epochs);
     TrainingSet data = SyntheticData.generate((DataSpec.Synthetic) train.data(), train.model());
     Weights weights = initialWeights(trainSpec("0"), data);
@@ -189,80 +200,25 @@ public final class Benchmarks {
           + " epochs, both paths), batch-1 inference" + (reference == null ? "" : ", the PyTorch reference") + " ...");
       fast[r] = trainStepMicros(train, data, Training::trainFast);
       autograd[r] = trainStepMicros(train, data, Training::trainWithAutograd);
-      infer[r] = inferP50Micros(weights);
-      floor[r] = javaFloorP50Micros(weights);
+      infer[r] = CallTimings.inferP50Micros(weights);
+      floor[r] = CallTimings.javaFloorP50Micros(weights);
       if (reference != null) {
         ref = reference.get();
         trainRatio[r] = fast[r] / ref.trainStepMicros();
         inferRatio[r] = infer[r] / ref.inferP50Micros();
       }
     }
-    Map<String, Double> ops = opMicros(weights);
+    Map<String, Double> ops = CallTimings.opMicros(weights);
     double[] fastOverAutograd = new double[rounds];
     for (int r = 0; r < rounds; r++) {
       fastOverAutograd[r] = fast[r] / autograd[r];
     }
-
-    GridConfig grid = GridLoader.load(sweepGrid);
-    GridConfig fixed = fixedWork(grid);
-    List<RunSpec> specs = GridExpander.expand(fixed, "bench-direct", "2026-01-01", 1, DeviceKind.CPU);
-    List<SweepRound> byRound = new ArrayList<>();
-    for (int r = 0; r < sweepRounds; r++) {
-      progress.println("[bench] sweep round " + (r + 1) + "/" + sweepRounds + ": " + sweepGrid + " through Spark local[2]"
-          + ", then its " + specs.size() + " runs with the timer doing fixed work, called directly in this JVM ...");
-      double gridSweep = sweep(grid, "local[2]", work.resolve("grid-" + r), progress).wallSeconds();
-      long start = System.nanoTime();
-      double directTimer = 0;
-      for (RunSpec spec : specs) {
-        for (ResultRow row : RunTask.execute(spec, new Executor("driver", org.apache.spark.package$.MODULE$.SPARK_VERSION()))) {
-          Measurement m = row.measurement();
-          directTimer += m == null ? 0 : m.warmupSeconds() + m.measureSeconds();
-        }
-      }
-      double direct = (System.nanoTime() - start) / 1e9;
-      Swept one = sweep(fixed, "local[1]", work.resolve("local1-" + r), progress);
-      double local2 = sweep(fixed, "local[2]", work.resolve("local2-" + r), progress).wallSeconds();
-      SweepRound round =
-          new SweepRound(gridSweep, direct, one.wallSeconds(), local2, one.summary().writeSeconds(), directTimer,
-              one.timerSeconds(), one.taskSeconds());
-      byRound.add(round);
-      progress.printf(java.util.Locale.ROOT, "[bench] sweep round %d: the grid through local[2] %.1f s; fixed work: direct %.1f s"
-          + " (timer %.1f s), local[1] %.1f s (timer %.1f s, writing %.1f s), local[2] %.1f s%n",
-          r + 1, round.grid(), round.direct(), round.directTimer(), round.local1(), round.local1Timer(),
-          round.local1Writing(), round.local2());
-    }
-    List<SweepRound> later = byRound.subList(1, byRound.size());
-    return new Figures(
-        Host.cpuModel(), epochs, rounds, Percentiles.median(fast), Percentiles.median(autograd),
-        Percentiles.median(fastOverAutograd), Percentiles.median(infer), Percentiles.median(floor), ops, ref,
-        reference == null ? Double.NaN : Percentiles.median(trainRatio),
-        reference == null ? Double.NaN : Percentiles.median(inferRatio),
-        sweepGrid.toString(), specs.size(), byRound.get(0).grid(),
-        later.isEmpty() ? Double.NaN : median(later, SweepRound::grid),
-        FIXED_MEASURE_SECONDS,
-        median(byRound, SweepRound::direct), median(byRound, SweepRound::local1), median(byRound, SweepRound::local2),
-        median(byRound, SweepRound::overhead), median(byRound, SweepRound::overheadInSweep),
-        median(byRound, SweepRound::speedup), List.copyOf(byRound));
+    return new CallRounds(fast, autograd, infer, floor, trainRatio, inferRatio, fastOverAutograd, ref, ops);
   }
 
   /** The median of one figure over the sweep rounds. */
   private static double median(List<SweepRound> rounds, java.util.function.ToDoubleFunction<SweepRound> figure) {
     return Percentiles.median(rounds.stream().mapToDouble(figure).toArray());
-  }
-
-  /**
-   * {@code grid} with the timer doing fixed work: an interval no row reaches, so that every rigorous
-   * row measures for {@value #FIXED_MEASURE_SECONDS} s. The adaptive timer stops a row when its
-   * interval is narrow enough, which on a noisy machine varies a sweep's work by tens of percent
-   * between sweeps and would swamp the few percent that Spark's overhead is.
-   */
-  static GridConfig fixedWork(GridConfig grid) {
-    TimingSpec t = grid.timing();
-    TimingSpec fixed =
-        new TimingSpec(t.warmupIterations(), t.warmupMaxSeconds(), t.blockSize(), t.minBlocks(), UNREACHABLE_CI,
-            FIXED_MEASURE_SECONDS, t.seedIterations(), t.inputSeed());
-    return new GridConfig(grid.name(), grid.file(), grid.maxRows(), grid.model(), grid.data(), grid.regime(), grid.trainTimeoutSeconds(),
-        grid.axes(), fixed);
   }
 
   /** Training seconds / epochs of one training (the checkpoint's own clock, steps only). */
@@ -303,7 +259,7 @@ public final class Benchmarks {
     DjlRuntime.useThreads(1);
     RunSpec spec = trainSpec("0");
     Weights weights = initialWeights(spec, SyntheticData.generate((DataSpec.Synthetic) spec.data(), spec.model()));
-    return withBatchOneCall(weights, call -> {
+    return CallTimings.withBatchOneCall(weights, call -> {
       long calls = 0;
       long end = System.nanoTime() + (long) (seconds * 1e9);
       while (System.nanoTime() - end < 0) {
@@ -312,166 +268,5 @@ public final class Benchmarks {
       }
       return calls;
     });
-  }
-
-  /** Per-call p50 of infersweep's timed call (forward, then the output copied out), batch 1. */
-  private static double inferP50Micros(Weights weights) {
-    return withBatchOneCall(weights, Benchmarks::p50);
-  }
-
-  /**
-   * Hands {@code use} infersweep's batch-1 call over {@code weights} in fp32 (forward, then the
-   * output copied out), valid until {@code use} returns.
-   */
-  private static <T> T withBatchOneCall(Weights weights, java.util.function.Function<Runnable, T> use) {
-    try (NDManager manager = NDManager.newBaseManager(Device.cpu());
-        InferenceModel model = new InferenceModel(manager, Device.cpu(), weights, DataType.FLOAT32)) {
-      NDArray x = model.cast(input(weights), new Shape(1, weights.network().input()));
-      return use.apply(() -> {
-        try (NDArray result = model.forward(x)) {
-          result.toByteBuffer();
-        }
-      });
-    }
-  }
-
-  /** Each operator of the batch-1 call timed on its own, as PyTorch's reference script does. */
-  private static Map<String, Double> opMicros(Weights weights) {
-    Map<String, Double> out = new java.util.LinkedHashMap<>();
-    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      int in = weights.network().input();
-      int hid = weights.network().layers().get(0).units();
-      NDArray x = manager.create(input(weights), new Shape(1, in));
-      NDArray w1 = manager.create(weights.weights().get(0), new Shape(hid, in));
-      NDArray b1 = manager.create(weights.biases().get(0));
-      NDArray w2 = manager.create(weights.weights().get(1), new Shape(weights.network().outputs(), hid));
-      NDArray b2 = manager.create(weights.biases().get(1));
-      NDArray h = Activation.relu(Linear.linear(x, w1, b1).singletonOrThrow());
-      out.put("linear1", p50(() -> Linear.linear(x, w1, b1).singletonOrThrow().close()));
-      out.put("relu", p50(() -> Activation.relu(h).close()));
-      out.put("linear2", p50(() -> Linear.linear(h, w2, b2).singletonOrThrow().close()));
-      try (NDArray y = Linear.linear(h, w2, b2).singletonOrThrow()) {
-        out.put("copy_output", p50(() -> y.toByteBuffer()));
-      }
-    }
-    return out;
-  }
-
-  /** The same forward pass in plain Java: the floor no call through a native library can beat. */
-  private static double javaFloorP50Micros(Weights w) {
-    int in = w.network().input();
-    int hid = w.network().layers().get(0).units();
-    int outs = w.network().outputs();
-    float[] x = input(w);
-    float[] w1 = w.weights().get(0);
-    float[] b1 = w.biases().get(0);
-    float[] w2 = w.weights().get(1);
-    float[] b2 = w.biases().get(1);
-    float[] h = new float[hid];
-    float[] y = new float[outs];
-    double[] sink = new double[1];
-    double p50 = p50(() -> {
-      for (int j = 0; j < hid; j++) {
-        float z = b1[j];
-        for (int k = 0; k < in; k++) {
-          z += w1[j * in + k] * x[k];
-        }
-        h[j] = Math.max(z, 0f) * w.scale();
-      }
-      for (int o = 0; o < outs; o++) {
-        float z = b2[o];
-        for (int j = 0; j < hid; j++) {
-          z += w2[o * hid + j] * h[j];
-        }
-        y[o] = z;
-      }
-      // The output is consumed, so the JIT cannot drop the work.
-      sink[0] += y[0];
-    });
-    if (Double.isNaN(sink[0])) {
-      throw new IllegalStateException("the plain-Java forward produced NaN");
-    }
-    return p50;
-  }
-
-  private static float[] input(Weights w) {
-    float[] x = new float[w.network().input()];
-    java.util.SplittableRandom random = new java.util.SplittableRandom(1);
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) random.nextGaussian();
-    }
-    return x;
-  }
-
-  /** p50 in microseconds of {@value #CALLS} timed calls after {@value #WARMUP_CALLS} untimed ones. */
-  private static double p50(Runnable call) {
-    for (int i = 0; i < WARMUP_CALLS; i++) {
-      call.run();
-    }
-    long[] samples = new long[CALLS];
-    for (int i = 0; i < CALLS; i++) {
-      long t0 = System.nanoTime();
-      call.run();
-      samples[i] = System.nanoTime() - t0;
-    }
-    Arrays.sort(samples);
-    return samples[CALLS / 2] / 1e3;
-  }
-
-  /**
-   * A sweep as the benchmark saw it.
-   *
-   * @param timerSeconds its rows' warm-up and measuring seconds, summed (read back after the clock
-   *     stopped)
-   * @param taskSeconds the time Spark's tasks spent running the runs, summed (Spark's own
-   *     {@code executorRunTime}): the rest of the wall time, on {@code local[1]}, is Spark's overhead
-   */
-  private record Swept(SweepJob.Summary summary, double timerSeconds, double taskSeconds) {
-    double wallSeconds() {
-      return summary.wallSeconds();
-    }
-  }
-
-  /** One sweep of {@code grid} through a fresh Spark session on {@code master}. */
-  private static Swept sweep(GridConfig grid, String master, Path out, PrintStream progress) {
-    progress.println("[bench] sweep through Spark " + master + " ...");
-    SparkSession spark = Sessions.create("infersweep-bench", master, Map.of("spark.ui.enabled", "false"));
-    java.util.concurrent.atomic.LongAdder taskMillis = new java.util.concurrent.atomic.LongAdder();
-    java.util.concurrent.atomic.LongAdder taskEnds = new java.util.concurrent.atomic.LongAdder();
-    org.apache.spark.scheduler.SparkListener tasks =
-        new org.apache.spark.scheduler.SparkListener() {
-          @Override
-          public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
-            if (end.taskMetrics() != null) {
-              taskMillis.add(end.taskMetrics().executorRunTime());
-            }
-            taskEnds.increment();
-          }
-        };
-    spark.sparkContext().addSparkListener(tasks);
-    try {
-      SweepJob.Summary s =
-          SweepJob.run(
-              spark,
-              new SweepJob.Request(grid, out.toString(), "bench", "2026-01-01", true),
-              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-      if (s.anyFailed()) {
-        throw new IllegalStateException("the " + master + " sweep had failed rows: " + s.failures());
-      }
-      // The listener bus delivers task ends asynchronously: wait for one per run (a task each).
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (taskEnds.sum() < s.runs() && System.nanoTime() < deadline) {
-        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-      }
-      spark.sparkContext().removeSparkListener(tasks);
-      if (taskEnds.sum() < s.runs()) {
-        throw new IllegalStateException("Spark reported " + taskEnds.sum() + " of the " + s.runs() + " tasks of the sweep");
-      }
-      Row sum = spark.read().parquet(s.output())
-          .selectExpr("coalesce(sum(warmup_seconds + measure_seconds), 0) AS timer").first();
-      return new Swept(s, sum.getDouble(0), taskMillis.sum() / 1e3);
-    } finally {
-      spark.stop();
-    }
   }
 }

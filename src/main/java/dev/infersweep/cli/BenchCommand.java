@@ -102,15 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Runs the benchmarks and returns the figures, ratios and targets in the order they print. */
   public Map<String, Object> execute() throws IOException {
-    if (epochs < 1 || rounds < 1 || sweepRounds < 1) {
-      throw new ConfigException("'--epochs', '--rounds' and '--sweep-rounds' must be at least 1");
-    }
-    if (q58220Steps != 0 && q58220Steps <= 1000) {
-      throw new ConfigException("'--q58220-steps' must be 0 (skip) or more than 1000 (the last 1000 are timed), not " + q58220Steps);
-    }
-    if (!Files.isRegularFile(grid)) {
-      throw new ConfigException("'--grid' " + grid + " does not exist");
-    }
+    checkOptions();
     if (q58220Only) {
       if (q58220Steps == 0) {
         throw new ConfigException("'--q58220-only' needs '--q58220-steps' above 1000, not 0");
@@ -129,6 +121,28 @@ public final class BenchCommand implements Callable<Integer> {
     Benchmarks.Figures f = Benchmarks.run(grid, epochs, rounds, sweepRounds, reference, dir, System.err);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("cpu_model", f.cpuModel());
+    putCallFigures(out, f);
+    putSweepFigures(out, f);
+    q58220(out);
+    putTargets(out, f);
+    write(out);
+    return out;
+  }
+
+  private void checkOptions() {
+    if (epochs < 1 || rounds < 1 || sweepRounds < 1) {
+      throw new ConfigException("'--epochs', '--rounds' and '--sweep-rounds' must be at least 1");
+    }
+    if (q58220Steps != 0 && q58220Steps <= 1000) {
+      throw new ConfigException("'--q58220-steps' must be 0 (skip) or more than 1000 (the last 1000 are timed), not " + q58220Steps);
+    }
+    if (!Files.isRegularFile(grid)) {
+      throw new ConfigException("'--grid' " + grid + " does not exist");
+    }
+  }
+
+  /** The training step and the batch-1 call, and the PyTorch reference's beside them. */
+  private static void putCallFigures(Map<String, Object> out, Benchmarks.Figures f) {
     out.put("rounds", f.rounds());
     out.put("train_step_us", round(f.trainStepMicros()));
     out.put("autograd_train_step_us", round(f.autogradTrainStepMicros()));
@@ -145,6 +159,10 @@ public final class BenchCommand implements Callable<Integer> {
       out.put("train_step_over_pytorch", round(f.trainOverPytorch()));
       out.put("infer_p50_over_pytorch", round(f.inferOverPytorch()));
     }
+  }
+
+  /** The sweeps: the grid as it is, and the fixed-work sweeps' overhead and scale-out. */
+  private static void putSweepFigures(Map<String, Object> out, Benchmarks.Figures f) {
     out.put("grid", f.grid());
     out.put("runs", f.runs());
     out.put("seed_sweep_seconds", round(f.gridSweepSeconds()));
@@ -169,7 +187,10 @@ public final class BenchCommand implements Callable<Integer> {
         byRound(f, Benchmarks.SweepRound::overheadInSweep));
     out.put("spark_overhead_fraction_by_round", byRound(f, Benchmarks.SweepRound::overhead));
     out.put("scaleout_speedup_by_round", byRound(f, Benchmarks.SweepRound::speedup));
-    q58220(out);
+  }
+
+  /** The baseline and the targets the figures are held to. */
+  private void putTargets(Map<String, Object> out, Benchmarks.Figures f) {
     out.put("baseline_sweep_seconds", baselineSweepSeconds);
     if (f.reference() != null) {
       out.put("target_train_step_le_0.5x_pytorch", f.trainOverPytorch() <= 0.5);
@@ -179,8 +200,6 @@ public final class BenchCommand implements Callable<Integer> {
     out.put("target_spark_overhead_in_sweep_le_0.05", f.sparkOverheadInSweepFraction() <= 0.05);
     out.put("target_scaleout_ge_1.7", f.scaleoutSpeedup() >= 1.7);
     out.put("target_sweep_le_half_baseline", f.gridSweepSeconds() <= baselineSweepSeconds / 2);
-    write(out);
-    return out;
   }
 
   private void write(Map<String, Object> out) throws IOException {

@@ -21,8 +21,6 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Compare a candidate sweep with a baseline: did training's effect change (paired ratios, Holm-corrected), did everything get slower (absolute latencies against the history)? Exit 4 on a regression.")
 public final class CompareCommand implements Callable<Integer> {
-  public static final int REGRESSION = 4;
-
   @Option(names = "--results", required = true, paramLabel = "DIR", description = "Results root.")
   String results;
 
@@ -54,7 +52,7 @@ public final class CompareCommand implements Callable<Integer> {
     Compare.Result result = execute();
     System.out.print(Compare.table(result, maxRows, all));
     System.out.flush();
-    return result.regressions() > 0 ? REGRESSION : Main.OK;
+    return result.regressions() > 0 ? Main.REGRESSION : Main.OK;
   }
 
   /** Runs the comparison, writes it as Parquet (and the page when asked); returns it. */

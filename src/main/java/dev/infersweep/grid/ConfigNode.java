@@ -3,7 +3,6 @@ package dev.infersweep.grid;
 import dev.infersweep.error.ConfigException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -160,7 +159,7 @@ final class ConfigNode {
       }
       return fallback;
     }
-    return checkInteger(key, child, min, max);
+    return NumberRules.integer(this, key, child, min, max);
   }
 
   /** A finite number in [min, max]; {@code minExclusive} makes the lower bound strict. */
@@ -172,16 +171,16 @@ final class ConfigNode {
       }
       return fallback;
     }
-    return checkNumber(key, child, min, minExclusive, max);
+    return NumberRules.number(this, key, child, min, minExclusive, max);
   }
 
   List<Long> integerList(String key, List<Long> fallback, long min, long max) {
-    return list(key, fallback, (k, n) -> checkInteger(k, n, min, max));
+    return list(key, fallback, (k, n) -> NumberRules.integer(this, k, n, min, max));
   }
 
   List<Double> numberList(
       String key, List<Double> fallback, double min, boolean minExclusive, double max) {
-    return list(key, fallback, (k, n) -> checkNumber(k, n, min, minExclusive, max));
+    return list(key, fallback, (k, n) -> NumberRules.number(this, k, n, min, minExclusive, max));
   }
 
   /** A list of enum-like words, each parsed by {@code parser} (which returns null when unknown). */
@@ -229,89 +228,12 @@ final class ConfigNode {
       String elementKey = key + "[" + i + "]";
       T value = reader.read(elementKey, child.get(i));
       if (!seen.add(value)) {
-        String sign = isNegativeZero(child.get(i)) ? " (-0.0 is 0.0)" : "";
+        String sign = NumberRules.isNegativeZero(child.get(i)) ? " (-0.0 is 0.0)" : "";
         throw error(elementKey, "duplicate value " + value + sign + "; each axis value may appear once");
       }
       values.add(value);
     }
     return List.copyOf(values);
-  }
-
-  /**
-   * Every whole number up to 2^53 is exact as a double: beyond it, a number written with a decimal
-   * point or an exponent ({@code 1.0e17}) may already have been rounded to another one.
-   */
-  private static final BigDecimal EXACT_DOUBLE = BigDecimal.valueOf(1L << 53);
-
-  private long checkInteger(String key, JsonNode n, long min, long max) {
-    String range = "a whole number between " + min + " and " + max;
-    if (!n.isNumber()) {
-      throw error(key, "expected " + range + ", found " + describe(n));
-    }
-    if (!n.isIntegralNumber() && !Double.isFinite(n.asDouble())) {
-      throw error(key, "expected " + range + ", found " + n.asText());
-    }
-    // Exactly the number the parser read (a double's binary value, not a rounding of it).
-    BigDecimal value = n.isIntegralNumber() ? new BigDecimal(n.bigIntegerValue()) : exact(n);
-    if (value.signum() != 0 && value.stripTrailingZeros().scale() > 0) {
-      throw error(key, "expected " + range + ", found " + n.asText());
-    }
-    if (value.compareTo(BigDecimal.valueOf(min)) < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0) {
-      throw error(key, "must be between " + min + " and " + max + ", found " + n.asText());
-    }
-    if (!n.isIntegralNumber() && value.abs().compareTo(EXACT_DOUBLE) > 0) {
-      throw error(
-          key,
-          n.asText() + " is written with a decimal point or exponent and is beyond 2^53, where such a"
-              + " number may already be rounded; write its digits (" + range + ")");
-    }
-    return value.longValueExact();
-  }
-
-  private static BigDecimal exact(JsonNode n) {
-    return n.isBigDecimal() ? n.decimalValue() : new BigDecimal(n.asDouble());
-  }
-
-  private double checkNumber(String key, JsonNode n, double min, boolean minExclusive, double max) {
-    double value;
-    if (n.isNumber()) {
-      value = n.asDouble();
-    } else if (n.isTextual() && isSpecialFloat(n.asText())) {
-      // YAML's .nan and .inf arrive as numbers or strings depending on the parser; refuse both.
-      throw error(key, "must be a finite number, found " + n.asText());
-    } else {
-      throw error(key, "expected a number, found " + describe(n));
-    }
-    if (!Double.isFinite(value)) {
-      throw error(key, "must be a finite number, found " + value);
-    }
-    // -0.0 is 0.0: one value, one run (and one id), whichever sign the file gives it.
-    value = value == 0 ? 0.0 : value;
-    boolean tooLow = minExclusive ? value <= min : value < min;
-    if (tooLow || value > max) {
-      throw error(
-          key,
-          "must be "
-              + (minExclusive ? "> " : ">= ")
-              + fmt(min)
-              + (max < Double.MAX_VALUE ? " and <= " + fmt(max) : "")
-              + ", found "
-              + fmt(value));
-    }
-    return value;
-  }
-
-  private static boolean isNegativeZero(JsonNode n) {
-    return n.isFloatingPointNumber() && Double.doubleToRawLongBits(n.asDouble()) == Double.doubleToRawLongBits(-0.0);
-  }
-
-  private static boolean isSpecialFloat(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    return t.equals(".nan") || t.equals("nan") || t.endsWith(".inf") || t.endsWith("infinity");
-  }
-
-  private static String fmt(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 
   static String describe(JsonNode n) {

@@ -68,20 +68,7 @@ public final class PrecisionSupport {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("infersweep-probe");
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-Xmx512m");
-      command.add("-XX:+UseSerialGC");
-      command.add("-XX:-CreateCoredumpOnCrash");
-      command.add("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"));
-      forwardProperty(command, "ai.djl.offline");
-      forwardProperty(command, "DJL_CACHE_DIR");
-      forwardProperty(command, "ENGINE_CACHE_DIR");
-      command.add("-cp");
-      command.add(classpath());
-      command.add(PrecisionProbe.class.getName());
-      command.add(device);
-      order.forEach(p -> command.add(p.label()));
+      List<String> command = childCommand(dir, order, device);
       Path log = dir.resolve("probe.log");
       Process process =
           new ProcessBuilder(command)
@@ -94,21 +81,7 @@ public final class PrecisionSupport {
         process.destroyForcibly().waitFor();
       }
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      List<Precision> reached = new ArrayList<>();
-      for (String line : lines) {
-        String[] parts = line.split(" ", 3);
-        Precision p = parts.length >= 2 ? Precision.parse(parts[1]) : null;
-        if (p == null || !order.contains(p)) {
-          continue;
-        }
-        if (parts[0].equals("ok")) {
-          CACHE.put(key(p, device), new Verdict(true, ""));
-          reached.add(p);
-        } else if (parts[0].equals("fail")) {
-          CACHE.put(key(p, device), new Verdict(false, p.label() + " inference failed on " + device + ": " + (parts.length > 2 ? parts[2] : "")));
-          reached.add(p);
-        }
-      }
+      List<Precision> reached = recordVerdicts(lines, order, device);
       List<Precision> rest = new ArrayList<>(order);
       rest.removeAll(reached);
       if (rest.isEmpty()) {
@@ -142,6 +115,45 @@ public final class PrecisionSupport {
     } finally {
       deleteQuietly(dir);
     }
+  }
+
+  /** The child JVM's command line: the probe over {@code order} on {@code device}, crash files in {@code dir}. */
+  private static List<String> childCommand(Path dir, List<Precision> order, String device) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    command.add("-XX:+UseSerialGC");
+    command.add("-XX:-CreateCoredumpOnCrash");
+    command.add("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"));
+    forwardProperty(command, "ai.djl.offline");
+    forwardProperty(command, "DJL_CACHE_DIR");
+    forwardProperty(command, "ENGINE_CACHE_DIR");
+    command.add("-cp");
+    command.add(classpath());
+    command.add(PrecisionProbe.class.getName());
+    command.add(device);
+    order.forEach(p -> command.add(p.label()));
+    return command;
+  }
+
+  /** Caches the verdict of each {@code ok} or {@code fail} line of the child's log; returns their precisions. */
+  private static List<Precision> recordVerdicts(List<String> lines, List<Precision> order, String device) {
+    List<Precision> reached = new ArrayList<>();
+    for (String line : lines) {
+      String[] parts = line.split(" ", 3);
+      Precision p = parts.length >= 2 ? Precision.parse(parts[1]) : null;
+      if (p == null || !order.contains(p)) {
+        continue;
+      }
+      if (parts[0].equals("ok")) {
+        CACHE.put(key(p, device), new Verdict(true, ""));
+        reached.add(p);
+      } else if (parts[0].equals("fail")) {
+        CACHE.put(key(p, device), new Verdict(false, p.label() + " inference failed on " + device + ": " + (parts.length > 2 ? parts[2] : "")));
+        reached.add(p);
+      }
+    }
+    return reached;
   }
 
   private static List<Precision> failAll(List<Precision> order, String device, String reason) {

@@ -4,6 +4,7 @@
  * {@link dev.infersweep.result.RowStatus}), the training figures, the model-state
  * {@link dev.infersweep.result.Diagnostics} and the {@link dev.infersweep.result.Environment}; and
  * {@link dev.infersweep.result.ResultSchema}, the single list of Parquet columns with their types,
- * documented column by column in {@code docs/results-schema.md}.
+ * documented column by column in {@code docs/results-schema.md}; {@link
+ * dev.infersweep.result.ResultFiles} reads written rows back.
  */
 package dev.infersweep.result;

@@ -3,13 +3,19 @@ package dev.infersweep.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.infersweep.grid.GridFingerprint;
+import dev.infersweep.result.RowStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
 
 /**
  * A published sweep's {@code _sweep.json}: what the sweep is (its grid fingerprint), how it went
@@ -41,6 +47,51 @@ public record Manifest(
   public static final String FILE = "_sweep.json";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The manifest of a sweep about to be published: its counts are the summary's, finished now. */
+  static Manifest of(
+      SweepJob.Request request,
+      GridFingerprint fingerprint,
+      SweepJob.Summary summary,
+      List<Row> rows,
+      Instant startedAt) {
+    Map<String, String> versions = new LinkedHashMap<>();
+    String own = SweepJob.class.getPackage().getImplementationVersion();
+    versions.put("infersweep", own == null ? "development build" : own);
+    versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    versions.put("djl", firstValue(rows, "djl_version"));
+    versions.put("pytorch", firstValue(rows, "pytorch_version"));
+    versions.put("java", System.getProperty("java.version"));
+    Set<String> hosts = new TreeSet<>();
+    rows.forEach(r -> {
+      String host = r.getAs("host");
+      if (host != null) {
+        hosts.add(host);
+      }
+    });
+    Map<String, Long> byStatus = new LinkedHashMap<>();
+    byStatus.put(RowStatus.OK.label(), summary.rowsOk());
+    byStatus.put(RowStatus.FAILED.label(), summary.rowsFailed());
+    byStatus.put(RowStatus.UNSUPPORTED.label(), summary.rowsUnsupported());
+    return new Manifest(
+        1,
+        request.sweepId(),
+        request.sweepDate(),
+        request.grid().name(),
+        request.grid().file(),
+        fingerprint.hash(),
+        fingerprint,
+        summary.runs(),
+        byStatus,
+        versions,
+        startedAt.toString(),
+        Instant.now().toString(),
+        List.copyOf(hosts));
+  }
+
+  private static String firstValue(List<Row> rows, String column) {
+    return rows.stream().map(r -> r.<String>getAs(column)).filter(v -> v != null).findFirst().orElse(null);
+  }
 
   /** Writes the manifest into {@code sweepFolder}. */
   void write(FileSystem fs, Path sweepFolder) throws IOException {

@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
 
 /**
  * Where a sweep's rows go: {@code <out>/sweep_date=D/sweep_id=ID/}. The driver writes them
@@ -26,7 +27,7 @@ import org.apache.hadoop.fs.Path;
  * writer killed between the two renames leaves it whole and restorable.
  */
 final class Publisher {
-  private static final String SUCCESS = "_SUCCESS";
+  static final String SUCCESS = "_SUCCESS";
 
   private final FileSystem fs;
   private final Path root;
@@ -62,10 +63,43 @@ final class Publisher {
   }
 
   /**
+   * Writes the rows into the staging folder. A failed write is tried once more; if that fails too,
+   * the rows are written to a local rescue folder, so that finished work is never lost.
+   */
+  void stage(List<Row> rows) {
+    Exception first = null;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeStaging(rows, staging);
+        return;
+      } catch (IOException | RuntimeException e) {
+        first = first == null ? e : first;
+      }
+    }
+    String rescue = Path.getPathWithoutSchemeAndAuthority(staging).getName();
+    java.nio.file.Path local = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "infersweep-rescue", rescue);
+    try {
+      writeStaging(rows, new Path(local.toUri()));
+    } catch (IOException | RuntimeException e) {
+      first.addSuppressed(e);
+      throw SweepException.io(
+          "could not write the results to " + staging + " (" + first.getMessage()
+              + ") nor to the rescue folder " + local + "; the rows are lost",
+          first);
+    }
+    discardStaging();
+    throw SweepException.io(
+        "could not write the results to " + staging + " (" + first.getMessage() + "); the "
+            + rows.size() + " rows were saved to " + local + " instead: copy that folder into "
+            + root + "/_staging/ and resume the sweep to publish them without re-running",
+        first);
+  }
+
+  /**
    * Writes {@code rows} as this sweep's folder under {@code root} (the staging folder, or a rescue
    * folder when staging cannot be written), marked complete once written.
    */
-  void writeStaging(List<org.apache.spark.sql.Row> rows, Path root) throws IOException {
+  private void writeStaging(List<Row> rows, Path root) throws IOException {
     RowFile.write(rows, sweepDate, sweepId, root, fs.getConf());
   }
 
@@ -105,88 +139,20 @@ final class Publisher {
     }
   }
 
-  /**
-   * Deals with what dead writers left. For this sweep id (whose marker this process holds): a sweep
-   * moved to the trash but never replaced is put back; trash of a finished replacement is removed.
-   * For other sweep ids: completed staging folders and trash are reported, not touched.
-   */
+  /** Deals with what dead writers left under the results root ({@link Leftovers}). */
   void recover(PrintStream console) {
-    try {
-      for (FileStatus t : list(new Path(root, "_trash"))) {
-        String id = idOf(t.getPath().getName());
-        if (id == null) {
-          continue;
-        }
-        if (id.equals(sweepId)) {
-          restore(t.getPath(), id, console);
-          continue;
-        }
-        // Another sweep's leftover: restore it only while holding that sweep's marker.
-        try (SweepLock other = SweepLock.acquire(fs, root, id, console)) {
-          restore(t.getPath(), id, console);
-        } catch (SweepException e) {
-          console.printf("[infersweep] note: %s is left by a writer of sweep %s that may still run%n", t.getPath(), id);
-        }
-      }
-      for (FileStatus s : list(new Path(root, "_staging"))) {
-        String id = idOf(s.getPath().getName());
-        if (id != null && !id.equals(sweepId) && fs.exists(new Path(s.getPath(), SUCCESS))) {
-          console.printf(
-              "[infersweep] note: %s holds the finished rows of sweep %s, never published;"
-                  + " resume that sweep to publish them%n",
-              s.getPath(), id);
-        }
-      }
-    } catch (IOException e) {
-      console.printf("[infersweep] note: could not look for leftovers of earlier writers: %s%n", e.getMessage());
-    }
-  }
-
-  /** The sweep id of a {@code <id>-<uuid>} folder name, or null when it is not one. */
-  static String idOf(String name) {
-    int cut = name.length() - 37;
-    if (cut < 1 || name.charAt(cut) != '-') {
-      return null;
-    }
-    try {
-      UUID.fromString(name.substring(cut + 1));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    String id = name.substring(0, cut);
-    return dev.infersweep.spec.Ids.isValidSweepId(id) ? id : null;
-  }
-
-  /**
-   * Puts a trashed sweep back where it was published when that place is empty (its writer stopped
-   * between moving it aside and publishing the new one), then removes the trash entry.
-   */
-  private void restore(Path trash, String id, PrintStream console) throws IOException {
-    for (FileStatus date : list(trash)) {
-      Path old = new Path(date.getPath(), ResultSchema.SWEEP_ID + "=" + id);
-      Path published = new Path(new Path(root, date.getPath().getName()), old.getName());
-      if (fs.exists(old) && !fs.exists(published)) {
-        fs.mkdirs(published.getParent());
-        if (!fs.rename(old, published)) {
-          console.printf("[infersweep] note: could not restore %s to %s%n", old, published);
-          return;
-        }
-        console.printf("[infersweep] restored sweep %s to %s (its writer stopped mid-publish)%n", id, published);
-      }
-    }
-    fs.delete(trash, true);
-    deleteIfEmpty(trash.getParent());
+    new Leftovers(this, sweepId).recover(console);
   }
 
   /**
    * The newest completed staging folder of this sweep id left by an earlier attempt whose publish
-   * failed, as the staged sweep folder inside it; null when there is none. Incomplete ones (Spark
-   * never finished writing) are removed: they hold no rows that count.
+   * failed, as the staged sweep folder inside it; null when there is none. Incomplete ones (their
+   * {@link RowFile} never finished) are removed: they hold no rows that count.
    */
   Path earlierStaging() {
     try {
       List<FileStatus> mine = new ArrayList<>();
-      for (FileStatus s : list(new Path(root, "_staging"))) {
+      for (FileStatus s : folders(new Path(root, "_staging"))) {
         if (s.getPath().getName().startsWith(sweepId + "-") && !s.getPath().equals(staging)) {
           if (fs.exists(new Path(s.getPath(), SUCCESS))) {
             mine.add(s);
@@ -207,7 +173,7 @@ final class Publisher {
   /** The sweep folder inside staging folder {@code dir} (any date: a resumed sweep may keep its own). */
   private Path stagedSweep(Path dir) {
     try {
-      for (FileStatus date : list(dir)) {
+      for (FileStatus date : folders(dir)) {
         Path sweep = new Path(date.getPath(), ResultSchema.SWEEP_ID + "=" + sweepId);
         if (fs.exists(sweep)) {
           return sweep;
@@ -233,7 +199,8 @@ final class Publisher {
     }
   }
 
-  private List<FileStatus> list(Path dir) throws IOException {
+  /** The folders in {@code dir}; none when it does not exist. */
+  List<FileStatus> folders(Path dir) throws IOException {
     if (!fs.exists(dir)) {
       return List.of();
     }
@@ -268,7 +235,7 @@ final class Publisher {
   void publish() throws IOException {
     Path staged = stagedSweep();
     if (!fs.exists(staged)) {
-      throw new IOException("Spark wrote nothing to " + staged);
+      throw new IOException("nothing was written to " + staged);
     }
     fs.mkdirs(target.getParent());
     if (fs.exists(target)) {
@@ -293,19 +260,10 @@ final class Publisher {
     discardStaging();
   }
 
-  private void deleteIfEmpty(Path dir) throws IOException {
+  void deleteIfEmpty(Path dir) throws IOException {
     // Non-recursive: fails harmlessly when another sweep is using the folder too.
     if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
       fs.delete(dir, false);
-    }
-  }
-
-  /** Whether Spark finished writing this attempt's staging folder. */
-  boolean stagingComplete() {
-    try {
-      return fs.exists(new Path(staging, SUCCESS));
-    } catch (IOException e) {
-      return false;
     }
   }
 

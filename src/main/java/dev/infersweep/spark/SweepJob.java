@@ -5,11 +5,6 @@ import dev.infersweep.error.SweepException;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridExpander;
 import dev.infersweep.grid.GridFingerprint;
-import dev.infersweep.result.RowStatus;
-import dev.infersweep.result.ResultSchema;
-import dev.infersweep.run.RunTask;
-import dev.infersweep.spec.Axes;
-import dev.infersweep.spec.Axis;
 import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spec.RunSpec;
@@ -20,10 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -183,6 +175,9 @@ public final class SweepJob {
     }
   }
 
+  /** The runs to do: all the grid's runs, less those whose rows a resumed sweep keeps. */
+  private record Plan(List<RunSpec> all, List<RunSpec> runs, List<Row> kept, Set<String> keptIds) {}
+
   private static Summary runLocked(
       SparkSession spark,
       JavaSparkContext jsc,
@@ -194,59 +189,93 @@ public final class SweepJob {
       long start,
       Instant startedAt,
       PrintStream console) {
+    Plan plan = plan(spark, jsc, request, previous, console);
+    List<Row> rows = new ArrayList<>(plan.kept());
+    try {
+      if (!plan.runs().isEmpty()) {
+        // A resumed run re-measures all its cells; only the ones not kept are added.
+        execute(spark, jsc, request, samples, plan.runs(), console).stream()
+            .filter(r -> !plan.keptIds().contains(r.<String>getAs("row_id")))
+            .forEach(rows::add);
+      }
+    } catch (RuntimeException e) {
+      publisher.discardStaging();
+      throw e;
+    }
+    return publish(request, publisher, previous, fingerprint, plan.all(), rows, start, startedAt, console);
+  }
+
+  private static Plan plan(
+      SparkSession spark, JavaSparkContext jsc, Request request, Path previous, PrintStream console) {
     GridConfig grid = request.grid();
     int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     List<RunSpec> all =
         GridExpander.expand(grid, request.sweepId(), request.sweepDate(), threads, request.device());
-    List<Row> kept = request.mode() == Mode.RESUME && previous != null ? keptRows(spark, previous) : List.of();
+    boolean resuming = request.mode() == Mode.RESUME && previous != null;
+    List<Row> kept = resuming ? SweepRows.kept(spark, previous) : List.of();
     Set<String> keptIds = new HashSet<>();
     kept.forEach(r -> keptIds.add(r.<String>getAs("row_id")));
     List<RunSpec> runs = all.stream().filter(r -> !r.rowIds().stream().allMatch(keptIds::contains)).toList();
     console.printf(
         "[infersweep] sweep %s (%s): %d runs, %d rows, master %s, %d thread(s) per task%n",
         request.sweepId(), grid.name(), runs.size(), grid.rowCount(), jsc.master(), threads);
-    if (request.mode() == Mode.RESUME && previous != null) {
+    if (resuming) {
       console.printf(
           "[infersweep] resuming from %s: %d rows kept, %d of %d runs to do%n",
           previous, kept.size(), runs.size(), all.size());
     }
     console.flush();
+    return new Plan(all, runs, kept, keptIds);
+  }
 
+  /** Runs {@code runs}, one per task, and returns their rows (failed rows for those cut off). */
+  private static List<Row> execute(
+      SparkSession spark,
+      JavaSparkContext jsc,
+      Request request,
+      TrainingSet samples,
+      List<RunSpec> runs,
+      PrintStream console) {
     String group = "infersweep-" + request.sweepId();
     ProgressListener progress = new ProgressListener(group, runs.size(), console);
     spark.sparkContext().addSparkListener(progress);
-    List<Row> rows = new ArrayList<>(kept);
     Broadcast<TrainingSet> shipped = null;
     try {
-      if (!runs.isEmpty()) {
-        // The table goes to each executor once, as a broadcast; tasks never read its path.
-        shipped = samples == null ? null : jsc.broadcast(samples);
-        // One run per partition: Spark spreads them over the executors' task slots.
-        JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(new RunPartition(shipped), true);
-        RunCollector.Collected collected =
-            RunCollector.collect(jsc, rdd, group, "infersweep sweep " + request.sweepId(), request.deadline());
-        // A resumed run re-measures all its cells; only the ones not kept are added.
-        runRows(runs, collected, request).stream().filter(r -> !keptIds.contains(r.<String>getAs("row_id"))).forEach(rows::add);
-      }
-    } catch (RuntimeException e) {
-      publisher.discardStaging();
-      throw e;
+      // The table goes to each executor once, as a broadcast; tasks never read its path.
+      shipped = samples == null ? null : jsc.broadcast(samples);
+      // One run per partition: Spark spreads them over the executors' task slots.
+      JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(new RunPartition(shipped), true);
+      RunCollector.Collected collected =
+          RunCollector.collect(jsc, rdd, group, "infersweep sweep " + request.sweepId(), request.deadline());
+      return SweepRows.ofRuns(runs, collected, request.deadline());
     } finally {
       spark.sparkContext().removeSparkListener(progress);
       if (shipped != null) {
         shipped.destroy();
       }
     }
+  }
 
-    checkComplete(all, rows);
+  /** Checks the rows are complete, writes them and the manifest, and publishes the sweep. */
+  private static Summary publish(
+      Request request,
+      Publisher publisher,
+      Path previous,
+      GridFingerprint fingerprint,
+      List<RunSpec> all,
+      List<Row> rows,
+      long start,
+      Instant startedAt,
+      PrintStream console) {
+    SweepRows.checkComplete(all, rows);
     long writing = System.nanoTime();
     console.printf("[infersweep] all runs are back; writing %d rows ...%n", rows.size());
     console.flush();
-    stage(publisher, rows);
+    publisher.stage(rows);
     // Counted once: the manifest, published with the rows, carries the same counts as the summary.
-    Summary summary = summarise(request, all, rows, 0, publisher.targetPath());
+    Summary summary = SweepRows.summarise(request, all, rows, 0, publisher.targetPath());
     try {
-      manifest(request, fingerprint, summary, rows, startedAt).write(publisher.fs(), publisher.stagedSweep());
+      Manifest.of(request, fingerprint, summary, rows, startedAt).write(publisher.fs(), publisher.stagedSweep());
       publisher.publish();
       publisher.discardEarlier(previous != null && !previous.equals(publisher.target()) ? previous : null);
       long done = System.nanoTime();
@@ -258,178 +287,5 @@ public final class SweepJob {
               + "; resume the sweep to publish them without re-running",
           e);
     }
-  }
-
-  /**
-   * Every run's rows, partition i being run i: those that came back, and for the runs the deadline
-   * cut off, failed rows that say so (every cell, so that no row is missing).
-   */
-  private static List<Row> runRows(List<RunSpec> runs, RunCollector.Collected collected, Request request) {
-    List<Row> out = new ArrayList<>();
-    for (int i = 0; i < runs.size(); i++) {
-      List<Row> back = collected.byPartition().get(i);
-      if (back != null) {
-        out.addAll(back);
-      } else if (collected.deadlinePassed()) {
-        String reason = "the sweep's deadline (--deadline " + request.deadline() + ") passed before this run finished; it was cancelled";
-        RunTask.notRun(runs.get(i), reason).forEach(r -> out.add(ResultSchema.toRow(r)));
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Writes the rows into the staging folder. A failed write is tried once more; if that fails too,
-   * the rows are written to a local rescue folder, so that finished work is never lost.
-   */
-  private static void stage(Publisher publisher, List<Row> rows) {
-    Exception first = null;
-    for (int attempt = 0; attempt < 2; attempt++) {
-      try {
-        publisher.writeStaging(rows, new Path(publisher.stagingPath()));
-        return;
-      } catch (IOException | RuntimeException e) {
-        first = first == null ? e : first;
-      }
-    }
-    String rescue =
-        Path.getPathWithoutSchemeAndAuthority(new Path(publisher.stagingPath())).getName();
-    java.nio.file.Path local = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "infersweep-rescue", rescue);
-    try {
-      publisher.writeStaging(rows, new Path(local.toUri()));
-    } catch (IOException | RuntimeException e) {
-      first.addSuppressed(e);
-      throw SweepException.io(
-          "could not write the results to " + publisher.stagingPath() + " (" + first.getMessage()
-              + ") nor to the rescue folder " + local + "; the rows are lost",
-          first);
-    }
-    publisher.discardStaging();
-    throw SweepException.io(
-        "could not write the results to " + publisher.stagingPath() + " (" + first.getMessage() + "); the "
-            + rows.size() + " rows were saved to " + local + " instead: copy that folder into "
-            + publisher.root() + "/_staging/ and resume the sweep to publish them without re-running",
-        first);
-  }
-
-  private static Manifest manifest(
-      Request request, GridFingerprint fingerprint, Summary summary, List<Row> rows, Instant startedAt) {
-    Map<String, String> versions = new LinkedHashMap<>();
-    String own = SweepJob.class.getPackage().getImplementationVersion();
-    versions.put("infersweep", own == null ? "development build" : own);
-    versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
-    versions.put("djl", firstValue(rows, "djl_version"));
-    versions.put("pytorch", firstValue(rows, "pytorch_version"));
-    versions.put("java", System.getProperty("java.version"));
-    Set<String> hosts = new java.util.TreeSet<>();
-    rows.forEach(r -> {
-      String host = r.getAs("host");
-      if (host != null) {
-        hosts.add(host);
-      }
-    });
-    Map<String, Long> byStatus = new LinkedHashMap<>();
-    byStatus.put(RowStatus.OK.label(), summary.rowsOk());
-    byStatus.put(RowStatus.FAILED.label(), summary.rowsFailed());
-    byStatus.put(RowStatus.UNSUPPORTED.label(), summary.rowsUnsupported());
-    return new Manifest(
-        1,
-        request.sweepId(),
-        request.sweepDate(),
-        request.grid().name(),
-        request.grid().file(),
-        fingerprint.hash(),
-        fingerprint,
-        summary.runs(),
-        byStatus,
-        versions,
-        startedAt.toString(),
-        Instant.now().toString(),
-        List.copyOf(hosts));
-  }
-
-  private static String firstValue(List<Row> rows, String column) {
-    return rows.stream().map(r -> r.<String>getAs(column)).filter(v -> v != null).findFirst().orElse(null);
-  }
-
-  /** The existing sweep's rows worth keeping on --resume: all but the failed ones. */
-  private static List<Row> keptRows(SparkSession spark, Path sweepFolder) {
-    String root = sweepFolder.getParent().getParent().toString();
-    String target = sweepFolder.toString();
-    return spark
-        .read()
-        .option("basePath", root)
-        .option("pathGlobFilter", "*.parquet")
-        .schema(ResultSchema.SCHEMA)
-        .parquet(target)
-        .select(ResultSchema.names().stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
-        .where(org.apache.spark.sql.functions.col("status").notEqual(RowStatus.FAILED.label()))
-        .collectAsList();
-  }
-
-  /** Every row the grid expects, each exactly once, or the sweep is not published. */
-  private static void checkComplete(List<RunSpec> runs, List<Row> rows) {
-    Set<String> ids = new HashSet<>();
-    for (Row row : rows) {
-      String id = row.getAs("row_id");
-      if (!ids.add(id)) {
-        throw new IllegalStateException("duplicate row_id " + id + "; nothing was written");
-      }
-    }
-    long missing = runs.stream().flatMap(r -> r.rowIds().stream()).filter(id -> !ids.contains(id)).count();
-    if (missing > 0) {
-      throw new IllegalStateException(missing + " expected rows did not come back; nothing was written");
-    }
-  }
-
-  private static Summary summarise(
-      Request request, List<RunSpec> runs, List<Row> rows, double seconds, String output) {
-    long ok = 0;
-    long failed = 0;
-    long unsupported = 0;
-    Map<String, String> failedRuns = new LinkedHashMap<>();
-    Set<String> notes = new LinkedHashSet<>();
-    for (Row row : rows) {
-      String status = row.getAs("status");
-      if (status.equals(RowStatus.OK.label())) {
-        ok++;
-      } else if (status.equals(RowStatus.UNSUPPORTED.label())) {
-        unsupported++;
-        notes.add(row.getAs("error"));
-      } else {
-        failed++;
-        failedRuns.putIfAbsent(row.getAs("run_id"), row.getAs("error"));
-      }
-    }
-    List<String> failures = new ArrayList<>();
-    for (RunSpec run : runs) {
-      String why = failedRuns.get(run.runId());
-      if (why != null) {
-        failures.add("run " + run.runId() + " (" + settings(run) + "): " + why);
-      }
-    }
-    return new Summary(
-        request.sweepId(),
-        request.sweepDate(),
-        runs.size(),
-        failedRuns.size(),
-        rows.size(),
-        ok,
-        failed,
-        unsupported,
-        seconds,
-        0,
-        output,
-        failures,
-        List.copyOf(notes));
-  }
-
-  /** A run's settings as {@code optimizer=sgd, learning_rate=0.01, ...}, from the axis declarations. */
-  static String settings(RunSpec run) {
-    List<String> parts = new ArrayList<>();
-    for (Axis<?> axis : Axes.RUN) {
-      parts.add(axis.name() + "=" + axis.label(run.get(axis)));
-    }
-    return String.join(", ", parts);
   }
 }

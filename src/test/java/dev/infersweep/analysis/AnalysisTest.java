@@ -147,10 +147,10 @@ class AnalysisTest {
     var inBand = new dev.infersweep.stats.Interval(Math.log(1.0), Math.log(0.99), Math.log(1.01));
     var above = new dev.infersweep.stats.Interval(Math.log(1.1), Math.log(1.05), Math.log(1.15));
     var straddle = new dev.infersweep.stats.Interval(Math.log(1.02), Math.log(0.99), Math.log(1.05));
-    assertThat(Verdicts.directional(1, "s", "m", inBand, 3, +1).verdict()).isEqualTo(Verdict.REFUTED);
-    assertThat(Verdicts.directional(1, "s", "m", above, 3, +1).verdict()).isEqualTo(Verdict.SUPPORTED);
-    assertThat(Verdicts.directional(3, "s", "m", above, 3, -1).verdict()).isEqualTo(Verdict.REFUTED);
-    assertThat(Verdicts.directional(1, "s", "m", straddle, 3, +1).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(VerdictRules.directional(1, "s", "m", inBand, 3, +1).verdict()).isEqualTo(Verdict.REFUTED);
+    assertThat(VerdictRules.directional(1, "s", "m", above, 3, +1).verdict()).isEqualTo(Verdict.SUPPORTED);
+    assertThat(VerdictRules.directional(3, "s", "m", above, 3, -1).verdict()).isEqualTo(Verdict.REFUTED);
+    assertThat(VerdictRules.directional(1, "s", "m", straddle, 3, +1).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
   }
 
   @Test

@@ -30,12 +30,12 @@ public final class Analysis {
     List<Object[]> rows = new java.util.ArrayList<>();
     for (Verdict v : verdicts) {
       for (Verdict.ByConfiguration c : v.configurations()) {
-        rows.add(new Object[] {v.claim(), c.configuration(), c.estimate(), c.ciLow(), c.ciHigh(), c.units(), c.verdict()});
+        rows.add(new Object[] {v.claim(), c.configuration(), c.estimate(), c.ciLow(), c.ciHigh(), c.units(), c.verdict().label()});
       }
     }
     write(spark, root + "/_analysis/verdicts_by_configuration/sweep_id=" + sweepId, rows, byConfiguration, r -> r);
     return write(spark, root + "/_analysis/verdicts/sweep_id=" + sweepId, verdicts, schema,
-        v -> new Object[] {v.claim(), v.statement(), v.measure(), v.estimate(), v.ciLow(), v.ciHigh(), v.units(), v.verdict(), v.reason()});
+        v -> new Object[] {v.claim(), v.statement(), v.measure(), v.estimate(), v.ciLow(), v.ciHigh(), v.units(), v.verdict().label(), v.reason()});
   }
 
   public static String saveEffects(SparkSession spark, String root, String sweepId, List<EffectModel.Effect> effects) {

@@ -39,7 +39,7 @@ public final class Report {
               "claim %d (%s): %s, estimate %s, CI %s to %s — %s",
               v.claim(),
               v.statement(),
-              v.verdict(),
+              v.verdict().label(),
               ReportPage.num(v.estimate()),
               ReportPage.num(v.ciLow()),
               ReportPage.num(v.ciHigh()),

@@ -76,7 +76,7 @@ public final class ReportPage {
       row.put("estimate", num(v.estimate()));
       row.put("interval", Double.isNaN(v.ciLow()) ? "–" : num(v.ciLow()) + " – " + num(v.ciHigh()));
       row.put("units", v.units());
-      row.put("verdict", v.verdict());
+      row.put("verdict", v.verdict().label());
       row.put("reason", v.reason());
       verdicts.add(row);
     }

@@ -12,7 +12,7 @@ import java.util.List;
  * @param ciLow lower bound of its 95 % interval (NaN when there is none)
  * @param ciHigh upper bound (NaN when there is none)
  * @param units independent units behind the interval (training runs, or pairs of runs)
- * @param verdict {@code supported}, {@code refuted} or {@code inconclusive}
+ * @param verdict supported, refuted or inconclusive
  * @param reason why, in a sentence (the rule that fired, or what was missing), with the count of
  *     configurations where the claim holds
  * @param configurations the same rule applied to each configuration with enough runs
@@ -25,12 +25,24 @@ public record Verdict(
     double ciLow,
     double ciHigh,
     int units,
-    String verdict,
+    Answer verdict,
     String reason,
     List<ByConfiguration> configurations) {
-  public static final String SUPPORTED = "supported";
-  public static final String REFUTED = "refuted";
-  public static final String INCONCLUSIVE = "inconclusive";
+  /** A claim's answer; its label ({@code supported}, ...) is what the tables and the page show. */
+  public enum Answer {
+    SUPPORTED,
+    REFUTED,
+    INCONCLUSIVE;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+      return label();
+    }
+  }
 
   public Verdict {
     configurations = List.copyOf(configurations);
@@ -41,10 +53,10 @@ public record Verdict(
    * but the factor compared).
    */
   public record ByConfiguration(
-      String configuration, double estimate, double ciLow, double ciHigh, int units, String verdict) {}
+      String configuration, double estimate, double ciLow, double ciHigh, int units, Answer verdict) {}
 
   /** How many of the judged configurations the claim holds in. */
   public long supportedIn() {
-    return configurations.stream().filter(c -> c.verdict().equals(SUPPORTED)).count();
+    return configurations.stream().filter(c -> c.verdict() == Answer.SUPPORTED).count();
   }
 }

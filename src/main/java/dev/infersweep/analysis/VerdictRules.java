@@ -34,11 +34,11 @@ final class VerdictRules {
   record Unit(String configuration, String unit, double value) {}
 
   /** Claim 5's rule: the typical factor within the band over the whole interval, or beyond it. */
-  static String protocolVerdict(Interval logInterval) {
+  static Verdict.Answer protocolVerdict(Interval logInterval) {
     if (Math.exp(logInterval.high()) <= 1 + BAND) {
-      return Verdict.SUPPORTED;
+      return Verdict.Answer.SUPPORTED;
     }
-    return Math.exp(logInterval.low()) > 1 + BAND ? Verdict.REFUTED : Verdict.INCONCLUSIVE;
+    return Math.exp(logInterval.low()) > 1 + BAND ? Verdict.Answer.REFUTED : Verdict.Answer.INCONCLUSIVE;
   }
 
   /** One value per independent unit: the mean of its rows (a run's cells share its training). */
@@ -54,7 +54,7 @@ final class VerdictRules {
 
   /** The rule applied to each configuration with at least {@value #MIN_RUNS} units. */
   static List<Verdict.ByConfiguration> perConfiguration(
-      List<Unit> units, Function<Interval, String> rule) {
+      List<Unit> units, Function<Interval, Verdict.Answer> rule) {
     Map<String, List<Double>> groups = new LinkedHashMap<>();
     for (Unit u : units) {
       groups.computeIfAbsent(u.configuration(), k -> new ArrayList<>()).add(u.value());
@@ -64,7 +64,7 @@ final class VerdictRules {
       double[] values = g.getValue().stream().mapToDouble(Double::doubleValue).toArray();
       if (values.length < MIN_RUNS) {
         out.add(new Verdict.ByConfiguration(g.getKey(), Math.exp(Arrays.stream(values).average().orElse(Double.NaN)),
-            Double.NaN, Double.NaN, values.length, Verdict.INCONCLUSIVE));
+            Double.NaN, Double.NaN, values.length, Verdict.Answer.INCONCLUSIVE));
         continue;
       }
       Interval i = TInterval.mean(values, CONFIDENCE);
@@ -81,7 +81,7 @@ final class VerdictRules {
       return "; no configuration has " + MIN_RUNS + " runs to be judged on its own";
     }
     List<String> named = configurations.stream()
-        .filter(c -> c.verdict().equals(Verdict.SUPPORTED))
+        .filter(c -> c.verdict() == Verdict.Answer.SUPPORTED)
         .map(c -> String.format(Locale.ROOT, "%s (%.3f, CI %.3f to %.3f)", c.configuration(), c.estimate(), c.ciLow(), c.ciHigh()))
         .toList();
     String list = named.isEmpty() ? "" : ": " + String.join("; ", named.subList(0, Math.min(NAMED, named.size())))
@@ -95,7 +95,7 @@ final class VerdictRules {
         configurations);
   }
 
-  static String directionalVerdict(Interval logInterval, int direction) {
+  static Verdict.Answer directionalVerdict(Interval logInterval, int direction) {
     return directional(0, "", "", logInterval, 0, direction).verdict();
   }
 
@@ -105,23 +105,23 @@ final class VerdictRules {
     double est = Math.exp(logInterval.estimate());
     double lo = Math.exp(logInterval.low());
     double hi = Math.exp(logInterval.high());
-    String verdict;
+    Verdict.Answer verdict;
     String reason;
     boolean inBand = lo >= 1 - BAND && hi <= 1 + BAND;
     boolean beyondClaimed = direction > 0 ? lo > 1 + BAND : hi < 1 - BAND;
     boolean beyondOpposite = direction > 0 ? hi < 1 - BAND : lo > 1 + BAND;
     String interval = String.format(Locale.ROOT, "95 %% CI %.3f to %.3f", lo, hi);
     if (beyondClaimed) {
-      verdict = Verdict.SUPPORTED;
+      verdict = Verdict.Answer.SUPPORTED;
       reason = interval + " lies beyond " + (direction > 0 ? "+" : "−") + BAND_PERCENT + " % in the claimed direction";
     } else if (inBand) {
-      verdict = Verdict.REFUTED;
+      verdict = Verdict.Answer.REFUTED;
       reason = interval + " lies inside ±" + BAND_PERCENT + " %: no effect worth the name";
     } else if (beyondOpposite) {
-      verdict = Verdict.REFUTED;
+      verdict = Verdict.Answer.REFUTED;
       reason = interval + " lies beyond " + BAND_PERCENT + " % in the opposite direction";
     } else {
-      verdict = Verdict.INCONCLUSIVE;
+      verdict = Verdict.Answer.INCONCLUSIVE;
       reason = interval + " straddles the ±" + BAND_PERCENT + " % band";
     }
     return new Verdict(claim, statement, measure, est, lo, hi, units, verdict, reason, List.of());
@@ -129,7 +129,7 @@ final class VerdictRules {
 
   static Verdict inconclusive(int claim, String statement, String measure, double[] logs, String reason) {
     double est = logs.length == 0 ? Double.NaN : Math.exp(Arrays.stream(logs).average().orElse(Double.NaN));
-    return new Verdict(claim, statement, measure, est, Double.NaN, Double.NaN, logs.length, Verdict.INCONCLUSIVE, reason, List.of());
+    return new Verdict(claim, statement, measure, est, Double.NaN, Double.NaN, logs.length, Verdict.Answer.INCONCLUSIVE, reason, List.of());
   }
 
 }

@@ -113,9 +113,9 @@ public final class Verdicts {
     Verdict pooled = directional(1, statement, measure, TInterval.mean(logs, CONFIDENCE), logs.length, +1);
     List<Verdict.ByConfiguration> configurations = perConfiguration(units, i -> directionalVerdict(i, +1));
     // A slowdown in one configuration is not cancelled by fifteen without: the claim holds there.
-    boolean somewhere = configurations.stream().anyMatch(c -> c.verdict().equals(Verdict.SUPPORTED));
+    boolean somewhere = configurations.stream().anyMatch(c -> c.verdict() == Verdict.Answer.SUPPORTED);
     return new Verdict(1, statement, measure, pooled.estimate(), pooled.ciLow(), pooled.ciHigh(), pooled.units(),
-        somewhere ? Verdict.SUPPORTED : pooled.verdict(),
+        somewhere ? Verdict.Answer.SUPPORTED : pooled.verdict(),
         "pooled: " + pooled.reason() + summary(configurations), configurations);
   }
 
@@ -225,11 +225,11 @@ public final class Verdicts {
     double est = Math.exp(i.estimate());
     double lo = Math.exp(i.low());
     double hi = Math.exp(i.high());
-    String verdict = protocolVerdict(i);
+    Verdict.Answer verdict = protocolVerdict(i);
     String reason =
         switch (verdict) {
-          case Verdict.SUPPORTED -> "its ratios agree with the rigorous ones within " + BAND_PERCENT + " % over the whole interval";
-          case Verdict.REFUTED -> String.format(Locale.ROOT, "its ratios are off by a factor of %.2f (CI %.2f to %.2f) from the rigorous ones", est, lo, hi);
+          case SUPPORTED -> "its ratios agree with the rigorous ones within " + BAND_PERCENT + " % over the whole interval";
+          case REFUTED -> String.format(Locale.ROOT, "its ratios are off by a factor of %.2f (CI %.2f to %.2f) from the rigorous ones", est, lo, hi);
           default -> "the interval straddles the " + BAND_PERCENT + " % band";
         };
     Verdict pooled = new Verdict(5, statement, measure, est, lo, hi, logs.length, verdict, reason, List.of());
@@ -255,6 +255,6 @@ public final class Verdicts {
   }
 
   private static Verdict missing(int claim, String reason) {
-    return new Verdict(claim, CLAIMS.get(claim - 1), "", Double.NaN, Double.NaN, Double.NaN, 0, Verdict.INCONCLUSIVE, reason, List.of());
+    return new Verdict(claim, CLAIMS.get(claim - 1), "", Double.NaN, Double.NaN, Double.NaN, 0, Verdict.Answer.INCONCLUSIVE, reason, List.of());
   }
 }

@@ -130,11 +130,11 @@ class AnalysisTest {
     List<Verdict> verdicts = Verdicts.of(spark, "base");
     assertThat(verdicts).extracting(Verdict::claim).containsExactly(1, 2, 3, 4, 5);
     assertThat(verdicts).allSatisfy(v -> {
-      assertThat(v.verdict()).isIn(Verdict.SUPPORTED, Verdict.REFUTED, Verdict.INCONCLUSIVE);
+      assertThat(v.verdict()).isIn(Verdict.Answer.SUPPORTED, Verdict.Answer.REFUTED, Verdict.Answer.INCONCLUSIVE);
       assertThat(v.reason()).isNotBlank();
     });
     // The sweep does not vary weight decay: claim 3 cannot be decided.
-    assertThat(verdicts.get(2).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(verdicts.get(2).verdict()).isEqualTo(Verdict.Answer.INCONCLUSIVE);
     assertThat(verdicts.get(2).reason()).contains("does not vary weight_decay");
     // Claims 1 and 5 have intervals over the 4 runs.
     assertThat(verdicts.get(0).units()).isEqualTo(4);
@@ -147,10 +147,10 @@ class AnalysisTest {
     var inBand = new dev.infersweep.stats.Interval(Math.log(1.0), Math.log(0.99), Math.log(1.01));
     var above = new dev.infersweep.stats.Interval(Math.log(1.1), Math.log(1.05), Math.log(1.15));
     var straddle = new dev.infersweep.stats.Interval(Math.log(1.02), Math.log(0.99), Math.log(1.05));
-    assertThat(VerdictRules.directional(1, "s", "m", inBand, 3, +1).verdict()).isEqualTo(Verdict.REFUTED);
-    assertThat(VerdictRules.directional(1, "s", "m", above, 3, +1).verdict()).isEqualTo(Verdict.SUPPORTED);
-    assertThat(VerdictRules.directional(3, "s", "m", above, 3, -1).verdict()).isEqualTo(Verdict.REFUTED);
-    assertThat(VerdictRules.directional(1, "s", "m", straddle, 3, +1).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(VerdictRules.directional(1, "s", "m", inBand, 3, +1).verdict()).isEqualTo(Verdict.Answer.REFUTED);
+    assertThat(VerdictRules.directional(1, "s", "m", above, 3, +1).verdict()).isEqualTo(Verdict.Answer.SUPPORTED);
+    assertThat(VerdictRules.directional(3, "s", "m", above, 3, -1).verdict()).isEqualTo(Verdict.Answer.REFUTED);
+    assertThat(VerdictRules.directional(1, "s", "m", straddle, 3, +1).verdict()).isEqualTo(Verdict.Answer.INCONCLUSIVE);
   }
 
   @Test

@@ -11,7 +11,7 @@ class ReportPageTest {
     return new ReportData(
         "s1",
         new ReportData.Summary("grid<b>", "2026-01-01", 4, 3, 1, 0, 2),
-        List.of(new Verdict(1, "claim", "measure", 1.01, 0.99, 1.03, 2, Verdict.INCONCLUSIVE, reason, List.of())),
+        List.of(new Verdict(1, "claim", "measure", 1.01, 0.99, 1.03, 2, Verdict.Answer.INCONCLUSIVE, reason, List.of())),
         List.of(),
         Map.of("all runs", List.of(new ReportData.RatioPoint("all", 10, 1.0, 0.99, 1.01))),
         List.of(new ReportData.Distribution("fp32 · epoch 10", List.of(1.0, 2.0, 3.0, 4.0, 5.0))),

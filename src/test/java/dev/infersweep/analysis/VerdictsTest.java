@@ -93,7 +93,7 @@ class VerdictsTest {
     Verdict v = Verdicts.of(spark, "s").get(0);
     assertThat(v.configurations()).hasSize(16);
     assertThat(v.supportedIn()).isEqualTo(2);
-    assertThat(v.verdict()).isEqualTo(Verdict.SUPPORTED);
+    assertThat(v.verdict()).isEqualTo(Verdict.Answer.SUPPORTED);
     assertThat(v.reason())
         .contains("supported in 2 of 16 configurations")
         .contains("optimizer=adam, learning_rate=0.1, weight_decay=1.0, activation_scale=1.0, precision=fp32, batch_size=64 (1.20");
@@ -107,7 +107,7 @@ class VerdictsTest {
     assertThat(scale.configurations()).hasSize(8).allSatisfy(c -> assertThat(c.units()).isEqualTo(3));
     // Scale 3 against 1: 1.10 where the small weights are (supported), 1/1.2 where the slow one is.
     assertThat(scale.configurations())
-        .filteredOn(c -> c.verdict().equals(Verdict.SUPPORTED))
+        .filteredOn(c -> c.verdict() == Verdict.Answer.SUPPORTED)
         .singleElement()
         .satisfies(c -> assertThat(c.configuration()).contains("optimizer=sgd", "weight_decay=1.0", "batch_size=64"));
     assertThat(verdicts.get(2).configurations()).hasSize(8);
@@ -119,17 +119,17 @@ class VerdictsTest {
     // The adam slowdown (subnormal arithmetic) is left out: only the small-weights configuration counts.
     assertThat(v.configurations()).singleElement().satisfies(c -> {
       assertThat(c.configuration()).contains("optimizer=sgd", "activation_scale=3.0", "batch_size=64");
-      assertThat(c.verdict()).isEqualTo(Verdict.SUPPORTED);
+      assertThat(c.verdict()).isEqualTo(Verdict.Answer.SUPPORTED);
       assertThat(c.estimate()).isBetween(1.09, 1.11);
     });
     assertThat(v.units()).isEqualTo(3);
-    assertThat(v.verdict()).isEqualTo(Verdict.SUPPORTED);
+    assertThat(v.verdict()).isEqualTo(Verdict.Answer.SUPPORTED);
   }
 
   @Test
   void claimFiveIsInconclusiveWithoutArticleRows() {
     Verdict v = Verdicts.of(spark, "s").get(4);
-    assertThat(v.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    assertThat(v.verdict()).isEqualTo(Verdict.Answer.INCONCLUSIVE);
     assertThat(v.reason()).contains("no article-protocol rows");
   }
 

@@ -74,6 +74,11 @@ public final class ResultsTable {
       // Only where the row predates the column: its network column is null too.
       rows = rows.withColumn(e.getKey(), when(col("network").isNull(), e.getValue()).otherwise(col(e.getKey())));
     }
+    // A rigorous row written before the flush twin existed says so, rather than reading as measured.
+    rows = rows.withColumn("flush_unavailable",
+        when(col("flush_unavailable").isNull().and(col("flushed_latency_ratio").isNull()).and(col("cause").isNotNull()),
+            lit("not timed: the row predates the flush-to-zero twin"))
+            .otherwise(col("flush_unavailable")));
     return rows;
   }
 

@@ -124,7 +124,7 @@ else:
  ("code", """assert len(state) > 0
 assert state.weight_subnormal.dropna().between(0, 1).all() and state.dead_units.dropna().between(0, 1).all()
 assert (state.weight_l2.dropna() > 0).all()
-assert set(causes.cause) <= {'none', 'placement', 'subnormal_weights', 'subnormal_arithmetic', 'unexplained'}
+assert set(causes.cause) <= {'none', 'placement', 'subnormal_weights', 'subnormal_arithmetic', 'subnormal_mixed', 'unexplained'}
 assert (causes.cause_runs <= causes.runs).all() and (causes.beyond_band_runs <= causes.runs).all()
 loss = state.sort_values('epochs').groupby('precision').train_loss
 assert (loss.last() <= loss.first()).all(), 'training should not raise the loss'

@@ -1,18 +1,28 @@
 -- View `causes`: one row per sweep, CPU model, configuration (every setting but the seed),
 -- precision, batch size and checkpoint past epoch 0, over the rigorous rows: the slowdown, how many
 -- of its runs have it beyond the ±2 % band, the cause most of its runs point to (the `cause`
--- column, rules in docs/analysis.md) and the control ratios that show it.
+-- column, rules in docs/analysis.md), the control ratios that show it, the flush-to-zero twin and
+-- the shares of the slowdown each control explains (means over the runs that have them).
 SELECT
   sweep_id, grid_name, cpu_model, optimizer, learning_rate, weight_decay, activation_scale,
   precision, batch_size, epochs, runs, latency_ratio, latency_ratio_min, latency_ratio_max,
   beyond_band_runs, cause,
   size(filter(all_causes, c -> c = cause))                           AS cause_runs,
   subnormal_zeroed_ratio, rescaled_latency_ratio, aa_ratio, aa_latency_ratio,
+  flushed_latency_ratio, flushed_vs_trained, flush_unavailable_runs, flush_unavailable,
+  explained_by_subnormal_weights, explained_by_subnormal_arithmetic, explained_by_placement,
+  unexplained_share,
   weight_subnormal_fraction, timed_product_subnormal_fraction, timed_fc2_product_subnormal_fraction,
   rescale_complete_runs,
   CASE cause
     WHEN 'subnormal_weights'    THEN 'zeroing the subnormal weights: subnormal_zeroed_ratio ' || coalesce(format_number(subnormal_zeroed_ratio, 3), '?')
-    WHEN 'subnormal_arithmetic' THEN 'the rescale twin: rescaled_latency_ratio ' || coalesce(format_number(rescaled_latency_ratio, 3), '?')
+    WHEN 'subnormal_arithmetic' THEN CASE WHEN flushed_latency_ratio IS NOT NULL
+                                          THEN 'flush-to-zero: flushed_latency_ratio ' || format_number(flushed_latency_ratio, 3)
+                                          ELSE 'the rescale twin: rescaled_latency_ratio ' || coalesce(format_number(rescaled_latency_ratio, 3), '?') END
+    WHEN 'subnormal_mixed'      THEN 'zeroing the subnormal weights: subnormal_zeroed_ratio ' || coalesce(format_number(subnormal_zeroed_ratio, 3), '?')
+                                     || CASE WHEN flushed_latency_ratio IS NOT NULL
+                                          THEN ', flush-to-zero: flushed_latency_ratio ' || format_number(flushed_latency_ratio, 3)
+                                          ELSE ', the rescale twin: rescaled_latency_ratio ' || coalesce(format_number(rescaled_latency_ratio, 3), '?') END
     WHEN 'placement'            THEN 'the A/A copies: aa_ratio ' || coalesce(format_number(aa_ratio, 3), '?') || ', aa_latency_ratio ' || coalesce(format_number(aa_latency_ratio, 3), '?')
     WHEN 'unexplained'          THEN 'no control restores the speed'
     ELSE ''
@@ -32,6 +42,14 @@ FROM (
     exp(avg(ln(rescaled_latency_ratio)))                           AS rescaled_latency_ratio,
     exp(avg(ln(aa_ratio)))                                         AS aa_ratio,
     exp(avg(ln(aa_latency_ratio)))                                 AS aa_latency_ratio,
+    exp(avg(ln(flushed_latency_ratio)))                            AS flushed_latency_ratio,
+    exp(avg(ln(flushed_vs_trained)))                               AS flushed_vs_trained,
+    count_if(flush_unavailable IS NOT NULL)                        AS flush_unavailable_runs,
+    first(flush_unavailable, true)                                 AS flush_unavailable,
+    avg(explained_by_subnormal_weights)                            AS explained_by_subnormal_weights,
+    avg(explained_by_subnormal_arithmetic)                         AS explained_by_subnormal_arithmetic,
+    avg(explained_by_placement)                                    AS explained_by_placement,
+    avg(unexplained_share)                                         AS unexplained_share,
     avg(weight_subnormal_fraction)                                 AS weight_subnormal_fraction,
     avg(timed_product_subnormal_fraction)                          AS timed_product_subnormal_fraction,
     avg(timed_fc2_product_subnormal_fraction)                      AS timed_fc2_product_subnormal_fraction,

@@ -44,6 +44,8 @@ public final class ReportPage {
     scope.put("causes", causes);
     scope.put("hasCauses", !causes.isEmpty());
     scope.put("cpuNote", data.cpuNote());
+    scope.put("whatToDo", data.whatToDo());
+    scope.put("hasWhatToDo", !data.whatToDo().isEmpty());
     // Inlined scripts: a "</script" inside them would end the element early.
     scope.put("echarts", resource(ECHARTS).replace("</script", "<\\/script"));
     scope.put("charts", resource("/report/charts.js").replace("</script", "<\\/script"));
@@ -130,6 +132,8 @@ public final class ReportPage {
       row.put("cause", c.cause());
       row.put("runs", c.causeRuns() + " of " + c.runs());
       row.put("shownBy", c.shownBy());
+      row.put("remedies", c.remedies());
+      row.put("shares", c.shares() == null ? "" : c.shares());
       causes.add(row);
     }
     return causes;

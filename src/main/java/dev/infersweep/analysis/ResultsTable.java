@@ -69,7 +69,12 @@ public final class ResultsTable {
     // condition reads the row as it was written.
     Map<String, Column> filled = new LinkedHashMap<>();
     known.forEach((name, value) -> filled.put(name, when(col("network").isNull(), value).otherwise(col(name))));
-    return rows.withColumns(filled);
+    rows = rows.withColumns(filled);
+    // A rigorous row written before the flush twin existed says so, rather than reading as measured.
+    return rows.withColumn("flush_unavailable",
+        when(col("flush_unavailable").isNull().and(col("flushed_latency_ratio").isNull()).and(col("cause").isNotNull()),
+            lit("not timed: the row predates the flush-to-zero twin"))
+            .otherwise(col("flush_unavailable")));
   }
 
   /**

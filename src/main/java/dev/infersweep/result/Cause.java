@@ -16,11 +16,16 @@ import java.util.Locale;
  *   <li>{@code subnormal_weights}: zeroing the subnormal weights restores the speed (the zeroed
  *       control's interval is beyond the band in the slowdown's direction and what is left of the
  *       slowdown is not);
- *   <li>{@code subnormal_arithmetic}: only the rescale twin restores it (its slowdown is no longer
- *       beyond the band, and below the trained model's), and the twin is complete (no subnormal
- *       value left on the timed input);
+ *   <li>{@code subnormal_arithmetic} or {@code subnormal_mixed}: the flush-to-zero twin takes the
+ *       slowdown away (its slowdown is below the trained model's and either no longer beyond the
+ *       band or less than half of it in log terms), or a complete rescale twin restores it (no
+ *       longer beyond the band, and below the trained model's); {@code subnormal_mixed} when the
+ *       zeroed copy also takes a part away beyond the band (subnormal weights and subnormal
+ *       products both cost time), {@code subnormal_arithmetic} when it does not;
  *   <li>{@code unexplained}: none of them does.
  * </ol>
+ *
+ * The cause is the dominant explanation; {@link Shares} says how much each control explains.
  *
  * Placement comes first because every control is itself a separate allocation: when memory alone
  * moves latency as much, no control can be trusted to explain anything else.
@@ -30,6 +35,8 @@ public enum Cause {
   PLACEMENT,
   SUBNORMAL_WEIGHTS,
   SUBNORMAL_ARITHMETIC,
+  /** Subnormal weights and subnormal arithmetic, each explaining a part beyond the band. */
+  SUBNORMAL_MIXED,
   UNEXPLAINED;
 
   /** Ratios within ±this many per cent of 1 count as no effect; the verdicts use the same band. */
@@ -66,8 +73,14 @@ public enum Cause {
         && !beyondBand(residual(latency, controls.zeroed()))) {
       return SUBNORMAL_WEIGHTS;
     }
-    if (controls.rescaled() != null && controls.rescaleComplete() && !beyondBand(controls.rescaled()) && separated(latency, controls.rescaled(), direction)) {
-      return SUBNORMAL_ARITHMETIC;
+    boolean flushRemovesIt = controls.flushed() != null && separated(latency, controls.flushed(), direction)
+        && (!beyondBand(controls.flushed())
+            || Math.abs(Math.log(controls.flushed().ratio())) < Math.abs(Math.log(latency.ratio())) / 2);
+    boolean rescaleRemovesIt = controls.rescaled() != null && controls.rescaleComplete()
+        && !beyondBand(controls.rescaled()) && separated(latency, controls.rescaled(), direction);
+    if (flushRemovesIt || rescaleRemovesIt) {
+      boolean weightsToo = controls.zeroed() != null && beyondInDirection(controls.zeroed(), direction);
+      return weightsToo ? SUBNORMAL_MIXED : SUBNORMAL_ARITHMETIC;
     }
     return UNEXPLAINED;
   }

@@ -21,7 +21,13 @@ import java.util.List;
  *     bias and outputs carry the sum up to it); empty without a twin
  * @param rescaleComplete whether the twin has no subnormal value left on the timed input; only a
  *     complete twin answers
- * @param rescaleNote why the twin is incomplete or missing; null when complete
+ * @param rescaleNote why the twin is incomplete or missing, or how it was made complete; null when
+ *     the plain twin is complete
+ * @param flushed the flush-to-zero twin's slowdown: the trained model / the epoch-0 model, both timed
+ *     with FTZ and DAZ on for exactly their blocks; null where flushing could not be had
+ * @param flushedVsTrained the trained model flushed / the trained model: the speed-up the remedy
+ *     gives; null where flushing could not be had
+ * @param flushUnavailable why the flush twin was not timed; null when it was
  */
 public record Controls(
     PairedRatio zeroed,
@@ -30,10 +36,28 @@ public record Controls(
     PairedRatio aaLatency,
     List<Integer> exponents,
     boolean rescaleComplete,
-    String rescaleNote)
+    String rescaleNote,
+    PairedRatio flushed,
+    PairedRatio flushedVsTrained,
+    String flushUnavailable)
     implements Serializable {
   public Controls {
     exponents = List.copyOf(exponents);
+    if ((flushed == null) != (flushUnavailable != null)) {
+      throw new IllegalArgumentException("a flush twin's ratio or the reason it is missing, not both or neither");
+    }
+  }
+
+  /** Controls without a flush twin, which was not timed. */
+  public Controls(
+      PairedRatio zeroed,
+      PairedRatio rescaled,
+      PairedRatio aa,
+      PairedRatio aaLatency,
+      List<Integer> exponents,
+      boolean rescaleComplete,
+      String rescaleNote) {
+    this(zeroed, rescaled, aa, aaLatency, exponents, rescaleComplete, rescaleNote, null, null, "not timed");
   }
 
   /** Layer {@code index}'s exponent, or null without a twin. */

@@ -26,6 +26,7 @@ import java.io.Serializable;
  * @param productSubnormalFraction share of every layer's element-wise products that underflow on the
  *     timed input (rigorous only)
  * @param cause what the controls say the ratio is due to (rigorous only)
+ * @param shares what each control explains of the slowdown (rigorous rows beyond the band only)
  */
 public record Measurement(
     LatencyStats latency,
@@ -45,7 +46,8 @@ public record Measurement(
     Arithmetic arithmetic,
     java.util.List<LayerArithmetic> layerArithmetic,
     Double productSubnormalFraction,
-    Cause cause)
+    Cause cause,
+    Shares shares)
     implements Serializable {
   public Measurement {
     layerArithmetic = layerArithmetic == null ? java.util.List.of() : java.util.List.copyOf(layerArithmetic);
@@ -57,6 +59,6 @@ public record Measurement(
    */
   public static Measurement seed(LatencyStats latency, Double baselineP50Nanos, Double ratio, double measureSeconds, int concurrentTasks) {
     return new Measurement(latency, baselineP50Nanos, ratio, null, null, null, null, null, null, 0, measureSeconds, 0,
-        concurrentTasks, null, null, null, null, null);
+        concurrentTasks, null, null, null, null, null, null);
   }
 }

@@ -76,6 +76,20 @@ public final class ResultSchema {
     c.add(new Column(name + "_ci_high", d, r -> control(r, which, PairedRatio::ciHigh)));
   }
 
+  /** A share of the slowdown and its interval, as three columns; null where the row has none. */
+  private static void shareColumns(List<Column> c, String name, Function<Shares, Shares.Share> which) {
+    DataType d = DataTypes.DoubleType;
+    c.add(new Column(name, d, r -> share(r, which, Shares.Share::estimate)));
+    c.add(new Column(name + "_ci_low", d, r -> share(r, which, Shares.Share::ciLow)));
+    c.add(new Column(name + "_ci_high", d, r -> share(r, which, Shares.Share::ciHigh)));
+  }
+
+  private static Object share(ResultRow r, Function<Shares, Shares.Share> which, Function<Shares.Share, Object> field) {
+    Shares shares = r.measurement() == null ? null : r.measurement().shares();
+    Shares.Share share = shares == null ? null : which.apply(shares);
+    return share == null ? null : field.apply(share);
+  }
+
   private static Object arithmetic(ResultRow r, Function<Arithmetic, Object> field) {
     return r.measurement() == null || r.measurement().arithmetic() == null
         ? null
@@ -165,6 +179,13 @@ public final class ResultSchema {
     c.add(new Column("rescale_complete", DataTypes.BooleanType, r -> controls(r, Controls::rescaleComplete)));
     c.add(new Column("rescale_note", s, r -> controls(r, Controls::rescaleNote)));
     c.add(new Column("cause", s, r -> measured(r, m -> m.cause() == null ? null : m.cause().label())));
+    controlColumns(c, "flushed_latency_ratio", Controls::flushed);
+    controlColumns(c, "flushed_vs_trained", Controls::flushedVsTrained);
+    c.add(new Column("flush_unavailable", s, r -> controls(r, Controls::flushUnavailable)));
+    shareColumns(c, "explained_by_subnormal_weights", Shares::weights);
+    shareColumns(c, "explained_by_subnormal_arithmetic", Shares::arithmetic);
+    shareColumns(c, "explained_by_placement", Shares::placement);
+    shareColumns(c, "unexplained_share", Shares::unexplained);
     // Subnormal values in one call on the timed input
     c.add(new Column("timed_fc1_product_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::fc1ProductSubnormalFraction)));
     c.add(new Column("timed_fc1_preactivation_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::fc1PreactivationSubnormalFraction)));

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.infersweep.engine.FlushToZero;
 import dev.infersweep.probe.TimedArithmetic;
 import dev.infersweep.spec.Precision;
 import dev.infersweep.train.Checkpoint;
@@ -19,8 +20,12 @@ final class CellModels implements AutoCloseable {
   final Map<TimedModel, InferenceModel> models = new EnumMap<>(TimedModel.class);
   final TimedArithmetic trace;
   final int[] exponents;
-  /** Why the twin is incomplete or missing; null when it is complete. */
+  /** Whether the rescale twin has no subnormal value left on the timed input. */
+  final boolean rescaleComplete;
+  /** Why the twin is incomplete or missing, or how it was made complete; null for a plain complete twin. */
   final String rescaleNote;
+  /** Why the flush twin is not timed; null when it is. */
+  final String flushUnavailable;
 
   CellModels(NDManager manager, Device device, Precision precision, Checkpoint trained, Checkpoint initial, NDArray input) {
     DataType type = precision.dataType();
@@ -34,19 +39,50 @@ final class CellModels implements AutoCloseable {
       models.put(TimedModel.ZEROED, new InferenceModel(manager, device, trained.weights(), type, true));
       String unavailable = trained.weights().network().rescaleUnavailableReason();
       if (unavailable == null) {
-        exponents = trace.rescaleExponents();
+        int[] twinExponents = trace.rescaleExponents();
         int[] baselineExponents = TimedArithmetic.trace(precision, b.weightValues(), b.layerValues(input)).rescaleExponents();
-        models.put(TimedModel.RESCALED, InferenceModel.rescaled(manager, device, trained.weights(), type, exponents));
+        models.put(TimedModel.RESCALED, InferenceModel.rescaled(manager, device, trained.weights(), type, twinExponents));
         models.put(TimedModel.RESCALED_BASELINE, InferenceModel.rescaled(manager, device, initial.weights(), type, baselineExponents));
         InferenceModel twin = models.get(TimedModel.RESCALED);
         boolean clean = TimedArithmetic.trace(precision, twin.weightValues(), twin.layerValues(input)).clean();
-        rescaleNote = clean ? null : "the trained model's values span more than " + precision.label() + "'s range, so subnormal values remain in the twin";
+        String note = null;
+        if (!clean) {
+          // Subnormal weights beside normal ones can span more than the range on their own; with
+          // them zeroed first (as in the zeroed copy) the rest may fit.
+          InferenceModel zeroed = models.get(TimedModel.ZEROED);
+          int[] zeroedExponents = TimedArithmetic.trace(precision, zeroed.weightValues(), zeroed.layerValues(input)).rescaleExponents();
+          InferenceModel zeroedTwin = InferenceModel.rescaledZeroed(manager, device, trained.weights(), type, zeroedExponents);
+          if (TimedArithmetic.trace(precision, zeroedTwin.weightValues(), zeroedTwin.layerValues(input)).clean()) {
+            models.put(TimedModel.RESCALED, zeroedTwin).close();
+            twinExponents = zeroedExponents;
+            clean = true;
+            note = "the trained model's values span more than " + precision.label() + "'s range; its subnormal weights"
+                + " were zeroed before rescaling (as in the zeroed copy), which made the twin complete";
+          } else {
+            zeroedTwin.close();
+            note = "the trained model's values span more than " + precision.label()
+                + "'s range, so subnormal values remain in the twin (also with its subnormal weights zeroed)";
+          }
+        }
+        exponents = twinExponents;
+        rescaleComplete = clean;
+        rescaleNote = note;
       } else {
         exponents = new int[0];
+        rescaleComplete = false;
         rescaleNote = unavailable;
       }
       models.put(TimedModel.TRAINED_COPY, new InferenceModel(manager, device, trained.weights(), type));
       models.put(TimedModel.BASELINE_COPY, new InferenceModel(manager, device, initial.weights(), type));
+      // The flush twin is the trained and epoch-0 models themselves (the same tensors in the same
+      // memory), timed with flush-to-zero on: only the thread's arithmetic mode differs.
+      flushUnavailable = device.isGpu()
+          ? "the row runs on a GPU, which the CPU thread's flush-to-zero switch does not reach"
+          : FlushToZero.unavailableReason();
+      if (flushUnavailable == null) {
+        models.put(TimedModel.FLUSHED, t);
+        models.put(TimedModel.FLUSHED_BASELINE, b);
+      }
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -55,6 +91,9 @@ final class CellModels implements AutoCloseable {
 
   @Override
   public void close() {
-    models.values().forEach(InferenceModel::close);
+    // The flush twin shares its models with the trained and epoch-0 entries: close each once.
+    java.util.Set<InferenceModel> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    distinct.addAll(models.values());
+    distinct.forEach(InferenceModel::close);
   }
 }

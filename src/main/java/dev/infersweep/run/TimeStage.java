@@ -3,7 +3,9 @@ package dev.infersweep.run;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.infersweep.engine.FlushToZero;
 import dev.infersweep.result.Cause;
+import dev.infersweep.result.Shares;
 import dev.infersweep.result.Controls;
 import dev.infersweep.result.Measurement;
 import dev.infersweep.result.Outcome;
@@ -35,6 +37,23 @@ import java.util.function.UnaryOperator;
  * numeric trace of one call on the timed input and the cause the controls point to ({@link Cause}).
  */
 final class TimeStage {
+  /**
+   * FTZ and DAZ on for exactly a flush twin's block, on the thread that runs it; off again before
+   * the timer computes anything, so no other model and no Java arithmetic runs flushed.
+   */
+  static final InterleavedTimer.BlockHook FLUSH =
+      new InterleavedTimer.BlockHook() {
+        @Override
+        public void before() {
+          FlushToZero.on();
+        }
+
+        @Override
+        public void after() {
+          FlushToZero.off();
+        }
+      };
+
   private TimeStage() {}
 
   static Map<Point, Outcome> time(Opened opened, Trained trained, IntSupplier activeTasks) {
@@ -88,8 +107,10 @@ final class TimeStage {
       RunSpec spec, Point cell, Map<TimedModel, InferenceModel> models, NDArray input, IntSupplier activeTasks) {
     List<TimedModel> order = new ArrayList<>(models.keySet());
     List<UnaryOperator<NDArray>> calls = new ArrayList<>();
+    List<InterleavedTimer.BlockHook> hooks = new ArrayList<>();
     for (TimedModel m : order) {
       calls.add(models.get(m)::forward);
+      hooks.add(m.flushed() ? FLUSH : InterleavedTimer.BlockHook.NONE);
     }
     List<InterleavedTimer.Comparison> comparisons = new ArrayList<>();
     for (TimedModel.Contrast c : present(models)) {
@@ -102,7 +123,7 @@ final class TimeStage {
         new InterleavedTimer.Settings(
             t.blockSize(), t.warmupIterations(), t.warmupMaxSeconds(), t.minBlocks(), t.targetCi(), t.maxSeconds(),
             Objects.hash(spec.runId(), cell.get(Axes.EPOCHS), cell.get(Axes.PRECISION).label(), cell.get(Axes.BATCH_SIZE)));
-    return InterleavedTimer.measure(calls, input, comparisons, settings, activeTasks);
+    return InterleavedTimer.measure(calls, hooks, input, comparisons, settings, activeTasks);
   }
 
   private static List<TimedModel.Contrast> present(Map<TimedModel, InferenceModel> models) {
@@ -126,8 +147,11 @@ final class TimeStage {
             ratios.get(TimedModel.Contrast.AA),
             ratios.get(TimedModel.Contrast.AA_LATENCY),
             Arrays.stream(cell.exponents).boxed().toList(),
-            cell.rescaleNote == null,
-            cell.rescaleNote);
+            cell.rescaleComplete,
+            cell.rescaleNote,
+            ratios.get(TimedModel.Contrast.FLUSHED),
+            ratios.get(TimedModel.Contrast.FLUSHED_VS_TRAINED),
+            cell.flushUnavailable);
     return new Measurement(
         r.stats().get(order.indexOf(TimedModel.TRAINED)),
         r.stats().get(order.indexOf(TimedModel.BASELINE)).p50Nanos(),
@@ -146,6 +170,7 @@ final class TimeStage {
         cell.trace.arithmetic(),
         cell.trace.layers(),
         cell.trace.productSubnormalFraction(),
-        Cause.of(latency, controls));
+        Cause.of(latency, controls),
+        Shares.of(latency, controls));
   }
 }

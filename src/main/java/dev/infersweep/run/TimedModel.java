@@ -16,7 +16,16 @@ enum TimedModel {
   /** A separately allocated copy of the trained model: the A/A null. */
   TRAINED_COPY,
   /** A separately allocated copy of the epoch-0 model. */
-  BASELINE_COPY;
+  BASELINE_COPY,
+  /** The trained model itself, timed with flush-to-zero on for exactly its blocks. */
+  FLUSHED,
+  /** The epoch-0 model itself, timed with flush-to-zero on for exactly its blocks. */
+  FLUSHED_BASELINE;
+
+  /** Whether this model's blocks run with FTZ and DAZ on. */
+  boolean flushed() {
+    return this == FLUSHED || this == FLUSHED_BASELINE;
+  }
 
   /** The ratios a cell reports, each the latency of one model over another's. */
   enum Contrast {
@@ -25,7 +34,11 @@ enum TimedModel {
     ZEROED(TRAINED, TimedModel.ZEROED),
     RESCALED(TimedModel.RESCALED, RESCALED_BASELINE),
     AA(TRAINED_COPY, TRAINED),
-    AA_LATENCY(TRAINED_COPY, BASELINE_COPY);
+    AA_LATENCY(TRAINED_COPY, BASELINE_COPY),
+    /** The slowdown left with flush-to-zero on: flushed trained / flushed epoch-0. */
+    FLUSHED(TimedModel.FLUSHED, FLUSHED_BASELINE),
+    /** What the remedy does to the trained model: flushed trained / trained. */
+    FLUSHED_VS_TRAINED(TimedModel.FLUSHED, TRAINED);
 
     final TimedModel model;
     final TimedModel reference;

@@ -34,6 +34,25 @@ public final class InterleavedTimer {
       double maxSeconds,
       long seed) {}
 
+  /**
+   * What runs just before and just after each of a model's blocks, outside every call's clock (a
+   * flush-to-zero twin switches the thread's arithmetic mode here, so that exactly its block runs
+   * flushed). {@code after} runs even when the block fails.
+   */
+  public interface BlockHook {
+    BlockHook NONE = new BlockHook() {
+      @Override
+      public void before() {}
+
+      @Override
+      public void after() {}
+    };
+
+    void before();
+
+    void after();
+  }
+
   /** Which model is compared with which: {@code ratio = latency(model) / latency(reference)}. */
   public record Comparison(int model, int reference) {}
 
@@ -73,7 +92,23 @@ public final class InterleavedTimer {
       List<Comparison> comparisons,
       Settings settings,
       IntSupplier activeTasks) {
+    return measure(models, java.util.Collections.nCopies(models.size(), BlockHook.NONE), input, comparisons, settings, activeTasks);
+  }
+
+  /**
+   * @param hooks per model, run around each of its blocks (warm-up blocks included)
+   */
+  public static Result measure(
+      List<UnaryOperator<NDArray>> models,
+      List<BlockHook> hooks,
+      NDArray input,
+      List<Comparison> comparisons,
+      Settings settings,
+      IntSupplier activeTasks) {
     int n = models.size();
+    if (hooks.size() != n) {
+      throw new IllegalArgumentException("one hook per model expected, found " + hooks.size() + " for " + n);
+    }
     int block = settings.blockSize();
     long[] buffer = new long[block];
 
@@ -84,7 +119,7 @@ public final class InterleavedTimer {
     int warmRounds = 0;
     while (true) {
       for (int m : order.next()) {
-        runBlock(models.get(m), input, buffer);
+        runBlock(models.get(m), hooks.get(m), input, buffer);
         warmMedians[m] = grow(warmMedians[m], warmRounds + 1);
         warmMedians[m][warmRounds] = Percentiles.median(buffer, 0, block);
       }
@@ -114,7 +149,7 @@ public final class InterleavedTimer {
       long gcBefore = gcCount();
       for (int m : order.next()) {
         samples[m] = grow(samples[m], (rounds + 1) * block);
-        runBlock(models.get(m), input, buffer);
+        runBlock(models.get(m), hooks.get(m), input, buffer);
         System.arraycopy(buffer, 0, samples[m], rounds * block, block);
         medians[m] = grow(medians[m], rounds + 1);
         medians[m][rounds] = Percentiles.median(buffer, 0, block);
@@ -160,14 +195,19 @@ public final class InterleavedTimer {
         .toList();
   }
 
-  private static void runBlock(UnaryOperator<NDArray> model, NDArray input, long[] out) {
-    for (int i = 0; i < out.length; i++) {
-      long t0 = System.nanoTime();
-      // Native calls are never elided by the JIT; copying the output materialises it.
-      try (NDArray result = model.apply(input)) {
-        result.toByteBuffer();
+  private static void runBlock(UnaryOperator<NDArray> model, BlockHook hook, NDArray input, long[] out) {
+    hook.before();
+    try {
+      for (int i = 0; i < out.length; i++) {
+        long t0 = System.nanoTime();
+        // Native calls are never elided by the JIT; copying the output materialises it.
+        try (NDArray result = model.apply(input)) {
+          result.toByteBuffer();
+        }
+        out[i] = System.nanoTime() - t0;
       }
-      out[i] = System.nanoTime() - t0;
+    } finally {
+      hook.after();
     }
   }
 

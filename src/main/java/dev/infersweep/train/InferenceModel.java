@@ -64,6 +64,19 @@ public final class InferenceModel implements AutoCloseable {
     return new InferenceModel(parent, device, weights, dataType, false, exponents.clone());
   }
 
+  /**
+   * The rescale twin of the trained model with its subnormal weights zeroed first (as the zeroed
+   * control): for a model whose layers span more than the precision's range only because tiny
+   * weights sit beside normal ones, this twin can be complete where the plain one cannot.
+   */
+  public static InferenceModel rescaledZeroed(NDManager parent, Device device, Weights weights, DataType dataType, int[] exponents) {
+    String reason = weights.network().rescaleUnavailableReason();
+    if (reason != null) {
+      throw new IllegalArgumentException(reason);
+    }
+    return new InferenceModel(parent, device, weights, dataType, true, exponents.clone());
+  }
+
   private InferenceModel(
       NDManager parent, Device device, Weights weights, DataType dataType, boolean zeroSubnormals, int[] exponents) {
     this.manager = parent.newSubManager(device);

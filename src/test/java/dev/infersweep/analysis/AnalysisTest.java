@@ -57,7 +57,7 @@ class AnalysisTest {
               activation_scale: [1, 3]
               seed: [1, 2]
               protocol: [rigorous, seed]
-            timing: {batch_sizes: [1, 4], warmup_iterations: 10, warmup_max_seconds: 0.05, min_blocks: 6, max_seconds: 0.1}
+            timing: {batch_sizes: [1, 4], warmup_iterations: 10, warmup_max_seconds: 0.05, min_blocks: 6, max_seconds: 0.25}
             """);
     SweepJob.run(
         spark,

@@ -18,8 +18,11 @@ class ReportPageTest {
         List.of(new ReportData.RatioPoint("rigorous", 10, 1.0, 0.9, 1.1)),
         List.of(new ReportData.EnvironmentRow("cpu", "-", "0.36.0", "2.7.1", "4.1.0", "17", 1, 1, 4)),
         List.of(new ReportData.CauseRow("cpu", "optimizer=adam, weight_decay=1.0, batch_size=64", 1000, 3, 1.19, 1.18, 1.21,
-            "subnormal_arithmetic", 3, "the rescale twin: rescaled_latency_ratio 1.004")),
+            "subnormal_arithmetic", 3, "the rescale twin: rescaled_latency_ratio 1.004"),
+            new ReportData.CauseRow("cpu", "optimizer=sgd, weight_decay=1.0, batch_size=256", 1000, 3, 60.5, 58, 63,
+                "subnormal_mixed", 3, "zeroing the subnormal weights", 1.004, 13.7, "subnormal weights 62 %, subnormal arithmetic 38 %", null)),
         "All rows ran on one CPU model: cpu.",
+        List.of("Flush denormals in the serving process: torch.set_flush_denormal(True)."),
         null);
   }
 
@@ -48,6 +51,11 @@ class ReportPageTest {
     assertThat(html)
         .contains("Where inference slows down, and why")
         .contains("<td class=\"subnormal_arithmetic\">subnormal_arithmetic</td><td>3 of 3</td>")
-        .contains("All rows ran on one CPU model: cpu.");
+        .contains("All rows ran on one CPU model: cpu.")
+        .contains("<td>subnormal weights 62 %, subnormal arithmetic 38 %</td>")
+        .contains("with flush-to-zero: 1.00×; with subnormal weights zeroed at export: 13.7×")
+        .contains("with flush-to-zero: not measured; with subnormal weights zeroed at export: not measured")
+        .contains("What to do")
+        .contains("Flush denormals in the serving process: torch.set_flush_denormal(True).");
   }
 }

@@ -26,7 +26,7 @@ class ShippedGridsTest {
             "seed.yaml", 144L,
             "smoke.yaml", 768L,
             "subnormal.yaml", 80L,
-            "explain.yaml", 108L,
+            "explain.yaml", 288L,
             "nightly.yaml", 432L,
             "cases/pytorch-58220.yaml", 48L);
     rows.forEach((file, count) -> assertThat(GridLoader.load(conf(file)).rowCount()).as(file).isEqualTo(count));

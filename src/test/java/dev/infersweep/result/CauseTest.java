@@ -100,8 +100,41 @@ class CauseTest {
     assertThat(Math.exp(0.06 - StudentT.Z95 * backedOut)).isLessThan(1.02);
   }
 
+  private static Controls flushed(PairedRatio zeroed, PairedRatio flushed, PairedRatio latency) {
+    // Issue 21's case: the rescale twin is incomplete (values span more than fp32's range).
+    return new Controls(zeroed, r(1.0, 0.99, 1.01), ONE, latency, java.util.List.of(60, 66), false,
+        "values span more than fp32's range", flushed, r(0.05, 0.049, 0.051), null);
+  }
+
+  @Test
+  void aSlowdownFlushingRemovesWithWeightsPartlyExplainingItIsMixed() {
+    // PyTorch #58220's grid: 60.5×, zeroing takes it to 13.7× (zeroed ratio 4.42), flushing to 1.0×.
+    PairedRatio latency = r(60.5, 59, 62);
+    assertThat(Cause.of(latency, flushed(r(4.42, 4.3, 4.5), r(1.0, 0.99, 1.01), latency))).isEqualTo(Cause.SUBNORMAL_MIXED);
+    // Zeroing changes nothing, flushing restores it: subnormal arithmetic, without a complete twin.
+    assertThat(Cause.of(latency, flushed(ONE, r(1.0, 0.99, 1.01), latency))).isEqualTo(Cause.SUBNORMAL_ARITHMETIC);
+    // Zeroing alone restores it: subnormal weights, whatever flushing does.
+    assertThat(Cause.of(latency, flushed(r(60.4, 59, 62), r(1.0, 0.99, 1.01), latency))).isEqualTo(Cause.SUBNORMAL_WEIGHTS);
+  }
+
+  @Test
+  void flushingThatRemovesMostOfItIsTheDominantCauseAndLessThanHalfIsNot() {
+    PairedRatio latency = r(9.4, 9.2, 9.6);
+    // 9.4× → 1.3×: log 0.26 of log 2.24 left, beyond the band but far less than half.
+    assertThat(Cause.of(latency, flushed(ONE, r(1.3, 1.28, 1.32), latency))).isEqualTo(Cause.SUBNORMAL_ARITHMETIC);
+    // 9.4× → 4×: more than half of the log slowdown is left.
+    assertThat(Cause.of(latency, flushed(ONE, r(4.0, 3.9, 4.1), latency))).isEqualTo(Cause.UNEXPLAINED);
+  }
+
+  @Test
+  void aCompleteRescaleTwinWithWeightsPartlyExplainingItIsMixed() {
+    PairedRatio latency = r(2.4, 2.3, 2.5);
+    assertThat(Cause.of(latency, controls(r(1.5, 1.45, 1.55), r(1.0, 0.99, 1.01), ONE, latency))).isEqualTo(Cause.SUBNORMAL_MIXED);
+  }
+
   @Test
   void labelsAreLowerCase() {
+    assertThat(Cause.SUBNORMAL_MIXED.label()).isEqualTo("subnormal_mixed");
     assertThat(Cause.SUBNORMAL_ARITHMETIC.label()).isEqualTo("subnormal_arithmetic");
   }
 }

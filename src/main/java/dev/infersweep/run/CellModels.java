@@ -37,41 +37,10 @@ final class CellModels implements AutoCloseable {
       trace = TimedArithmetic.trace(precision, t.weightValues(), t.layerValues(input));
       // The controls (docs/measurement.md): each is allocated on its own, after the two models.
       models.put(TimedModel.ZEROED, new InferenceModel(manager, device, trained.weights(), type, true));
-      String unavailable = trained.weights().network().rescaleUnavailableReason();
-      if (unavailable == null) {
-        int[] twinExponents = trace.rescaleExponents();
-        int[] baselineExponents = TimedArithmetic.trace(precision, b.weightValues(), b.layerValues(input)).rescaleExponents();
-        models.put(TimedModel.RESCALED, InferenceModel.rescaled(manager, device, trained.weights(), type, twinExponents));
-        models.put(TimedModel.RESCALED_BASELINE, InferenceModel.rescaled(manager, device, initial.weights(), type, baselineExponents));
-        InferenceModel twin = models.get(TimedModel.RESCALED);
-        boolean clean = TimedArithmetic.trace(precision, twin.weightValues(), twin.layerValues(input)).clean();
-        String note = null;
-        if (!clean) {
-          // Subnormal weights beside normal ones can span more than the range on their own; with
-          // them zeroed first (as in the zeroed copy) the rest may fit.
-          InferenceModel zeroed = models.get(TimedModel.ZEROED);
-          int[] zeroedExponents = TimedArithmetic.trace(precision, zeroed.weightValues(), zeroed.layerValues(input)).rescaleExponents();
-          InferenceModel zeroedTwin = InferenceModel.rescaledZeroed(manager, device, trained.weights(), type, zeroedExponents);
-          if (TimedArithmetic.trace(precision, zeroedTwin.weightValues(), zeroedTwin.layerValues(input)).clean()) {
-            models.put(TimedModel.RESCALED, zeroedTwin).close();
-            twinExponents = zeroedExponents;
-            clean = true;
-            note = "the trained model's values span more than " + precision.label() + "'s range; its subnormal weights"
-                + " were zeroed before rescaling (as in the zeroed copy), which made the twin complete";
-          } else {
-            zeroedTwin.close();
-            note = "the trained model's values span more than " + precision.label()
-                + "'s range, so subnormal values remain in the twin (also with its subnormal weights zeroed)";
-          }
-        }
-        exponents = twinExponents;
-        rescaleComplete = clean;
-        rescaleNote = note;
-      } else {
-        exponents = new int[0];
-        rescaleComplete = false;
-        rescaleNote = unavailable;
-      }
+      Twin twin = twin(manager, device, precision, trained, initial, input);
+      exponents = twin.exponents();
+      rescaleComplete = twin.complete();
+      rescaleNote = twin.note();
       models.put(TimedModel.TRAINED_COPY, new InferenceModel(manager, device, trained.weights(), type));
       models.put(TimedModel.BASELINE_COPY, new InferenceModel(manager, device, initial.weights(), type));
       // The flush twin is the trained and epoch-0 models themselves (the same tensors in the same
@@ -87,6 +56,46 @@ final class CellModels implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** The rescale twin's exponents, whether it is complete, and what the row should say of it. */
+  private record Twin(int[] exponents, boolean complete, String note) {}
+
+  /**
+   * Adds the rescale twins of the trained and epoch-0 models, where the network has one; where
+   * the plain twin is incomplete, tries it with the subnormal weights zeroed first.
+   */
+  private Twin twin(NDManager manager, Device device, Precision precision, Checkpoint trained, Checkpoint initial, NDArray input) {
+    String unavailable = trained.weights().network().rescaleUnavailableReason();
+    if (unavailable != null) {
+      return new Twin(new int[0], false, unavailable);
+    }
+    DataType type = precision.dataType();
+    InferenceModel b = models.get(TimedModel.BASELINE);
+    int[] twinExponents = trace.rescaleExponents();
+    int[] baselineExponents = TimedArithmetic.trace(precision, b.weightValues(), b.layerValues(input)).rescaleExponents();
+    models.put(TimedModel.RESCALED, InferenceModel.rescaled(manager, device, trained.weights(), type, twinExponents));
+    models.put(TimedModel.RESCALED_BASELINE, InferenceModel.rescaled(manager, device, initial.weights(), type, baselineExponents));
+    if (clean(precision, models.get(TimedModel.RESCALED), input)) {
+      return new Twin(twinExponents, true, null);
+    }
+    // Subnormal weights beside normal ones can span more than the range on their own; with them
+    // zeroed first (as in the zeroed copy) the rest may fit.
+    InferenceModel zeroed = models.get(TimedModel.ZEROED);
+    int[] zeroedExponents = TimedArithmetic.trace(precision, zeroed.weightValues(), zeroed.layerValues(input)).rescaleExponents();
+    InferenceModel zeroedTwin = InferenceModel.rescaledZeroed(manager, device, trained.weights(), type, zeroedExponents);
+    if (clean(precision, zeroedTwin, input)) {
+      models.put(TimedModel.RESCALED, zeroedTwin).close();
+      return new Twin(zeroedExponents, true, "the trained model's values span more than " + precision.label()
+          + "'s range; its subnormal weights were zeroed before rescaling (as in the zeroed copy), which made the twin complete");
+    }
+    zeroedTwin.close();
+    return new Twin(twinExponents, false, "the trained model's values span more than " + precision.label()
+        + "'s range, so subnormal values remain in the twin (also with its subnormal weights zeroed)");
+  }
+
+  private static boolean clean(Precision precision, InferenceModel model, NDArray input) {
+    return TimedArithmetic.trace(precision, model.weightValues(), model.layerValues(input)).clean();
   }
 
   @Override

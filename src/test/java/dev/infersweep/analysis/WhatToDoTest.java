@@ -27,7 +27,7 @@ class WhatToDoTest {
 
   @Test
   void eachRemedyOnlyWhereTheRowsShowIt() {
-    List<String> advice = ReportData.whatToDo(List.of(
+    List<String> advice = Remedies.whatToDo(List.of(
         // Adam with L2 decay slowed 60.5×: flushing restores it, zeroing takes it to 13.7×; AdamW did not slow.
         row("adam", 1e-2, 256, 3, 60.5, 60.5 / 13.7, 1.01),
         row("adamw", 1e-2, 256, 0, 1.00, 1.0, 1.0),
@@ -43,8 +43,8 @@ class WhatToDoTest {
   @Test
   void nothingIsAdvisedThatTheRowsDoNotShow() {
     // Flushing unavailable, zeroing leaves most of it, and no AdamW rows.
-    assertThat(ReportData.whatToDo(List.of(row("adam", 1e-2, 256, 3, 5.2, 2.2, null)))).isEmpty();
+    assertThat(Remedies.whatToDo(List.of(row("adam", 1e-2, 256, 3, 5.2, 2.2, null)))).isEmpty();
     // Nothing slowed.
-    assertThat(ReportData.whatToDo(List.of(row("adam", 1e-2, 256, 0, 1.0, 1.0, 1.0)))).isEmpty();
+    assertThat(Remedies.whatToDo(List.of(row("adam", 1e-2, 256, 0, 1.0, 1.0, 1.0)))).isEmpty();
   }
 }

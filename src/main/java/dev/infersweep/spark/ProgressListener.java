@@ -19,6 +19,7 @@ final class ProgressListener extends SparkListener {
   private final long startNanos = System.nanoTime();
   private final Set<Integer> stages = new HashSet<>();
   private final Set<Integer> done = new HashSet<>();
+  private boolean finished;
 
   ProgressListener(String jobGroup, int total, PrintStream out) {
     this.jobGroup = jobGroup;
@@ -39,10 +40,26 @@ final class ProgressListener extends SparkListener {
 
   @Override
   public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-    if (!stages.contains(taskEnd.stageId()) || !taskEnd.taskInfo().successful()) {
+    if (finished || !stages.contains(taskEnd.stageId()) || !taskEnd.taskInfo().successful()) {
       return;
     }
-    if (!done.add(taskEnd.taskInfo().index())) {
+    report(taskEnd.taskInfo().index());
+  }
+
+  /**
+   * The job is over and {@code partitions} came back: their lines are printed now where Spark's
+   * listener bus, which delivers events on its own thread, has not delivered them yet, and later
+   * events are ignored. Without this the last run's line could be missing.
+   */
+  synchronized void finish(Set<Integer> partitions) {
+    for (int p : new java.util.TreeSet<>(partitions)) {
+      report(p);
+    }
+    finished = true;
+  }
+
+  private void report(int partition) {
+    if (!done.add(partition)) {
       return;
     }
     long elapsed = System.nanoTime() - startNanos;

@@ -247,6 +247,7 @@ public final class SweepJob {
       JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(new RunPartition(shipped), true);
       RunCollector.Collected collected =
           RunCollector.collect(jsc, rdd, group, "infersweep sweep " + request.sweepId(), request.deadline());
+      progress.finish(collected.byPartition().keySet());
       return SweepRows.ofRuns(runs, collected, request.deadline());
     } finally {
       spark.sparkContext().removeSparkListener(progress);

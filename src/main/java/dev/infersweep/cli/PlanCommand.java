@@ -2,6 +2,10 @@ package dev.infersweep.cli;
 
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
+import dev.infersweep.spark.TorchScriptFile;
+import org.apache.hadoop.conf.Configuration;
+import dev.infersweep.net.Network;
+import dev.infersweep.net.ScriptedModel;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.Axis;
 import dev.infersweep.spec.DataSpec;
@@ -42,6 +46,8 @@ public final class PlanCommand implements Callable<Integer> {
     if (rowsOnly) {
       return c.rowCount() + "\n";
     }
+    // The plan names the run ids, which hash a TorchScript file's content: it is read and checked.
+    c = TorchScriptFile.resolve(c, new Configuration(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
     StringBuilder runs = new StringBuilder();
     for (Axis<?> axis : Axes.RUN) {
       runs.append(runs.length() == 0 ? "" : " × ").append(axis.name()).append(' ').append(labels(c, axis));
@@ -66,7 +72,12 @@ public final class PlanCommand implements Callable<Integer> {
 
   /** The network and how it trains: layers, loss, the training path, the minibatch and its steps. */
   private static String network(GridConfig c) {
-    String path = c.model().hasFastGradient() ? "hand-written gradients" : "DJL autograd";
+    String path =
+        c.model() instanceof Network n && n.hasFastGradient()
+            ? "hand-written gradients"
+            : c.model() instanceof ScriptedModel s
+                ? String.format(Locale.ROOT, "DJL autograd on the module's %,d parameters, read from the file once", s.parameterCount())
+                : "DJL autograd";
     String batch =
         c.regime().batchSize() == 0
             ? "full batch"

@@ -4,6 +4,8 @@ import dev.infersweep.error.ConfigException;
 import dev.infersweep.error.SweepException;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
+import dev.infersweep.spark.TorchScriptFile;
+import org.apache.hadoop.conf.Configuration;
 import dev.infersweep.spark.Sessions;
 import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spec.Ids;
@@ -68,7 +70,8 @@ public final class RunCommand implements Callable<Integer> {
 
   /** Runs the sweep and prints progress and the summary to {@code console}. */
   public SweepJob.Summary execute(PrintStream console) {
-    GridConfig config = GridLoader.load(grid);
+    // A TorchScript file is read and checked here, so that a bad one exits before Spark starts.
+    GridConfig config = TorchScriptFile.resolve(GridLoader.load(grid), new Configuration(), console);
     LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
     String id = sweepId != null ? sweepId : config.name() + "-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     if (!Ids.isValidSweepId(id)) {

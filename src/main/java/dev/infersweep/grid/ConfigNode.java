@@ -178,6 +178,19 @@ final class ConfigNode {
     return list(key, fallback, (k, n) -> NumberRules.integer(this, k, n, min, max));
   }
 
+  /** A shape: one or more positive sizes, repeats allowed ({@code [3, 32, 32]}). */
+  List<Long> sizes(String key, long max) {
+    JsonNode child = node.get(key);
+    if (child == null || !child.isArray() || child.isEmpty()) {
+      throw error(key, "expected a list of one or more sizes, such as [3, 32, 32], found " + (child == null ? "nothing" : describe(child)));
+    }
+    List<Long> sizes = new ArrayList<>();
+    for (int i = 0; i < child.size(); i++) {
+      sizes.add(NumberRules.integer(this, key + "[" + i + "]", child.get(i), 1, max));
+    }
+    return sizes;
+  }
+
   List<Double> numberList(
       String key, List<Double> fallback, double min, boolean minExclusive, double max) {
     return list(key, fallback, (k, n) -> NumberRules.number(this, k, n, min, minExclusive, max));

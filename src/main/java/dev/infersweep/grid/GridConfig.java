@@ -4,7 +4,7 @@ import dev.infersweep.error.ConfigException;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.AxisValues;
 import dev.infersweep.spec.DataSpec;
-import dev.infersweep.net.Network;
+import dev.infersweep.net.ModelSpec;
 import dev.infersweep.spec.TrainRegime;
 import dev.infersweep.spec.TimingSpec;
 
@@ -14,7 +14,8 @@ import dev.infersweep.spec.TimingSpec;
  * @param name the sweep's name (the file's {@code name}, else the file name without extension)
  * @param file where it was read from, for messages
  * @param maxRows the largest grid allowed unless the caller allows large grids
- * @param model the network as declared layers (the article's SimpleNet for {@code {input, hidden, output}})
+ * @param model the network as declared layers (the article's SimpleNet for {@code {input, hidden, output}}),
+ *     or a TorchScript file (its bytes read by the driver before the sweep)
  * @param data synthetic samples, or a table (read by the driver before the sweep)
  * @param regime minibatch, momentum and the unit the grid gave its checkpoints in
  * @param trainTimeoutSeconds a run whose training takes longer fails (its rows say so)
@@ -24,12 +25,17 @@ public record GridConfig(
     String name,
     String file,
     long maxRows,
-    Network model,
+    ModelSpec model,
     DataSpec data,
     TrainRegime regime,
     double trainTimeoutSeconds,
     AxisValues axes,
     TimingSpec timing) {
+
+  /** The same grid training {@code other} (the TorchScript model once the driver has read its file). */
+  public GridConfig withModel(ModelSpec other) {
+    return new GridConfig(name, file, maxRows, other, data, regime, trainTimeoutSeconds, axes, timing);
+  }
 
   /** The same grid training on {@code other} data (the table once the driver has read it). */
   public GridConfig withData(DataSpec other) {

@@ -1,6 +1,8 @@
 package dev.infersweep.grid;
 
+import dev.infersweep.net.ModelSpec;
 import dev.infersweep.net.Network;
+import dev.infersweep.net.ScriptedModel;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.TrainRegime;
@@ -57,7 +59,17 @@ public record GridFingerprint(Map<String, String> settings, Map<String, List<Str
     return new GridFingerprint(s, a);
   }
 
-  private static void model(Map<String, String> s, Network model) {
+  private static void model(Map<String, String> s, ModelSpec spec) {
+    if (spec instanceof ScriptedModel m) {
+      s.put("model.torchscript_sha256", String.valueOf(m.sha256()));
+      s.put("model.input_shape", m.shapeText(","));
+      s.put("model.outputs", Integer.toString(m.outputs()));
+      s.put("model.loss", m.loss().label());
+      // Said here so that a reader of the manifest knows what the seed axis varies for this model.
+      s.put("model.initial_weights", "the file's; grid.seed sets the data order only");
+      return;
+    }
+    Network model = (Network) spec;
     s.put("model.input", Integer.toString(model.input()));
     if (model.isArticleShape()) {
       s.put("model.hidden", Integer.toString(model.layers().get(0).units()));

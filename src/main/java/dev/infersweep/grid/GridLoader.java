@@ -13,7 +13,7 @@ import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.Axis;
 import dev.infersweep.spec.AxisValues;
 import dev.infersweep.spec.DataSpec;
-import dev.infersweep.net.Network;
+import dev.infersweep.net.ModelSpec;
 import dev.infersweep.spec.TrainRegime;
 import dev.infersweep.spec.TimingSpec;
 import java.io.IOException;
@@ -143,7 +143,7 @@ public final class GridLoader {
 
     ConfigNode dataNode = top.section("data", false);
     DataSpec data = SettingsReader.data(dataNode);
-    Network model = SettingsReader.model(top.section("model", false), dataNode, data);
+    ModelSpec model = SettingsReader.model(top.section("model", false), dataNode, data);
 
     Map<String, ConfigNode> sections = new LinkedHashMap<>();
     sections.put("train", top.section("train", false));
@@ -169,6 +169,7 @@ public final class GridLoader {
     for (Axis<?> axis : Axes.ALL) {
       values.put(axis, axis == Axes.EPOCHS && unit == TrainRegime.CheckpointUnit.STEPS ? epochsOfSteps(g, data, regime) : readAxis(axis, sections));
     }
+    ScriptedRules.check(where, model, values);
     double trainTimeout = sections.get("train").number("timeout_seconds", 3600.0, 0, true, 7 * 24 * 3600);
 
     ConfigNode tm = sections.get("timing");

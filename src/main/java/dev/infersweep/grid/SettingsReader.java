@@ -3,7 +3,9 @@ package dev.infersweep.grid;
 import dev.infersweep.net.Activation;
 import dev.infersweep.net.Layer;
 import dev.infersweep.net.LossFunction;
+import dev.infersweep.net.ModelSpec;
 import dev.infersweep.net.Network;
+import dev.infersweep.net.ScriptedModel;
 import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.TrainRegime;
 import java.util.ArrayList;
@@ -59,7 +61,10 @@ final class SettingsReader {
    * {@code model}: {@code {input, hidden, output}} is the article's SimpleNet; {@code {input,
    * layers, loss}} any dense network. With a table, {@code input} is its feature count.
    */
-  static Network model(ConfigNode m, ConfigNode d, DataSpec data) {
+  static ModelSpec model(ConfigNode m, ConfigNode d, DataSpec data) {
+    if (m.has("torchscript")) {
+      return scripted(m, d, data);
+    }
     Integer tableInputs = data instanceof DataSpec.Table t ? t.features().size() : null;
     Network network = m.has("layers") ? layers(m, tableInputs) : article(m, tableInputs);
     if (network.parameterCount() > MAX_ARRAY) {
@@ -72,6 +77,44 @@ final class SettingsReader {
       throw m.error("layers", "a table has one label column, so an mse network needs 1 output, not " + network.outputs());
     }
     return network;
+  }
+
+  /**
+   * {@code {torchscript, input_shape, outputs, loss}}: a TorchScript file, read and checked by the
+   * driver before the sweep (here only its declaration).
+   */
+  private static ScriptedModel scripted(ConfigNode m, ConfigNode d, DataSpec data) {
+    m.allowOnly(Set.of("torchscript", "input_shape", "outputs", "loss"));
+    String path = m.string("torchscript", null);
+    if (path.isBlank()) {
+      throw m.error("torchscript", "expected a path to a TorchScript file, found an empty string");
+    }
+    long[] shape = m.sizes("input_shape", MAX_ARRAY).stream().mapToLong(Long::longValue).toArray();
+    long input = 1;
+    for (long size : shape) {
+      input = Math.min(MAX_ARRAY + 1, input * size);
+    }
+    if (input > MAX_ARRAY || (long) data.samples() * input > MAX_ARRAY) {
+      throw m.error("input_shape", data.samples() + " samples of " + java.util.Arrays.toString(shape)
+          + " do not fit one array (at most " + MAX_ARRAY + " values)");
+    }
+    LossFunction loss = loss(m);
+    int outputs = (int) m.integer("outputs", null, loss.classification() ? 2 : 1, MAX_UNITS);
+    if (data instanceof DataSpec.Table t && t.features().size() != input) {
+      throw d.error("features", t.features().size() + " columns do not fill model.input_shape "
+          + java.util.Arrays.toString(shape) + " (" + input + " values per sample)");
+    }
+    if (data instanceof DataSpec.Table && !loss.classification() && outputs != 1) {
+      throw m.error("outputs", "a table has one label column, so an mse model needs 1 output, not " + outputs);
+    }
+    return ScriptedModel.declared(path, shape, outputs, loss);
+  }
+
+  private static LossFunction loss(ConfigNode m) {
+    if (m.isList("loss")) {
+      throw m.error("loss", "give one loss, not a list; allowed: " + String.join(", ", LossFunction.labels()));
+    }
+    return m.has("loss") ? m.wordList("loss", null, LossFunction::parse, LossFunction.labels()).get(0) : LossFunction.CROSS_ENTROPY;
   }
 
   private static Network article(ConfigNode m, Integer tableInputs) {
@@ -87,11 +130,7 @@ final class SettingsReader {
 
   private static Network layers(ConfigNode m, Integer tableInputs) {
     m.allowOnly(Set.of("input", "layers", "loss"));
-    LossFunction loss =
-        m.has("loss") ? m.wordList("loss", null, LossFunction::parse, LossFunction.labels()).get(0) : LossFunction.CROSS_ENTROPY;
-    if (m.isList("loss")) {
-      throw m.error("loss", "give one loss, not a list; allowed: " + String.join(", ", LossFunction.labels()));
-    }
+    LossFunction loss = loss(m);
     List<ConfigNode> nodes = m.mappings("layers");
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {

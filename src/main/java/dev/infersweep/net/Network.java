@@ -1,6 +1,5 @@
 package dev.infersweep.net;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +13,7 @@ import java.util.Locale;
  * @param layers at least one; the last is the output layer and has no activation
  * @param loss what training minimises
  */
-public record Network(int input, List<Layer> layers, LossFunction loss) implements Serializable {
+public record Network(int input, List<Layer> layers, LossFunction loss) implements ModelSpec {
   public Network {
     layers = List.copyOf(layers);
     if (input < 1) {
@@ -44,11 +43,17 @@ public record Network(int input, List<Layer> layers, LossFunction loss) implemen
         && loss == LossFunction.CROSS_ENTROPY;
   }
 
+  @Override
+  public long[] sampleShape() {
+    return new long[] {input};
+  }
+
   public int depth() {
     return layers.size();
   }
 
   /** The network's outputs: the last layer's units (classes for cross-entropy). */
+  @Override
   public int outputs() {
     return layers.get(layers.size() - 1).units();
   }
@@ -90,6 +95,7 @@ public record Network(int input, List<Layer> layers, LossFunction loss) implemen
    * Why no exact rescale twin exists, or null when one does: every hidden activation must commute
    * with a positive factor.
    */
+  @Override
   public String rescaleUnavailableReason() {
     for (int i = 0; i < layers.size() - 1; i++) {
       Activation a = layers.get(i).activation();
@@ -100,10 +106,17 @@ public record Network(int input, List<Layer> layers, LossFunction loss) implemen
     return null;
   }
 
+  /** Declared layers are always traced. */
+  @Override
+  public String traceUnavailableReason() {
+    return null;
+  }
+
   /**
    * The network in the canonical text of run ids. The article's shape keeps the text it always had
    * ({@code 10x50x2}), so runs of existing sweeps keep their ids.
    */
+  @Override
   public String canonical() {
     if (isArticleShape()) {
       return String.format(Locale.ROOT, "%dx%dx%d", input, layers.get(0).units(), outputs());
@@ -117,6 +130,7 @@ public record Network(int input, List<Layer> layers, LossFunction loss) implemen
   }
 
   /** A one-line description for the plan and messages, e.g. {@code 20→256 relu→1, mse}. */
+  @Override
   public String describe() {
     StringBuilder text = new StringBuilder(Integer.toString(input));
     for (Layer l : layers) {

@@ -6,6 +6,7 @@ import dev.infersweep.result.Diagnostics;
 import dev.infersweep.result.LayerState;
 import dev.infersweep.spec.Precision;
 import dev.infersweep.train.InferenceModel;
+import dev.infersweep.train.TorchParameter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,6 +59,34 @@ public final class ModelProbe {
         a == null ? null : a.subnormalFraction,
         outputFinite,
         layers);
+  }
+
+  /**
+   * A TorchScript module's state: weight figures over every floating parameter tensor, one {@code
+   * layers} element per tensor; no activation figures (the module's hidden values are not reachable
+   * from outside it).
+   */
+  public static Diagnostics ofParameters(Precision precision, List<TorchParameter> parameters, boolean outputFinite) {
+    Tally all = new Tally(precision);
+    List<LayerState> layers = new ArrayList<>();
+    for (int i = 0; i < parameters.size(); i++) {
+      Tally tensor = new Tally(precision);
+      double[] values = widened(parameters.get(i).values());
+      tensor.add(values);
+      all.add(values);
+      layers.add(new LayerState(i, "parameter", null, null, tensor.subnormalFraction(), tensor.maxAbs));
+    }
+    return new Diagnostics(
+        Math.sqrt(all.squares), all.maxAbs, all.count == 0 ? 0 : (double) all.zeros / all.count, all.subnormalFraction(),
+        null, null, null, null, outputFinite, layers);
+  }
+
+  private static double[] widened(float[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
   }
 
   /** Sums over parameter values. */

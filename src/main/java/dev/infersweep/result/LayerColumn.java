@@ -2,6 +2,7 @@ package dev.infersweep.result;
 
 import dev.infersweep.net.Layer;
 import dev.infersweep.net.Network;
+import dev.infersweep.net.ScriptedModel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -31,6 +32,8 @@ final class LayerColumn {
     field("linear_subnormal_fraction", DataTypes.DoubleType),
     field("output_subnormal_fraction", DataTypes.DoubleType),
     field("rescale_exponent", DataTypes.IntegerType),
+    field("name", DataTypes.StringType),
+    field("shape", DataTypes.createArrayType(DataTypes.LongType, true)),
   };
 
   private static final StructType STRUCT = new StructType(FIELDS);
@@ -52,7 +55,10 @@ final class LayerColumn {
   }
 
   static List<Row> value(ResultRow r) {
-    Network network = r.run().model();
+    return r.run().model() instanceof ScriptedModel scripted ? parameters(r, scripted) : layers(r, r.run().network());
+  }
+
+  private static List<Row> layers(ResultRow r, Network network) {
     Diagnostics diagnostics = r.diagnostics();
     Measurement m = r.measurement();
     List<Row> out = new ArrayList<>();
@@ -61,20 +67,39 @@ final class LayerColumn {
       LayerState state = diagnostics == null ? null : diagnostics.layers().get(i);
       LayerArithmetic timed = m == null || m.layerArithmetic().isEmpty() ? null : m.layerArithmetic().get(i);
       Integer exponent = m == null || m.controls() == null ? null : m.controls().exponent(i);
-      // With its schema, so that readers take fields by name.
-      out.add(
-          new GenericRowWithSchema(new Object[] {
-              i,
-              layer.kind(),
-              layer.units(),
-              layer.activation().label(),
-              state == null ? null : state.weightSubnormalFraction(),
-              state == null ? null : state.weightMaxAbs(),
-              timed == null ? null : timed.productSubnormalFraction(),
-              timed == null ? null : timed.linearSubnormalFraction(),
-              timed == null ? null : timed.outputSubnormalFraction(),
-              exponent}, STRUCT));
+      out.add(row(i, layer.kind(), layer.units(), layer.activation().label(), state, timed, exponent, null, null));
     }
     return out;
+  }
+
+  /** A TorchScript module: one element per floating parameter tensor, with no trace or twin. */
+  private static List<Row> parameters(ResultRow r, ScriptedModel model) {
+    Diagnostics diagnostics = r.diagnostics();
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < model.parameters().size(); i++) {
+      ScriptedModel.Parameter p = model.parameters().get(i);
+      LayerState state = diagnostics == null ? null : diagnostics.layers().get(i);
+      out.add(row(i, "parameter", null, null, state, null, null, p.name(), p.shape()));
+    }
+    return out;
+  }
+
+  private static Row row(
+      int index, String kind, Integer units, String activation, LayerState state, LayerArithmetic timed,
+      Integer exponent, String name, List<Long> shape) {
+    // With its schema, so that readers take fields by name.
+    return new GenericRowWithSchema(new Object[] {
+        index,
+        kind,
+        units,
+        activation,
+        state == null ? null : state.weightSubnormalFraction(),
+        state == null ? null : state.weightMaxAbs(),
+        timed == null ? null : timed.productSubnormalFraction(),
+        timed == null ? null : timed.linearSubnormalFraction(),
+        timed == null ? null : timed.outputSubnormalFraction(),
+        exponent,
+        name,
+        shape}, STRUCT);
   }
 }

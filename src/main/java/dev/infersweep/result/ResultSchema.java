@@ -1,5 +1,7 @@
 package dev.infersweep.result;
 
+import dev.infersweep.net.Network;
+import dev.infersweep.net.ScriptedModel;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.DataSpec;
 import dev.infersweep.stats.LatencyStats;
@@ -100,6 +102,11 @@ public final class ResultSchema {
     return r.diagnostics() == null ? null : field.apply(r.diagnostics());
   }
 
+  /** The row's declared network; null for a TorchScript model (its layer columns are then null). */
+  private static Network declared(ResultRow r) {
+    return r.run().model() instanceof Network n ? n : null;
+  }
+
   private static Object latency(ResultRow r, Function<LatencyStats, Object> field) {
     return r.measurement() == null || r.measurement().latency() == null
         ? null
@@ -129,11 +136,12 @@ public final class ResultSchema {
     c.add(new Column("optimizer", s, r -> r.value(Axes.OPTIMIZER).label()));
     c.add(new Column("learning_rate", d, r -> r.value(Axes.LEARNING_RATE)));
     c.add(new Column("input_size", i, r -> r.run().model().input()));
-    c.add(new Column("hidden_size", i, r -> r.run().model().depth() < 2 ? null : r.run().model().layers().get(0).units()));
+    c.add(new Column("hidden_size", i, r -> declared(r) == null || declared(r).depth() < 2 ? null : declared(r).layers().get(0).units()));
     c.add(new Column("output_size", i, r -> r.run().model().outputs()));
     c.add(new Column("network", s, r -> r.run().model().describe()));
-    c.add(new Column("depth", i, r -> r.run().model().depth()));
+    c.add(new Column("depth", i, r -> declared(r) == null ? null : declared(r).depth()));
     c.add(new Column("loss", s, r -> r.run().model().loss().label()));
+    c.add(new Column("torchscript_sha256", s, r -> r.run().model() instanceof ScriptedModel m ? m.sha256() : null));
     c.add(new Column("train_samples", i, r -> r.run().data().samples()));
     c.add(new Column("data_seed", l, r -> r.run().data() instanceof DataSpec.Synthetic syn ? syn.seed() : null));
     c.add(new Column("data_kind", s, r -> r.run().data() instanceof DataSpec.Synthetic syn ? syn.distribution().label() : "table"));
@@ -144,7 +152,7 @@ public final class ResultSchema {
     c.add(new Column("batch_size", i, r -> r.value(Axes.BATCH_SIZE)));
     c.add(new Column("protocol", s, r -> r.value(Axes.PROTOCOL).label()));
     c.add(new Column("device", s, r -> r.environment() == null ? r.run().device().label() : r.environment().device()));
-    c.add(new Column("flops_per_call", l, r -> r.run().model().flopsPerSample() * r.value(Axes.BATCH_SIZE)));
+    c.add(new Column("flops_per_call", l, r -> declared(r) == null ? null : declared(r).flopsPerSample() * r.value(Axes.BATCH_SIZE)));
     // Training state at the checkpoint
     c.add(new Column("train_loss", d, r -> r.training() == null ? null : r.training().trainLoss()));
     c.add(new Column("train_accuracy", d, r -> r.training() == null ? null : r.training().trainAccuracy()));
@@ -174,8 +182,8 @@ public final class ResultSchema {
     controlColumns(c, "rescaled_latency_ratio", Controls::rescaled);
     controlColumns(c, "aa_ratio", Controls::aa);
     controlColumns(c, "aa_latency_ratio", Controls::aaLatency);
-    c.add(new Column("rescale_fc1_exponent", i, r -> r.run().model().depth() != 2 ? null : controls(r, k -> k.exponent(0))));
-    c.add(new Column("rescale_fc2_exponent", i, r -> r.run().model().depth() != 2 ? null : controls(r, k -> k.exponent(1))));
+    c.add(new Column("rescale_fc1_exponent", i, r -> declared(r) == null || declared(r).depth() != 2 ? null : controls(r, k -> k.exponent(0))));
+    c.add(new Column("rescale_fc2_exponent", i, r -> declared(r) == null || declared(r).depth() != 2 ? null : controls(r, k -> k.exponent(1))));
     c.add(new Column("rescale_complete", DataTypes.BooleanType, r -> controls(r, Controls::rescaleComplete)));
     c.add(new Column("rescale_note", s, r -> controls(r, Controls::rescaleNote)));
     c.add(new Column("cause", s, r -> measured(r, m -> m.cause() == null ? null : m.cause().label())));
@@ -193,6 +201,7 @@ public final class ResultSchema {
     c.add(new Column("timed_fc2_product_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::fc2ProductSubnormalFraction)));
     c.add(new Column("timed_output_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::outputSubnormalFraction)));
     c.add(new Column("timed_product_subnormal_fraction", d, r -> measured(r, Measurement::productSubnormalFraction)));
+    c.add(new Column("trace_unavailable", s, r -> controls(r, k -> r.run().model().traceUnavailableReason())));
     c.add(new Column("layers", LayerColumn.TYPE, LayerColumn::value));
     c.add(new Column("threads", i, r -> r.environment() == null ? null : r.environment().threads()));
     c.add(new Column("calibration_ns_start", l, ResultRow::calibrationStartNanos));

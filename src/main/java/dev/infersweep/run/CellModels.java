@@ -9,6 +9,11 @@ import dev.infersweep.probe.TimedArithmetic;
 import dev.infersweep.spec.Precision;
 import dev.infersweep.train.Checkpoint;
 import dev.infersweep.train.InferenceModel;
+import dev.infersweep.train.ScriptedValues;
+import dev.infersweep.train.ServedModel;
+import dev.infersweep.train.TorchScriptModel;
+import dev.infersweep.net.ScriptedModel;
+import ai.djl.MalformedModelException;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -17,7 +22,8 @@ import java.util.Map;
  * and the rescale twins' exponents. Closing it frees them all.
  */
 final class CellModels implements AutoCloseable {
-  final Map<TimedModel, InferenceModel> models = new EnumMap<>(TimedModel.class);
+  final Map<TimedModel, ServedModel> models = new EnumMap<>(TimedModel.class);
+  /** The numeric trace of the trained model's call; null for a model without declared layers. */
   final TimedArithmetic trace;
   final int[] exponents;
   /** Whether the rescale twin has no subnormal value left on the timed input. */
@@ -27,35 +33,73 @@ final class CellModels implements AutoCloseable {
   /** Why the flush twin is not timed; null when it is. */
   final String flushUnavailable;
 
+  /** The models of a cell of a declared network: the trained and epoch-0 models and every control. */
   CellModels(NDManager manager, Device device, Precision precision, Checkpoint trained, Checkpoint initial, NDArray input) {
     DataType type = precision.dataType();
     try {
-      models.put(TimedModel.TRAINED, new InferenceModel(manager, device, trained.weights(), type));
-      models.put(TimedModel.BASELINE, new InferenceModel(manager, device, initial.weights(), type));
-      InferenceModel t = models.get(TimedModel.TRAINED);
-      InferenceModel b = models.get(TimedModel.BASELINE);
+      InferenceModel t = put(TimedModel.TRAINED, new InferenceModel(manager, device, trained.weights(), type));
+      InferenceModel b = put(TimedModel.BASELINE, new InferenceModel(manager, device, initial.weights(), type));
       trace = TimedArithmetic.trace(precision, t.weightValues(), t.layerValues(input));
       // The controls (docs/measurement.md): each is allocated on its own, after the two models.
-      models.put(TimedModel.ZEROED, new InferenceModel(manager, device, trained.weights(), type, true));
-      Twin twin = twin(manager, device, precision, trained, initial, input);
+      put(TimedModel.ZEROED, new InferenceModel(manager, device, trained.weights(), type, true));
+      Twin twin = twin(manager, device, precision, trained, initial, input, b);
       exponents = twin.exponents();
       rescaleComplete = twin.complete();
       rescaleNote = twin.note();
-      models.put(TimedModel.TRAINED_COPY, new InferenceModel(manager, device, trained.weights(), type));
-      models.put(TimedModel.BASELINE_COPY, new InferenceModel(manager, device, initial.weights(), type));
-      // The flush twin is the trained and epoch-0 models themselves (the same tensors in the same
-      // memory), timed with flush-to-zero on: only the thread's arithmetic mode differs.
-      flushUnavailable = device.isGpu()
-          ? "the row runs on a GPU, which the CPU thread's flush-to-zero switch does not reach"
-          : FlushToZero.unavailableReason();
-      if (flushUnavailable == null) {
-        models.put(TimedModel.FLUSHED, t);
-        models.put(TimedModel.FLUSHED_BASELINE, b);
-      }
+      put(TimedModel.TRAINED_COPY, new InferenceModel(manager, device, trained.weights(), type));
+      put(TimedModel.BASELINE_COPY, new InferenceModel(manager, device, initial.weights(), type));
+      flushUnavailable = flushTwin(device);
     } catch (RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  /**
+   * The models of a cell of a TorchScript module: each a fresh module from the file's bytes with the
+   * checkpoint's values (a trained module is never timed itself, see {@link TorchScriptModel}). It
+   * has no rescale twin and no numeric trace; the model says why.
+   */
+  CellModels(ScriptedModel scripted, Device device, ScriptedValues trained, ScriptedValues initial) {
+    trace = null;
+    exponents = new int[0];
+    rescaleComplete = false;
+    rescaleNote = scripted.rescaleUnavailableReason();
+    try (TorchScriptModel file = TorchScriptModel.load(scripted.archive(), device)) {
+      put(TimedModel.TRAINED, file.copyWith(trained.parameters()));
+      put(TimedModel.BASELINE, file.copyWith(initial.parameters()));
+      put(TimedModel.ZEROED, file.copyWith(trained.withSubnormalsZeroed().parameters()));
+      put(TimedModel.TRAINED_COPY, file.copyWith(trained.parameters()));
+      put(TimedModel.BASELINE_COPY, file.copyWith(initial.parameters()));
+      flushUnavailable = flushTwin(device);
+    } catch (MalformedModelException e) {
+      close();
+      throw new IllegalStateException("the TorchScript model the driver checked does not load on this executor: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private <M extends ServedModel> M put(TimedModel role, M model) {
+    models.put(role, model);
+    return model;
+  }
+
+  /**
+   * Adds the flush twin where the switch is available and says why not where it is not. The twin is
+   * the trained and epoch-0 models themselves (the same tensors in the same memory), timed with
+   * flush-to-zero on: only the thread's arithmetic mode differs.
+   */
+  private String flushTwin(Device device) {
+    String unavailable = device.isGpu()
+        ? "the row runs on a GPU, which the CPU thread's flush-to-zero switch does not reach"
+        : FlushToZero.unavailableReason();
+    if (unavailable == null) {
+      models.put(TimedModel.FLUSHED, models.get(TimedModel.TRAINED));
+      models.put(TimedModel.FLUSHED_BASELINE, models.get(TimedModel.BASELINE));
+    }
+    return unavailable;
   }
 
   /** The rescale twin's exponents, whether it is complete, and what the row should say of it. */
@@ -65,23 +109,23 @@ final class CellModels implements AutoCloseable {
    * Adds the rescale twins of the trained and epoch-0 models, where the network has one; where
    * the plain twin is incomplete, tries it with the subnormal weights zeroed first.
    */
-  private Twin twin(NDManager manager, Device device, Precision precision, Checkpoint trained, Checkpoint initial, NDArray input) {
+  private Twin twin(
+      NDManager manager, Device device, Precision precision, Checkpoint trained, Checkpoint initial, NDArray input, InferenceModel b) {
     String unavailable = trained.weights().network().rescaleUnavailableReason();
     if (unavailable != null) {
       return new Twin(new int[0], false, unavailable);
     }
     DataType type = precision.dataType();
-    InferenceModel b = models.get(TimedModel.BASELINE);
     int[] twinExponents = trace.rescaleExponents();
     int[] baselineExponents = TimedArithmetic.trace(precision, b.weightValues(), b.layerValues(input)).rescaleExponents();
     models.put(TimedModel.RESCALED, InferenceModel.rescaled(manager, device, trained.weights(), type, twinExponents));
     models.put(TimedModel.RESCALED_BASELINE, InferenceModel.rescaled(manager, device, initial.weights(), type, baselineExponents));
-    if (clean(precision, models.get(TimedModel.RESCALED), input)) {
+    if (clean(precision, (InferenceModel) models.get(TimedModel.RESCALED), input)) {
       return new Twin(twinExponents, true, null);
     }
     // Subnormal weights beside normal ones can span more than the range on their own; with them
     // zeroed first (as in the zeroed copy) the rest may fit.
-    InferenceModel zeroed = models.get(TimedModel.ZEROED);
+    InferenceModel zeroed = (InferenceModel) models.get(TimedModel.ZEROED);
     int[] zeroedExponents = TimedArithmetic.trace(precision, zeroed.weightValues(), zeroed.layerValues(input)).rescaleExponents();
     InferenceModel zeroedTwin = InferenceModel.rescaledZeroed(manager, device, trained.weights(), type, zeroedExponents);
     if (clean(precision, zeroedTwin, input)) {
@@ -101,8 +145,8 @@ final class CellModels implements AutoCloseable {
   @Override
   public void close() {
     // The flush twin shares its models with the trained and epoch-0 entries: close each once.
-    java.util.Set<InferenceModel> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.Set<ServedModel> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     distinct.addAll(models.values());
-    distinct.forEach(InferenceModel::close);
+    distinct.forEach(ServedModel::close);
   }
 }

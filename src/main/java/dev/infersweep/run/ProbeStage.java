@@ -9,6 +9,10 @@ import dev.infersweep.spec.Precision;
 import dev.infersweep.spec.TrainingSet;
 import dev.infersweep.train.Checkpoint;
 import dev.infersweep.train.InferenceModel;
+import dev.infersweep.train.ScriptedValues;
+import dev.infersweep.train.TorchScriptModel;
+import dev.infersweep.net.ScriptedModel;
+import ai.djl.MalformedModelException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -38,12 +42,32 @@ final class ProbeStage {
 
   private static Diagnostics probe(Opened opened, Checkpoint checkpoint, Precision precision) {
     TrainingSet probe = opened.data().head(ModelProbe.PROBE_SAMPLES);
+    if (opened.spec().model() instanceof ScriptedModel scripted) {
+      return probeScripted(opened, scripted, (ScriptedValues) checkpoint.snapshot(), precision, probe);
+    }
     try (NDManager manager = NDManager.newBaseManager(opened.device());
         InferenceModel model =
             new InferenceModel(manager, opened.device(), checkpoint.weights(), precision.dataType())) {
       NDArray x = model.cast(probe.features(), new Shape(probe.samples(), probe.input()));
       return ModelProbe.measure(model, precision, x);
     } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A TorchScript checkpoint: its parameters, and whether a fresh copy's outputs on the probe batch are finite. */
+  private static Diagnostics probeScripted(
+      Opened opened, ScriptedModel scripted, ScriptedValues values, Precision precision, TrainingSet probe) {
+    try (NDManager manager = NDManager.newBaseManager(opened.device());
+        TorchScriptModel file = TorchScriptModel.load(scripted.archive(), opened.device());
+        TorchScriptModel model = file.copyWith(values.parameters())) {
+      NDArray x = manager.create(probe.features(), new Shape(scripted.batchShape(probe.samples())));
+      boolean finite;
+      try (NDArray out = model.forward(x)) {
+        finite = Float.isFinite(out.abs().max().getFloat());
+      }
+      return ModelProbe.ofParameters(precision, values.parameters(), finite);
+    } catch (MalformedModelException | RuntimeException e) {
       return null;
     }
   }

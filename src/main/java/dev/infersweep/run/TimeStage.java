@@ -2,7 +2,6 @@ package dev.infersweep.run;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.infersweep.engine.FlushToZero;
 import dev.infersweep.result.Cause;
 import dev.infersweep.result.Shares;
@@ -18,7 +17,9 @@ import dev.infersweep.spec.TimingSpec;
 import dev.infersweep.stats.PairedRatio;
 import dev.infersweep.timing.InterleavedTimer;
 import dev.infersweep.train.Checkpoint;
-import dev.infersweep.train.InferenceModel;
+import dev.infersweep.net.ScriptedModel;
+import dev.infersweep.train.ScriptedValues;
+import dev.infersweep.train.ServedModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -85,11 +86,11 @@ final class TimeStage {
     Precision precision = cell.get(Axes.PRECISION);
     int batch = cell.get(Axes.BATCH_SIZE);
     try (NDManager manager = NDManager.newBaseManager(opened.device())) {
-      NDArray input = manager.create(Inputs.values(spec, batch), new Shape(batch, spec.model().input()));
+      NDArray input = manager.create(Inputs.values(spec, batch), Inputs.shape(spec, batch));
       if (input.getDataType() != precision.dataType()) {
         input = input.toType(precision.dataType(), false);
       }
-      try (CellModels cellModels = new CellModels(manager, opened.device(), precision, checkpoint, initial, input)) {
+      try (CellModels cellModels = models(opened, manager, precision, checkpoint, initial, input)) {
         InterleavedTimer.Result r = timed(spec, cell, cellModels.models, input, activeTasks);
         if (r.ratios() == null) {
           return new Outcome.Failed(
@@ -102,9 +103,18 @@ final class TimeStage {
     }
   }
 
+  private static CellModels models(
+      Opened opened, NDManager manager, Precision precision, Checkpoint checkpoint, Checkpoint initial, NDArray input) {
+    if (opened.spec().model() instanceof ScriptedModel scripted) {
+      return new CellModels(
+          scripted, opened.device(), (ScriptedValues) checkpoint.snapshot(), (ScriptedValues) initial.snapshot());
+    }
+    return new CellModels(manager, opened.device(), precision, checkpoint, initial, input);
+  }
+
   /** The present models interleaved, and the contrasts between those present. */
   private static InterleavedTimer.Result timed(
-      RunSpec spec, Point cell, Map<TimedModel, InferenceModel> models, NDArray input, IntSupplier activeTasks) {
+      RunSpec spec, Point cell, Map<TimedModel, ServedModel> models, NDArray input, IntSupplier activeTasks) {
     List<TimedModel> order = new ArrayList<>(models.keySet());
     List<UnaryOperator<NDArray>> calls = new ArrayList<>();
     List<InterleavedTimer.BlockHook> hooks = new ArrayList<>();
@@ -126,7 +136,7 @@ final class TimeStage {
     return InterleavedTimer.measure(calls, hooks, input, comparisons, settings, activeTasks);
   }
 
-  private static List<TimedModel.Contrast> present(Map<TimedModel, InferenceModel> models) {
+  private static List<TimedModel.Contrast> present(Map<TimedModel, ServedModel> models) {
     return Arrays.stream(TimedModel.Contrast.values())
         .filter(c -> models.containsKey(c.model) && models.containsKey(c.reference))
         .toList();
@@ -167,9 +177,9 @@ final class TimeStage {
         r.gcPauses(),
         r.concurrentTasks(),
         controls,
-        cell.trace.arithmetic(),
-        cell.trace.layers(),
-        cell.trace.productSubnormalFraction(),
+        cell.trace == null ? null : cell.trace.arithmetic(),
+        cell.trace == null ? List.of() : cell.trace.layers(),
+        cell.trace == null ? null : cell.trace.productSubnormalFraction(),
         Cause.of(latency, controls),
         Shares.of(latency, controls));
   }

@@ -113,40 +113,44 @@ final class RowFile {
   }
 
   /**
-   * The Parquet type Spark writes for a column of {@code type}: a primitive, or an array of structs
-   * of primitives.
+   * The Parquet type Spark writes for a column of {@code type}: a primitive, an array (of primitives,
+   * structs or arrays) or a struct of any of these.
    *
    * @throws IllegalArgumentException naming the column, for any other type
    */
   static Type parquetType(String name, DataType type, boolean nullable) {
-    Type parquet =
-        type instanceof ArrayType array && array.elementType() instanceof StructType element
-            ? listOfStructs(name, array, element, repetition(nullable))
-            : primitive(name, type, repetition(nullable));
+    Type parquet = convert(name, type, repetition(nullable));
     if (parquet == null) {
       throw new IllegalArgumentException("column '" + name + "' has type " + type + ", which RowFile cannot write");
     }
     return parquet;
   }
 
-  /** The three-level {@code LIST} of {@code element} structs; null if a field is not a primitive. */
-  private static Type listOfStructs(String name, ArrayType array, StructType element, Repetition repetition) {
-    List<Type> fields = new ArrayList<>();
-    for (StructField f : element.fields()) {
-      Type field = primitive(f.name(), f.dataType(), repetition(f.nullable()));
-      if (field == null) {
-        return null;
+  /** {@code type} as Parquet names it; null where a part is not one RowFile writes. */
+  private static Type convert(String name, DataType type, Repetition repetition) {
+    if (type instanceof ArrayType array) {
+      // The three-level LIST, as Spark writes it: group NAME (LIST) { repeated group list { element } }.
+      Type element = convert("element", array.elementType(), repetition(array.containsNull()));
+      return element == null
+          ? null
+          : Types.buildGroup(repetition)
+              .as(LogicalTypeAnnotation.listType())
+              .addField(Types.repeatedGroup().addField(element).named("list"))
+              .named(name);
+    }
+    if (type instanceof StructType struct) {
+      List<Type> fields = new ArrayList<>();
+      for (StructField f : struct.fields()) {
+        Type field = convert(f.name(), f.dataType(), repetition(f.nullable()));
+        if (field == null) {
+          return null;
+        }
+        fields.add(field);
       }
-      fields.add(field);
+      // Parquet has no empty group, and Spark refuses to write an empty struct.
+      return fields.isEmpty() ? null : new GroupType(repetition, name, fields);
     }
-    if (fields.isEmpty()) {
-      return null; // Parquet has no empty group, and Spark refuses to write an empty struct.
-    }
-    GroupType struct = new GroupType(repetition(array.containsNull()), "element", fields);
-    return Types.buildGroup(repetition)
-        .as(LogicalTypeAnnotation.listType())
-        .addField(Types.repeatedGroup().addField(struct).named("list"))
-        .named(name);
+    return primitive(name, type, repetition);
   }
 
   /** The Parquet type of a primitive column or field; null for a type that is not one of them. */

@@ -128,6 +128,8 @@ public final class SweepJob {
           table.spec().path(), samples.samples(), samples.input(), table.spec().digest());
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    grid = TorchScriptFile.resolve(grid, jsc.hadoopConfiguration(), console);
+    request = request.withGrid(grid);
     Publisher publisher =
         new Publisher(request.out(), request.sweepDate(), request.sweepId(), jsc.hadoopConfiguration());
     try (SweepLock lock = publisher.lock(console)) {

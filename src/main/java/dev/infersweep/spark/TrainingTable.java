@@ -10,7 +10,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.infersweep.error.ConfigException;
 import dev.infersweep.grid.GridConfig;
-import dev.infersweep.net.Network;
+import dev.infersweep.net.ModelSpec;
 import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.TrainingSet;
 import java.nio.ByteBuffer;
@@ -72,7 +72,7 @@ public record TrainingTable(DataSpec.Table spec, TrainingSet samples) {
     columns.add(table.label());
     checkColumns(df.schema(), table, where);
 
-    Network model = grid.model();
+    ModelSpec model = grid.model();
     long rows;
     try {
       rows = df.count(); // from the Parquet footers: the size is checked before the values are scanned
@@ -151,7 +151,7 @@ public record TrainingTable(DataSpec.Table spec, TrainingSet samples) {
    * One pass of Spark SQL aggregates: per column its null, NaN, ±Inf and
    * beyond-fp32 row counts, then the label rows that are not a class index and the first of them.
    */
-  private static Row aggregate(Dataset<Row> df, List<String> columns, String label, Network model, String where) {
+  private static Row aggregate(Dataset<Row> df, List<String> columns, String label, ModelSpec model, String where) {
     List<Column> aggs = new ArrayList<>();
     Column infinity = lit(Double.POSITIVE_INFINITY);
     for (String name : columns) {
@@ -206,7 +206,7 @@ public record TrainingTable(DataSpec.Table spec, TrainingSet samples) {
     }
   }
 
-  private static void checkLabel(Row stats, int columns, String label, Network model, String where) {
+  private static void checkLabel(Row stats, int columns, String label, ModelSpec model, String where) {
     if (!model.loss().classification()) {
       return; // a regression target only needs to be finite, which checkValues saw to
     }

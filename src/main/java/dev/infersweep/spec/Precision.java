@@ -74,4 +74,17 @@ public enum Precision {
   public String toString() {
     return label();
   }
+
+  /**
+   * Why a TorchScript module cannot be timed in this precision; null for fp32. DJL 0.36 cannot cast
+   * a TorchScript module: {@code PtSymbolBlock.cast} is {@code AbstractBaseBlock}'s, which throws
+   * "Not implemented yet.", and its JNI has no module-wide {@code to(dtype)} (only {@code to(device)}
+   * at load); a parameter's dtype cannot be changed in place either.
+   */
+  public String torchScriptUnservableReason() {
+    return this == FP32
+        ? null
+        : "DJL 0.36 cannot cast a TorchScript module to " + dataType()
+            + " (PtSymbolBlock.cast is not implemented); a TorchScript model is timed in fp32 only";
+  }
 }

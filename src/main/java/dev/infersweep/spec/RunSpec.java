@@ -1,5 +1,6 @@
 package dev.infersweep.spec;
 
+import dev.infersweep.net.ModelSpec;
 import dev.infersweep.net.Network;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import java.util.List;
  *
  * @param runId deterministic from the training configuration (not from the sweep identity)
  * @param runIndex position of the run in the expanded grid, for progress and ordering
- * @param model the network, as declared layers
+ * @param model the network as declared layers, or a TorchScript file with its bytes
  * @param regime minibatch, momentum and the unit of the grid's checkpoints
  * @param settings the run-level axes' values ({@link Axes#RUN})
  * @param cellValues the cell-level axes' values
@@ -25,7 +26,7 @@ public record RunSpec(
     String gridName,
     String runId,
     int runIndex,
-    Network model,
+    ModelSpec model,
     DataSpec data,
     TrainRegime regime,
     double trainTimeoutSeconds,
@@ -38,11 +39,23 @@ public record RunSpec(
 
   /** The canonical description of the training configuration that {@link #runId} hashes. */
   public static String canonical(
-      Network model, DataSpec data, TrainRegime regime, Point settings, DeviceKind device) {
+      ModelSpec model, DataSpec data, TrainRegime regime, Point settings, DeviceKind device) {
     return "model=" + model.canonical() + ";" + data.canonical() + regime.canonical()
         + settings.canonical(Axes.RUN)
         + ";device="
         + device.label();
+  }
+
+  /**
+   * The declared network, for the stages that need its layers.
+   *
+   * @throws IllegalStateException for a run of a TorchScript model (callers check {@link #model} first)
+   */
+  public Network network() {
+    if (model instanceof Network n) {
+      return n;
+    }
+    throw new IllegalStateException("run " + runId + " trains " + model.describe() + ", which has no declared layers");
   }
 
   /** The value of a run-level axis. */

@@ -1,6 +1,6 @@
 package dev.infersweep.train;
 
-import dev.infersweep.net.Network;
+import dev.infersweep.net.ModelSpec;
 import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.TrainingSet;
 import java.util.SplittableRandom;
@@ -13,13 +13,13 @@ import java.util.SplittableRandom;
 final class Batches {
   private final TrainingSet data;
   private final DataSpec spec;
-  private final Network network;
+  private final ModelSpec network;
   private final int batch;
   private final SplittableRandom random;
   private int[] order;
   private int position;
 
-  Batches(TrainingSet data, DataSpec spec, Network network, int batch, long runSeed) {
+  Batches(TrainingSet data, DataSpec spec, ModelSpec network, int batch, long runSeed) {
     this.data = data;
     this.spec = spec;
     this.network = network;

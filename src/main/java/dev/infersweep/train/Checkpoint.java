@@ -9,9 +9,22 @@ import dev.infersweep.result.TrainingState;
  * @param trainAccuracy fraction of training samples classified correctly; null for regression
  * @param trainSeconds wall time spent in optimisation steps up to this checkpoint
  * @param stepMicros median step time since the previous checkpoint; null at epoch 0
+ * @param snapshot the parameter values
  */
 public record Checkpoint(
-    int epoch, long steps, double trainLoss, Double trainAccuracy, double trainSeconds, Double stepMicros, Weights weights) {
+    int epoch, long steps, double trainLoss, Double trainAccuracy, double trainSeconds, Double stepMicros, Snapshot snapshot) {
+
+  /**
+   * A declared network's weights.
+   *
+   * @throws IllegalStateException for a TorchScript module's checkpoint
+   */
+  public Weights weights() {
+    if (snapshot instanceof Weights w) {
+      return w;
+    }
+    throw new IllegalStateException("the checkpoint at epoch " + epoch + " is a TorchScript module's, not declared weights");
+  }
 
   /** The figures recorded in the checkpoint's rows. */
   public TrainingState state() {

@@ -16,7 +16,7 @@ import java.util.List;
  * called: the trained model, or one of the controls (subnormal weights zeroed, the rescale twin).
  * Owns a child manager; close it to free the native memory.
  */
-public final class InferenceModel implements AutoCloseable {
+public final class InferenceModel implements ServedModel {
   private final NDManager manager;
   private final Network network;
   private final List<NDArray> w = new ArrayList<>();
@@ -220,6 +220,7 @@ public final class InferenceModel implements AutoCloseable {
   }
 
   /** One inference call; the caller closes the returned array. */
+  @Override
   public NDArray forward(NDArray x) {
     NDArray out = DenseNet.forward(network, x, w, b, scale, true);
     if (outputScale == null) {

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import dev.infersweep.net.LossFunction;
-import dev.infersweep.net.Network;
+import dev.infersweep.net.ModelSpec;
 import dev.infersweep.spec.TrainingSet;
 
 /** The losses as PyTorch defines them (means), for the autograd path and the checkpoints. */
@@ -31,7 +31,7 @@ final class Objective {
   }
 
   /** The labels as an array: class indices (samples) or targets (samples × outputs). */
-  static NDArray labels(NDManager manager, Network network, TrainingSet data) {
+  static NDArray labels(NDManager manager, ModelSpec network, TrainingSet data) {
     return network.loss().classification()
         ? manager.create(data.labels(), new Shape(data.samples()))
         : manager.create(data.labels(), new Shape(data.samples(), data.targetWidth()));

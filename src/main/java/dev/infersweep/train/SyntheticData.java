@@ -1,6 +1,6 @@
 package dev.infersweep.train;
 
-import dev.infersweep.net.Network;
+import dev.infersweep.net.ModelSpec;
 import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.TrainingSet;
 import java.util.SplittableRandom;
@@ -15,13 +15,13 @@ public final class SyntheticData {
   private SyntheticData() {}
 
   /** The fixed set of {@code spec}: {@code samples} samples from {@code spec.seed()}. */
-  public static TrainingSet generate(DataSpec.Synthetic spec, Network network) {
+  public static TrainingSet generate(DataSpec.Synthetic spec, ModelSpec network) {
     return draw(new SplittableRandom(spec.seed()), spec.distribution(), spec.samples(), network);
   }
 
   /** {@code samples} samples from {@code random}. */
   public static TrainingSet draw(
-      SplittableRandom random, DataSpec.Distribution distribution, int samples, Network network) {
+      SplittableRandom random, DataSpec.Distribution distribution, int samples, ModelSpec network) {
     int width = network.loss().classification() ? 1 : network.outputs();
     float[] features = values(random, distribution, samples * network.input());
     float[] labels;

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * row-major order. A checkpoint of a TorchScript model is the list of these; the arrays are the
  * record's own (copied in and out).
  */
-public record TorchParameter(String name, long[] shape, float[] values) {
+public record TorchParameter(String name, long[] shape, float[] values) implements java.io.Serializable {
   public TorchParameter {
     shape = shape.clone();
     values = values.clone();

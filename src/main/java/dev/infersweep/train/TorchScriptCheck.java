@@ -109,18 +109,9 @@ public final class TorchScriptCheck {
     }
   }
 
-  /**
-   * Why a trained TorchScript model cannot be timed in {@code precision}; null for fp32. DJL 0.36
-   * cannot cast a TorchScript module: {@code PtSymbolBlock.cast} is {@code AbstractBaseBlock}'s,
-   * which throws "Not implemented yet.", and its JNI has no module-wide {@code to(dtype)} (only
-   * {@code to(device)} at load); a parameter's dtype cannot be changed in place either.
-   */
+  /** Why a trained TorchScript model cannot be timed in {@code precision}; null for fp32. */
   public static String unservable(Precision precision) {
-    if (precision == Precision.FP32) {
-      return null;
-    }
-    return "DJL 0.36 cannot cast a TorchScript module to " + precision.dataType()
-        + " (PtSymbolBlock.cast is not implemented); a TorchScript model is timed in fp32 only";
+    return precision.torchScriptUnservableReason();
   }
 
   static boolean isZip(byte[] bytes) {

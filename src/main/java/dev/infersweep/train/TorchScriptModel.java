@@ -35,7 +35,7 @@ import java.util.List;
  * ({@link #copyWith}, {@link #copy}, {@link #zeroedSubnormals}), whose parameters do not require
  * gradients.
  */
-public final class TorchScriptModel implements AutoCloseable {
+public final class TorchScriptModel implements ServedModel {
   private final byte[] archive;
   private final ZooModel<NDList, NDList> model;
   private final PtSymbolBlock block;
@@ -143,6 +143,7 @@ public final class TorchScriptModel implements AutoCloseable {
    * model being trained it runs under {@code NoGradGuard} instead, because {@code InferenceMode}
    * fails there (see {@link #inferenceModeForward}); time a {@link #copy} instead.
    */
+  @Override
   public NDArray forward(NDArray input) {
     if (!trained) {
       return inferenceModeForward(input);

@@ -14,6 +14,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.net.Network;
+import dev.infersweep.net.ScriptedModel;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.RunSpec;
 import dev.infersweep.spec.TrainingSet;
@@ -24,7 +25,7 @@ import java.util.function.Consumer;
  * {@link Checkpoint} taken at each requested epoch. Dense networks whose activations have a
  * hand-written gradient take the fast path ({@link FastStep}); any other network trains through
  * DJL's {@code Trainer} and autograd, which is also the reference {@code TrainingTest} holds the
- * fast path to.
+ * fast path to. A TorchScript module trains through autograd in place ({@link ScriptedTraining}).
  */
 public final class Training {
   private Training() {}
@@ -56,7 +57,9 @@ public final class Training {
    * @throws DivergedException when the loss at a checkpoint is not finite
    */
   public static void train(RunSpec spec, Device device, TrainingSet data, Consumer<Checkpoint> checkpoints) {
-    if (spec.model().hasFastGradient()) {
+    if (spec.model() instanceof ScriptedModel scripted) {
+      ScriptedTraining.train(spec, scripted, device, data, checkpoints);
+    } else if (spec.network().hasFastGradient()) {
       trainFast(spec, device, data, checkpoints);
     } else {
       trainWithAutograd(spec, device, data, checkpoints);
@@ -65,7 +68,7 @@ public final class Training {
 
   /** The fast path: hand-written gradients, no autograd graph, so tasks train in parallel. */
   public static void trainFast(RunSpec spec, Device device, TrainingSet data, Consumer<Checkpoint> checkpoints) {
-    DenseNet net = new DenseNet(spec.model(), spec.get(Axes.ACTIVATION_SCALE), spec.get(Axes.SEED));
+    DenseNet net = new DenseNet(spec.network(), spec.get(Axes.ACTIVATION_SCALE), spec.get(Axes.SEED));
     try (NDManager manager = NDManager.newBaseManager(device)) {
       net.initialize(manager, DataType.FLOAT32, new Shape(1, data.input()));
       Batches batches = batches(spec, data);
@@ -87,7 +90,7 @@ public final class Training {
    */
   public static void trainWithAutograd(RunSpec spec, Device device, TrainingSet data, Consumer<Checkpoint> checkpoints) {
     synchronized (DjlRuntime.AUTOGRAD) {
-      DenseNet net = new DenseNet(spec.model(), spec.get(Axes.ACTIVATION_SCALE), spec.get(Axes.SEED));
+      DenseNet net = new DenseNet(spec.network(), spec.get(Axes.ACTIVATION_SCALE), spec.get(Axes.SEED));
       try (Model model = Model.newInstance("densenet-" + spec.runId(), device, "PyTorch")) {
         model.setBlock(net);
         DefaultTrainingConfig config =
@@ -119,7 +122,7 @@ public final class Training {
     }
   }
 
-  private static Batches batches(RunSpec spec, TrainingSet data) {
+  static Batches batches(RunSpec spec, TrainingSet data) {
     return new Batches(data, spec.data(), spec.model(), spec.regime().batch(spec.data()), spec.get(Axes.SEED));
   }
 
@@ -141,8 +144,9 @@ public final class Training {
   }
 
   /** The checkpoint's figures on the fixed set, outside any gradient collector. */
-  record Evaluation(DenseNet net, NDManager manager, TrainingSet data) {
-    Checkpoint checkpoint(int epoch, long steps, double trainSeconds, Double stepMicros) {
+  record Evaluation(DenseNet net, NDManager manager, TrainingSet data) implements TrainingLoop.Evaluator {
+    @Override
+    public Checkpoint checkpoint(int epoch, long steps, double trainSeconds, Double stepMicros) {
       Network network = net.network();
       double loss;
       Double accuracy = null;

@@ -13,11 +13,16 @@ import java.util.function.LongSupplier;
  * limit.
  */
 final class TrainingLoop {
+  /** Takes a checkpoint of the model as it is, outside any gradient collector. */
+  interface Evaluator {
+    Checkpoint checkpoint(int epoch, long steps, double trainSeconds, Double stepMicros);
+  }
+
   private final RunSpec spec;
-  private final Training.Evaluation eval;
+  private final Evaluator eval;
   private final Consumer<Checkpoint> checkpoints;
 
-  TrainingLoop(RunSpec spec, Training.Evaluation eval, Consumer<Checkpoint> checkpoints) {
+  TrainingLoop(RunSpec spec, Evaluator eval, Consumer<Checkpoint> checkpoints) {
     this.spec = spec;
     this.eval = eval;
     this.checkpoints = checkpoints;

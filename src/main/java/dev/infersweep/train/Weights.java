@@ -11,7 +11,7 @@ import java.util.List;
  * @param weights per layer, {@code units × fanIn} row-major
  * @param biases per layer, {@code units}
  */
-public record Weights(Network network, float scale, List<float[]> weights, List<float[]> biases) {
+public record Weights(Network network, float scale, List<float[]> weights, List<float[]> biases) implements Snapshot {
   public Weights {
     weights = List.copyOf(weights);
     biases = List.copyOf(biases);

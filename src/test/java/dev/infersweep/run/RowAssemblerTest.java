@@ -53,7 +53,7 @@ class RowAssemblerTest {
   }
 
   private static Checkpoint checkpoint(int epoch) {
-    Weights w = new Weights(SPEC.model(), 1f, List.of(new float[1], new float[2]), List.of(new float[1], new float[2]));
+    Weights w = new Weights(SPEC.network(), 1f, List.of(new float[1], new float[2]), List.of(new float[1], new float[2]));
     return new Checkpoint(epoch, epoch, 0.7, 0.5, 0.1, epoch == 0 ? null : 3.5, w);
   }
 

@@ -123,7 +123,7 @@ class TrainingTest {
     };
     for (String yaml : grids) {
       RunSpec spec = run(yaml);
-      assertThat(spec.model().hasFastGradient()).isTrue();
+      assertThat(spec.network().hasFastGradient()).isTrue();
       assertSameTraining(spec.model().describe(), train(spec), trainWithAutograd(spec), 0.01, Integer.MAX_VALUE);
     }
   }
@@ -162,7 +162,7 @@ class TrainingTest {
   void geluTrainsThroughAutograd() {
     RunSpec spec = run("model: {input: 3, layers: [{dense: 8, activation: gelu}, {dense: 2}]}\ndata: {samples: 100}\n"
         + "train: {optimizer: adam, learning_rate: 0.01}\ngrid: {epochs: [0, 30]}");
-    assertThat(spec.model().hasFastGradient()).isFalse();
+    assertThat(spec.network().hasFastGradient()).isFalse();
     List<Checkpoint> checkpoints = new ArrayList<>();
     Training.train(spec, Device.cpu(), data(spec), checkpoints::add);
     assertThat(checkpoints.get(1).trainLoss()).isLessThan(checkpoints.get(0).trainLoss());

@@ -271,13 +271,40 @@ class RowFileTest {
 
   @Test
   void rejectsAColumnTypeItCannotWrite() {
-    assertThatThrownBy(() -> RowFile.parquetType("tags", DataTypes.createArrayType(DataTypes.StringType)))
+    assertThatThrownBy(() -> RowFile.parquetType("tags", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType)))
         .hasMessageContaining("'tags'").hasMessageContaining("cannot write");
+  }
+
+  private static final StructType TENSOR =
+      new StructType().add("name", DataTypes.StringType).add("shape", DataTypes.createArrayType(DataTypes.LongType, true));
+
+  private static final StructType TENSORS =
+      new StructType()
+          .add("row_id", DataTypes.StringType, false)
+          .add("tensors", DataTypes.createArrayType(TENSOR, true))
+          .add(ResultSchema.SWEEP_DATE, DataTypes.StringType)
+          .add(ResultSchema.SWEEP_ID, DataTypes.StringType);
+
+  @Test
+  void writesAnArrayInsideAStructAsSparksWriterDoes() throws IOException {
+    List<Row> rows = List.of(
+        RowFactory.create("a", List.of(RowFactory.create("conv.weight", List.of(8L, 3L, 3L, 3L)),
+            RowFactory.create("fc.bias", List.of(10L))), "2026-03-04", "rf-1"),
+        RowFactory.create("b", List.of(RowFactory.create("empty", List.of()), RowFactory.create(null, null),
+            RowFactory.create("gap", Arrays.asList(2L, null))), "2026-03-04", "rf-1"));
+    Path ours = tmp.resolve("ours");
+    Path sparks = tmp.resolve("spark");
+    Path file = writeBoth(rows, TENSORS, ours, sparks);
+    assertSameSchemas(file, parquetFiles(sparks).get(0));
+    List<Row> actual = readBack(ours);
+    assertThat(actual).isEqualTo(readBack(sparks));
+    Row conv = actual.get(0).<scala.collection.Seq<Row>>getAs("tensors").apply(0);
+    assertThat(conv.<scala.collection.Seq<Long>>getAs("shape").mkString(",")).isEqualTo("8,3,3,3");
   }
 
   @Test
   void rejectsAnArrayOfStructsWithAFieldItCannotWriteBeforeTouchingTheFolder() throws IOException {
-    StructType nested = new StructType().add("inner", DataTypes.createArrayType(LAYER));
+    StructType nested = new StructType().add("inner", DataTypes.createMapType(DataTypes.StringType, LAYER));
     StructType schema =
         new StructType().add("row_id", DataTypes.StringType).add("layers", DataTypes.createArrayType(nested));
     Path root = Files.createDirectories(tmp.resolve("kept"));

@@ -28,7 +28,9 @@ class ShippedGridsTest {
             "subnormal.yaml", 80L,
             "explain.yaml", 288L,
             "nightly.yaml", 432L,
-            "cases/pytorch-58220.yaml", 48L);
+            "cases/pytorch-58220.yaml", 48L,
+            "cases/torchscript-cnn.yaml", 16L,
+            "cases/torchscript-mlp.yaml", 24L);
     rows.forEach((file, count) -> assertThat(GridLoader.load(conf(file)).rowCount()).as(file).isEqualTo(count));
   }
 

@@ -15,7 +15,10 @@ import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spec.Precision;
 import dev.infersweep.spec.RunSpec;
+import dev.infersweep.spec.DataSpec;
+import dev.infersweep.spec.TrainingSet;
 import java.nio.file.Files;
+import java.util.SplittableRandom;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -33,12 +36,20 @@ class ScriptedRunTest {
       "timing: {batch_sizes: [4], warmup_iterations: 5, warmup_max_seconds: 0.02, block_size: 4, min_blocks: 4, max_seconds: 0.2}\n";
 
   private static List<ResultRow> run(String fixture, String yaml) throws Exception {
+    return run(fixture, yaml, null);
+  }
+
+  /** @param table the training table as the driver ships it, or null for synthetic data */
+  private static List<ResultRow> run(String fixture, String yaml, TrainingSet table) throws Exception {
     GridConfig config = GridLoader.parse("t.yaml", "t", yaml + TIMING);
     ScriptedModel declared = (ScriptedModel) config.model();
     byte[] bytes = Files.readAllBytes(Path.of("src/test/resources/torchscript", fixture));
     config = config.withModel(ScriptedCheck.checked("t.yaml", declared, bytes, List.of(Precision.FP32)));
+    if (table != null) {
+      config = config.withData(((DataSpec.Table) config.data()).read(table.samples(), "d1"));
+    }
     RunSpec spec = GridExpander.expand(config, "s", "2026-01-01", 1, DeviceKind.CPU).get(0);
-    List<ResultRow> rows = RunTask.execute(spec, new Executor("1", "4.2.0"));
+    List<ResultRow> rows = RunTask.execute(spec, new Executor("1", "4.2.0"), table);
     assertThat(rows).hasSize(spec.expectedRows());
     assertThat(rows).allSatisfy(r -> assertThat(r.status()).as("%s", r.outcome().errorTrace()).isEqualTo(RowStatus.OK));
     return rows.stream().sorted(Comparator.comparing(r -> r.value(Axes.EPOCHS))).toList();
@@ -101,5 +112,27 @@ class ScriptedRunTest {
     assertThat(ResultSchema.toRow(rows.get(1)).<Long>getAs("steps")).isEqualTo(40L);
     rows.forEach(ScriptedRunTest::timedWithEveryControlItHas);
     assertThat(layers(rows.get(0))).hasSize(6);
+  }
+
+  @Test
+  void theMlpFixtureTrainsOnATableTheDriverShipped() throws Exception {
+    int n = 48;
+    SplittableRandom random = new SplittableRandom(3);
+    float[] x = new float[n * 20];
+    float[] y = new float[n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextDouble();
+    }
+    for (int i = 0; i < n; i++) {
+      y[i] = x[i * 20] + 0.5f * x[i * 20 + 1];
+    }
+    String features = String.join(", ", java.util.stream.IntStream.range(0, 20).mapToObj(i -> "f" + i).toList());
+    List<ResultRow> rows = run("mlp.pt",
+        "model: {torchscript: mlp.pt, input_shape: [20], outputs: 1, loss: mse}\n"
+            + "data: {parquet: t.parquet, features: [" + features + "], label: y}\n"
+            + "train: {optimizer: adam, learning_rate: 0.01, batch_size: 16}\ngrid: {epochs: [0, 10]}\n",
+        new TrainingSet(n, 20, 1, x, y));
+    assertThat(rows.get(1).training().trainLoss()).isLessThan(rows.get(0).training().trainLoss());
+    assertThat(ResultSchema.toRow(rows.get(1)).<String>getAs("data_table")).isEqualTo("t.parquet");
   }
 }

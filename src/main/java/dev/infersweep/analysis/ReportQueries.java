@@ -19,8 +19,6 @@ import dev.infersweep.analysis.ReportData.Distribution;
 import dev.infersweep.analysis.ReportData.EnvironmentRow;
 import dev.infersweep.analysis.ReportData.RatioPoint;
 import dev.infersweep.analysis.ReportData.Summary;
-import dev.infersweep.spec.Axes;
-import dev.infersweep.spec.Axis;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,9 +34,6 @@ import org.apache.spark.sql.Row;
  * (Spark's Column API), each answer read by column name into plain values.
  */
 final class ReportQueries {
-  /** Factors the report draws a chart for, when the sweep varies them: every axis but these. */
-  private static final List<Axis<?>> NOT_FACTORS = List.of(Axes.SEED, Axes.EPOCHS, Axes.PROTOCOL);
-
   private ReportQueries() {}
 
   /** The sweep's counts, over its {@code trials} rows. */
@@ -61,13 +56,10 @@ final class ReportQueries {
   /** The ratio against epochs per level of each factor the sweep varies ("all runs" when none). */
   static Map<String, List<RatioPoint>> byFactor(Dataset<Row> rigorous) {
     Map<String, List<RatioPoint>> byFactor = new LinkedHashMap<>();
-    for (Axis<?> axis : Axes.ALL) {
-      if (NOT_FACTORS.contains(axis)) {
-        continue;
-      }
-      List<RatioPoint> points = ratios(rigorous, col(axis.name()).cast("string"));
+    for (String factor : AxisColumns.CONFIGURATION) {
+      List<RatioPoint> points = ratios(rigorous, col(factor).cast("string"));
       if (points.stream().map(RatioPoint::level).distinct().count() > 1) {
-        byFactor.put(axis.name(), points);
+        byFactor.put(factor, points);
       }
     }
     if (byFactor.isEmpty()) {
@@ -128,7 +120,7 @@ final class ReportQueries {
   /** The {@code causes} rows with a run beyond the band, by CPU model, configuration and checkpoint. */
   static List<CauseRow> slowed(Dataset<Row> causes) {
     return causes.where(col("beyond_band_runs").gt(0))
-        .orderBy("cpu_model", "optimizer", "learning_rate", "weight_decay", "activation_scale", "precision", "batch_size", "epochs")
+        .orderBy(configurationColumns())
         .collectAsList()
         .stream()
         .map(r -> new CauseRow(
@@ -154,8 +146,7 @@ final class ReportQueries {
    * whose cause differs between them (the answer to the article's question depends on the CPU).
    */
   static String cpuNote(Dataset<Row> causes) {
-    List<Row> rows = causes.select("cpu_model", "optimizer", "learning_rate", "weight_decay", "activation_scale",
-            "precision", "batch_size", "epochs", "cause").collectAsList();
+    List<Row> rows = causes.select(configurationColumns("cause")).collectAsList();
     TreeSet<String> cpus = new TreeSet<>();
     Map<String, Map<String, String>> byConfiguration = new TreeMap<>();
     for (Row r : rows) {
@@ -179,6 +170,15 @@ final class ReportQueries {
             : "They disagree on " + disagreements.size() + " configuration(s), so the answer depends on the CPU: "
                 + String.join("; ", disagreements.subList(0, Math.min(20, disagreements.size())))
                 + (disagreements.size() > 20 ? "; …" : "") + ".");
+  }
+
+  /** The CPU model, the configuration's axes and epochs, then {@code more}. */
+  private static Column[] configurationColumns(String... more) {
+    List<String> names = new ArrayList<>(List.of("cpu_model"));
+    names.addAll(AxisColumns.CONFIGURATION);
+    names.add("epochs");
+    names.addAll(List.of(more));
+    return names.stream().map(n -> col(n)).toArray(Column[]::new);
   }
 
   /** Geometric-mean ratio and mean interval per (level, epochs). */

@@ -3,10 +3,11 @@
 -- of its runs have it beyond the ±2 % band, the cause most of its runs point to (the `cause`
 -- column, rules in docs/analysis.md), the control ratios that show it, the flush-to-zero twin and
 -- the shares of the slowdown each control explains (means over the runs that have them).
+-- ${configuration_axes}: every axis spec.Axes declares but the seed, epochs and protocol,
+-- comma-separated; infersweep fills it in (analysis.AxisColumns) before Spark reads the query.
 SELECT
-  sweep_id, grid_name, cpu_model, optimizer, learning_rate, weight_decay, activation_scale,
-  precision, batch_size, epochs, runs, latency_ratio, latency_ratio_min, latency_ratio_max,
-  beyond_band_runs, cause,
+  sweep_id, grid_name, cpu_model, ${configuration_axes}, epochs, runs, latency_ratio,
+  latency_ratio_min, latency_ratio_max, beyond_band_runs, cause,
   size(filter(all_causes, c -> c = cause))                           AS cause_runs,
   subnormal_zeroed_ratio, rescaled_latency_ratio, aa_ratio, aa_latency_ratio,
   flushed_latency_ratio, flushed_vs_trained, flush_unavailable_runs, flush_unavailable,
@@ -29,8 +30,7 @@ SELECT
   END                                                                AS shown_by
 FROM (
   SELECT
-    sweep_id, grid_name, coalesce(cpu_model, '?') AS cpu_model, optimizer, learning_rate,
-    weight_decay, activation_scale, precision, batch_size, epochs,
+    sweep_id, grid_name, coalesce(cpu_model, '?') AS cpu_model, ${configuration_axes}, epochs,
     count(*)                                                       AS runs,
     exp(avg(ln(latency_ratio)))                                    AS latency_ratio,
     min(latency_ratio)                                             AS latency_ratio_min,
@@ -56,6 +56,5 @@ FROM (
     count_if(rescale_complete)                                     AS rescale_complete_runs
   FROM rigorous
   WHERE epochs > 0 AND cause IS NOT NULL
-  GROUP BY sweep_id, grid_name, coalesce(cpu_model, '?'), optimizer, learning_rate, weight_decay,
-           activation_scale, precision, batch_size, epochs
+  GROUP BY sweep_id, grid_name, coalesce(cpu_model, '?'), ${configuration_axes}, epochs
 )

@@ -1,7 +1,9 @@
 -- View `checkpoints`: one row per (sweep, run, epoch checkpoint, precision): the model's state and
 -- the latency ratios of both protocols, averaged over batch sizes (geometric mean).
+-- ${run_axes}: every run-level axis spec.Axes declares (the seed included), comma-separated;
+-- infersweep fills it in (analysis.AxisColumns) before Spark reads the query.
 SELECT
-  sweep_id, grid_name, run_id, optimizer, weight_decay, activation_scale, seed, epochs, precision,
+  sweep_id, grid_name, run_id, ${run_axes}, epochs, precision,
   first(train_loss, true)                                              AS train_loss,
   first(train_accuracy, true)                                          AS train_accuracy,
   first(steps, true)                                                   AS steps,
@@ -15,4 +17,4 @@ SELECT
   exp(avg(CASE WHEN protocol = 'rigorous' THEN ln(subnormal_zeroed_ratio) END)) AS subnormal_zeroed_ratio,
   count_if(status = 'ok')                                              AS rows_ok
 FROM trials
-GROUP BY sweep_id, grid_name, run_id, optimizer, weight_decay, activation_scale, seed, epochs, precision
+GROUP BY sweep_id, grid_name, run_id, ${run_axes}, epochs, precision

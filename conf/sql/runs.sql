@@ -1,7 +1,8 @@
 -- View `runs`: one row per training run of each sweep (built on `trials`).
+-- ${run_axes}: every run-level axis spec.Axes declares (the seed included), comma-separated;
+-- infersweep fills it in (analysis.AxisColumns) before Spark reads the query.
 SELECT
-  sweep_id, sweep_date, grid_name, run_id,
-  optimizer, weight_decay, activation_scale, seed, learning_rate,
+  sweep_id, sweep_date, grid_name, run_id, ${run_axes},
   input_size, hidden_size, output_size, network, loss, train_samples, data_kind, train_batch_size,
   momentum, device,
   max(epochs)                                        AS last_epoch,
@@ -20,6 +21,5 @@ SELECT
   first(calibration_ns_start, true)                  AS calibration_ns_start,
   first(calibration_ns_end, true)                    AS calibration_ns_end
 FROM trials
-GROUP BY sweep_id, sweep_date, grid_name, run_id, optimizer, weight_decay, activation_scale, seed,
-         learning_rate, input_size, hidden_size, output_size, network, loss, train_samples, data_kind,
-         train_batch_size, momentum, device
+GROUP BY sweep_id, sweep_date, grid_name, run_id, ${run_axes}, input_size, hidden_size, output_size,
+         network, loss, train_samples, data_kind, train_batch_size, momentum, device

@@ -119,20 +119,6 @@ class ArchitectureTest {
   private static final int MAX_METHOD_LINES = 60;
 
   /**
-   * What is over a limit today, in files other work is changing (issue 23): {@code path} for a file,
-   * {@code path#method} for a method. The list may only shrink: an entry that is back within its
-   * limit fails the test until it is removed here, and nothing may be added.
-   */
-  private static final Set<String> OVER_THE_LIMIT =
-      Set.of(
-          // One line per results column, declared in order.
-          "result/ResultSchema.java#columns",
-          // The report's queries, one after the other.
-          "analysis/ReportData.java#collect",
-          // The interleaved timing loop, being changed for a per-model hook.
-          "timing/InterleavedTimer.java#measure");
-
-  /**
    * No main source file over {@value #MAX_FILE_LINES} lines and no method or constructor over
    * {@value #MAX_METHOD_LINES}, counted on the source with the JDK's own parser: a method from its
    * first annotation or modifier to its closing brace (its Javadoc not counted; lambdas, anonymous
@@ -140,11 +126,9 @@ class ArchitectureTest {
    */
   @Test
   void filesAndMethodsStayWithinTheirSizeLimits() throws IOException {
-    Set<String> over = oversized(MAIN_SOURCES);
-    assertThat(over)
+    assertThat(oversized(MAIN_SOURCES))
         .as("files over %d lines or methods over %d lines (split them by responsibility)", MAX_FILE_LINES, MAX_METHOD_LINES)
-        .isSubsetOf(OVER_THE_LIMIT);
-    assertThat(OVER_THE_LIMIT).as("allow-listed but now within the limits: remove them from the list").isSubsetOf(over);
+        .isEmpty();
   }
 
   /** Every file and method under {@code root} over its limit, as {@code path} or {@code path#method}. */

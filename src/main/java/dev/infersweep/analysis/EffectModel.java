@@ -3,6 +3,7 @@ package dev.infersweep.analysis;
 import dev.infersweep.stats.StudentT;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.regression.GeneralizedLinearRegression;
 import org.apache.spark.ml.regression.GeneralizedLinearRegressionModel;
@@ -17,22 +18,22 @@ import org.apache.spark.sql.functions;
  * p-values come with the coefficients):
  *
  * <pre>
- *   log(latency_ratio) ~ log1p(epochs) + weight_decay + activation_scale + precision + batch_size
- *                        + log1p(epochs):weight_decay + log1p(epochs):activation_scale
- *                        + log1p(epochs):precision + log1p(epochs):batch_size
+ *   log(latency_ratio) ~ log1p(epochs) + Σ factor + Σ log1p(epochs):factor
  * </pre>
  *
- * Terms for a factor that the sweep does not vary are left out (they would make the design matrix
- * singular). Precision enters as indicators of each level but the first (alphabetical), in its main
- * effect and in its interaction alike; the design is built by hand because RFormula keeps every
+ * over the factors of a configuration ({@link AxisColumns#CONFIGURATION}: every axis but the seed,
+ * epochs and the protocol; optimizer, learning_rate, weight_decay, activation_scale, precision and
+ * batch_size today). Terms for a factor that the sweep does not vary are left out (they would make
+ * the design matrix singular). A factor of words (optimizer, precision) enters as indicators of
+ * each level but the first (alphabetical), in its main effect and in its interaction alike; the design is built by hand because RFormula keeps every
  * level of a string factor inside interactions, which makes the design singular. The interactions with log1p(epochs) are the article's claims: does the slope of latency
- * against training depend on weight decay, scaling, precision, batch size?
+ * against training depend on weight decay, scaling, precision, batch size (or the optimizer)?
  */
 public final class EffectModel {
   /** One coefficient with its uncertainty; {@code ciLow}/{@code ciHigh} are estimate ± {@link StudentT#Z95} SE. */
   public record Effect(String term, double estimate, double stdError, double pValue, double ciLow, double ciHigh) {}
 
-  private static final List<String> FACTORS = List.of("weight_decay", "activation_scale", "precision", "batch_size");
+  private static final List<String> FACTORS = AxisColumns.CONFIGURATION;
 
   private EffectModel() {}
 
@@ -44,10 +45,13 @@ public final class EffectModel {
     Dataset<Row> data =
         rows.where("latency_ratio IS NOT NULL AND latency_ratio > 0")
             .withColumn("log_ratio", functions.log(functions.col("latency_ratio")))
-            .withColumn("log1p_epochs", functions.log1p(functions.col("epochs").cast("double")))
-            .withColumn("batch_size", functions.col("batch_size").cast("double"))
-            .select("log_ratio", "log1p_epochs", "weight_decay", "activation_scale", "precision", "batch_size")
-            .cache();
+            .withColumn("log1p_epochs", functions.log1p(functions.col("epochs").cast("double")));
+    for (String factor : FACTORS) {
+      if (!AxisColumns.words(factor)) {
+        data = data.withColumn(factor, functions.col(factor).cast("double"));
+      }
+    }
+    data = data.select("log_ratio", Stream.concat(Stream.of("log1p_epochs"), FACTORS.stream()).toArray(String[]::new)).cache();
     try {
       Design design = design(data);
       long n = design.data().count();
@@ -79,11 +83,11 @@ public final class EffectModel {
         continue;
       }
       List<String> terms = new ArrayList<>();
-      if (factor.equals("precision")) {
+      if (AxisColumns.words(factor)) {
         // Reference level: the first in alphabetical order; one indicator per other level.
         for (String level : levels.subList(1, levels.size())) {
-          String name = "precision[" + level + "]";
-          data = data.withColumn(internal(name), functions.when(functions.col("precision").equalTo(level), 1.0).otherwise(0.0));
+          String name = factor + "[" + level + "]";
+          data = data.withColumn(internal(name), functions.when(functions.col(factor).equalTo(level), 1.0).otherwise(0.0));
           terms.add(name);
         }
       } else {

@@ -1,5 +1,6 @@
 package dev.infersweep.analysis;
 
+import dev.infersweep.spec.Axes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,13 +117,12 @@ final class Remedies {
     return rows.stream().mapToDouble(r -> r.<Double>getAs("latency_ratio")).max().orElse(Double.NaN);
   }
 
-  /** A {@code causes} row's configuration without the optimizer. */
+  /** A {@code causes} row's sweep, CPU model, configuration without the optimizer, and checkpoint. */
   private static String key(Row r) {
-    List<String> parts = new ArrayList<>();
-    for (String c : List.of("sweep_id", "cpu_model", "learning_rate", "weight_decay", "activation_scale", "precision", "batch_size", "epochs")) {
-      parts.add(String.valueOf((Object) r.getAs(c)));
-    }
-    return String.join("|", parts);
+    List<String> columns = new ArrayList<>(List.of("sweep_id", "cpu_model"));
+    AxisColumns.CONFIGURATION.stream().filter(c -> !c.equals(Axes.OPTIMIZER.name())).forEach(columns::add);
+    columns.add("epochs");
+    return String.join("|", columns.stream().map(c -> String.valueOf((Object) r.getAs(c))).toList());
   }
 
 }

@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -79,12 +79,10 @@ public final class Verdicts {
     int lastEpoch = last.<Integer>getAs("last_epoch");
     List<Column> columns = new ArrayList<>();
     columns.add(functions.col("run_id"));
-    for (Axis<?> axis : Axes.RUN) {
-      columns.add(functions.col(axis.name()));
-    }
-    for (String c : List.of("precision", "batch_size", "cause", "weight_subnormal_fraction")) {
-      columns.add(functions.col(c));
-    }
+    List<String> names = new ArrayList<>(AxisColumns.RUN);
+    names.addAll(AxisColumns.CELL_CONFIGURATION);
+    names.addAll(List.of("cause", "weight_subnormal_fraction"));
+    names.forEach(n -> columns.add(functions.col(n)));
     columns.add(functions.ln(functions.col("latency_ratio")).as("log_ratio"));
     columns.add(functions.ln(functions.col("subnormal_zeroed_ratio")).as("log_zeroed"));
     List<Row> rows =
@@ -104,7 +102,7 @@ public final class Verdicts {
   private static Verdict growsWithEpochs(List<Row> rows, int lastEpoch) {
     String statement = CLAIMS.get(0);
     String measure = "latency at epoch " + lastEpoch + " / latency at epoch 0 (rigorous, geometric mean over runs)";
-    List<VerdictRules.Unit> units = rows.stream().map(r -> new VerdictRules.Unit(configuration(r, Axes.SEED), r.getAs("run_id"), r.<Double>getAs("log_ratio"))).toList();
+    List<VerdictRules.Unit> units = rows.stream().map(r -> new VerdictRules.Unit(configuration(r), r.getAs("run_id"), r.<Double>getAs("log_ratio"))).toList();
     double[] logs = pooled(units);
     if (lastEpoch == 0 || logs.length < MIN_RUNS) {
       return inconclusive(1, statement, measure, logs,
@@ -148,7 +146,7 @@ public final class Verdicts {
         Row h = pair.get(high);
         Row l = pair.get(low);
         units.add(new VerdictRules.Unit(
-            configuration(h, axis, Axes.SEED),
+            configuration(h, axis),
             h.getAs(Axes.SEED.name()) + "|" + h.getAs("run_id") + "|" + l.getAs("run_id"),
             h.<Double>getAs("log_ratio") - l.<Double>getAs("log_ratio")));
       }
@@ -180,7 +178,7 @@ public final class Verdicts {
           && ("subnormal_weights".equals(cause) || ("none".equals(cause) && fraction != null && fraction > 0));
     };
     List<VerdictRules.Unit> units = rows.stream().filter(premise)
-        .map(r -> new VerdictRules.Unit(configuration(r, Axes.SEED), r.getAs("run_id"), r.<Double>getAs("log_zeroed")))
+        .map(r -> new VerdictRules.Unit(configuration(r), r.getAs("run_id"), r.<Double>getAs("log_zeroed")))
         .toList();
     double[] logs = pooled(units);
     if (logs.length < MIN_RUNS) {
@@ -196,23 +194,24 @@ public final class Verdicts {
   private static Verdict protocol(SparkSession spark, Map<String, Object> sweep) {
     String statement = CLAIMS.get(4);
     String measure = "typical factor between the article-protocol ratio and the rigorous ratio, exp(mean |log(seed / rigorous)|), past epoch 0";
-    List<Column> settings = new ArrayList<>();
-    for (Axis<?> axis : Axes.RUN) {
-      settings.add(functions.first(axis.name()).as(axis.name()));
-    }
+    List<Column> settings = AxisColumns.RUN.stream().map(n -> functions.first(n).as(n)).toList();
+    // Paired by run, checkpoint and cell: the same timed model under both protocols.
+    String cell = String.join(", ", AxisColumns.CELL_CONFIGURATION);
+    Column[] byCell = Stream.concat(Stream.of("run_id"), AxisColumns.CELL_CONFIGURATION.stream())
+        .map(functions::col).toArray(Column[]::new);
     List<Row> rows =
         spark
             .sql(
                 "SELECT r.*, abs(ln(s.latency_ratio) - ln(r.latency_ratio)) AS log_gap FROM"
                     + " (SELECT * FROM article WHERE sweep_id = :sweep AND epochs > 0) s JOIN"
                     + " (SELECT * FROM rigorous WHERE sweep_id = :sweep AND epochs > 0) r"
-                    + " USING (run_id, epochs, precision, batch_size)",
+                    + " USING (run_id, epochs, " + cell + ")",
                 sweep)
-            .groupBy(functions.col("run_id"), functions.col("precision"), functions.col("batch_size"))
+            .groupBy(byCell)
             .agg(functions.avg("log_gap").as("log_gap"), settings.toArray(Column[]::new))
             .collectAsList();
     List<VerdictRules.Unit> units = rows.stream()
-        .map(r -> new VerdictRules.Unit(configuration(r, Axes.SEED), r.getAs("run_id"), r.<Double>getAs("log_gap")))
+        .map(r -> new VerdictRules.Unit(configuration(r), r.getAs("run_id"), r.<Double>getAs("log_gap")))
         .toList();
     double[] logs = pooled(units);
     if (logs.length < MIN_RUNS) {
@@ -237,20 +236,17 @@ public final class Verdicts {
   }
 
   /**
-   * A row's settings as {@code name=value, ...}: every run-level axis but the seed and
-   * {@code except}, then precision and batch size (the report's causes use it too).
+   * A row's configuration as {@code name=value, ...}: every axis of {@link AxisColumns#CONFIGURATION}
+   * but {@code except} (the report's causes use it too).
    */
   static String configuration(Row row, Axis<?>... except) {
-    List<Axis<?>> skip = new ArrayList<>(Arrays.asList(except));
-    skip.add(Axes.SEED);
+    List<String> skip = Arrays.stream(except).map(Axis::name).toList();
     List<String> parts = new ArrayList<>();
-    for (Axis<?> axis : Axes.RUN) {
-      if (!skip.contains(axis)) {
-        parts.add(axis.name() + "=" + row.getAs(axis.name()));
+    for (String name : AxisColumns.CONFIGURATION) {
+      if (!skip.contains(name)) {
+        parts.add(name + "=" + row.getAs(name));
       }
     }
-    parts.add("precision=" + row.getAs("precision"));
-    parts.add("batch_size=" + row.getAs("batch_size"));
     return String.join(", ", parts);
   }
 

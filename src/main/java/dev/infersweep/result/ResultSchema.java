@@ -113,20 +113,39 @@ public final class ResultSchema {
         : field.apply(r.measurement().latency());
   }
 
+  /** Every column, in table order: the groups below, one after the other. */
   private static List<Column> columns() {
     List<Column> c = new ArrayList<>();
+    identity(c);
+    configuration(c);
+    trainingState(c);
+    latency(c);
+    controls(c);
+    timedCall(c);
+    modelState(c);
+    environment(c);
+    outcome(c);
+    return List.copyOf(c);
+  }
+
+  /** Which sweep, grid, run and row. */
+  private static void identity(List<Column> c) {
     DataType s = DataTypes.StringType;
     DataType i = DataTypes.IntegerType;
-    DataType l = DataTypes.LongType;
-    DataType d = DataTypes.DoubleType;
-    // Identity
     c.add(new Column(SWEEP_ID, s, r -> r.run().sweepId()));
     c.add(new Column(SWEEP_DATE, s, r -> r.run().sweepDate()));
     c.add(new Column("grid_name", s, r -> r.run().gridName()));
     c.add(new Column("run_id", s, r -> r.run().runId()));
     c.add(new Column("row_id", s, ResultRow::rowId));
     c.add(new Column("run_index", i, r -> r.run().runIndex()));
-    // Configuration
+  }
+
+  /** The run's and the cell's configuration: axes, network, data, regime, device. */
+  private static void configuration(List<Column> c) {
+    DataType s = DataTypes.StringType;
+    DataType i = DataTypes.IntegerType;
+    DataType l = DataTypes.LongType;
+    DataType d = DataTypes.DoubleType;
     c.add(new Column("epochs", i, r -> r.value(Axes.EPOCHS)));
     c.add(new Column("steps", l, r -> (long) r.value(Axes.EPOCHS) * r.run().stepsPerEpoch()));
     c.add(new Column("weight_decay", d, r -> r.value(Axes.WEIGHT_DECAY)));
@@ -153,12 +172,21 @@ public final class ResultSchema {
     c.add(new Column("protocol", s, r -> r.value(Axes.PROTOCOL).label()));
     c.add(new Column("device", s, r -> r.environment() == null ? r.run().device().label() : r.environment().device()));
     c.add(new Column("flops_per_call", l, r -> declared(r) == null ? null : declared(r).flopsPerSample() * r.value(Axes.BATCH_SIZE)));
-    // Training state at the checkpoint
+  }
+
+  /** Training state at the checkpoint. */
+  private static void trainingState(List<Column> c) {
+    DataType d = DataTypes.DoubleType;
     c.add(new Column("train_loss", d, r -> r.training() == null ? null : r.training().trainLoss()));
     c.add(new Column("train_accuracy", d, r -> r.training() == null ? null : r.training().trainAccuracy()));
     c.add(new Column("train_seconds", d, r -> r.training() == null ? null : r.training().trainSeconds()));
     c.add(new Column("train_step_us", d, r -> r.training() == null ? null : r.training().trainStepMicros()));
-    // Latency
+  }
+
+  /** The timed model's latency, its ratio to epoch 0 and how it was measured. */
+  private static void latency(List<Column> c) {
+    DataType i = DataTypes.IntegerType;
+    DataType d = DataTypes.DoubleType;
     c.add(new Column("latency_p50_ns", d, r -> latency(r, stats -> stats.p50Nanos())));
     c.add(new Column("latency_p90_ns", d, r -> latency(r, stats -> stats.p90Nanos())));
     c.add(new Column("latency_p99_ns", d, r -> latency(r, stats -> stats.p99Nanos())));
@@ -177,7 +205,12 @@ public final class ResultSchema {
     c.add(new Column("measure_seconds", d, r -> measured(r, Measurement::measureSeconds)));
     c.add(new Column("gc_pauses", i, r -> measured(r, Measurement::gcPauses)));
     c.add(new Column("concurrent_tasks", i, r -> measured(r, Measurement::concurrentTasks)));
-    // Control models and the cause they point to
+  }
+
+  /** Control models, the cause they point to and the shares of the slowdown. */
+  private static void controls(List<Column> c) {
+    DataType s = DataTypes.StringType;
+    DataType i = DataTypes.IntegerType;
     controlColumns(c, "subnormal_zeroed_ratio", Controls::zeroed);
     controlColumns(c, "rescaled_latency_ratio", Controls::rescaled);
     controlColumns(c, "aa_ratio", Controls::aa);
@@ -194,7 +227,14 @@ public final class ResultSchema {
     shareColumns(c, "explained_by_subnormal_arithmetic", Shares::arithmetic);
     shareColumns(c, "explained_by_placement", Shares::placement);
     shareColumns(c, "unexplained_share", Shares::unexplained);
-    // Subnormal values in one call on the timed input
+  }
+
+  /** Subnormal values in one call on the timed input, per layer; the threads and the calibration. */
+  private static void timedCall(List<Column> c) {
+    DataType s = DataTypes.StringType;
+    DataType i = DataTypes.IntegerType;
+    DataType l = DataTypes.LongType;
+    DataType d = DataTypes.DoubleType;
     c.add(new Column("timed_fc1_product_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::fc1ProductSubnormalFraction)));
     c.add(new Column("timed_fc1_preactivation_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::fc1PreactivationSubnormalFraction)));
     c.add(new Column("timed_hidden_subnormal_fraction", d, r -> arithmetic(r, Arithmetic::hiddenSubnormalFraction)));
@@ -206,7 +246,11 @@ public final class ResultSchema {
     c.add(new Column("threads", i, r -> r.environment() == null ? null : r.environment().threads()));
     c.add(new Column("calibration_ns_start", l, ResultRow::calibrationStartNanos));
     c.add(new Column("calibration_ns_end", l, ResultRow::calibrationEndNanos));
-    // Model state in the row's precision
+  }
+
+  /** Model state in the row's precision. */
+  private static void modelState(List<Column> c) {
+    DataType d = DataTypes.DoubleType;
     c.add(new Column("weight_l2", d, r -> diagnostic(r, Diagnostics::weightL2)));
     c.add(new Column("weight_max_abs", d, r -> diagnostic(r, Diagnostics::weightMaxAbs)));
     c.add(new Column("weight_zero_fraction", d, r -> diagnostic(r, Diagnostics::weightZeroFraction)));
@@ -216,7 +260,11 @@ public final class ResultSchema {
     c.add(new Column("dead_unit_fraction", d, r -> diagnostic(r, Diagnostics::deadUnitFraction)));
     c.add(new Column("activation_subnormal_fraction", d, r -> diagnostic(r, Diagnostics::activationSubnormalFraction)));
     c.add(new Column("output_finite", DataTypes.BooleanType, r -> diagnostic(r, Diagnostics::outputFinite)));
-    // Environment
+  }
+
+  /** Where and with what it ran. */
+  private static void environment(List<Column> c) {
+    DataType s = DataTypes.StringType;
     c.add(new Column("host", s, r -> r.environment() == null ? null : r.environment().host()));
     c.add(new Column("executor_id", s, r -> r.environment() == null ? null : r.environment().executorId()));
     c.add(new Column("cpu_model", s, r -> r.environment() == null ? null : r.environment().cpuModel()));
@@ -226,10 +274,13 @@ public final class ResultSchema {
     c.add(new Column("spark_version", s, r -> r.environment() == null ? null : r.environment().sparkVersion()));
     c.add(new Column("java_version", s, r -> r.environment() == null ? null : r.environment().javaVersion()));
     c.add(new Column("measured_at", DataTypes.TimestampType, r -> Timestamp.from(r.measuredAt())));
-    // Outcome
+  }
+
+  /** Whether it was measured, and why not. */
+  private static void outcome(List<Column> c) {
+    DataType s = DataTypes.StringType;
     c.add(new Column("status", s, r -> r.status().label()));
     c.add(new Column("error", s, r -> r.outcome().error()));
     c.add(new Column("error_trace", s, r -> r.outcome().errorTrace()));
-    return List.copyOf(c);
   }
 }

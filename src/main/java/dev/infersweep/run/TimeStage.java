@@ -55,9 +55,28 @@ final class TimeStage {
         }
       };
 
+  /**
+   * What times the models: {@link InterleavedTimer#measure}, or a fake in tests that pins which
+   * ratio lands in which field.
+   */
+  @FunctionalInterface
+  interface Timer {
+    InterleavedTimer.Result measure(
+        List<UnaryOperator<NDArray>> models,
+        List<InterleavedTimer.BlockHook> hooks,
+        NDArray input,
+        List<InterleavedTimer.Comparison> comparisons,
+        InterleavedTimer.Settings settings,
+        IntSupplier activeTasks);
+  }
+
   private TimeStage() {}
 
   static Map<Point, Outcome> time(Opened opened, Trained trained, IntSupplier activeTasks) {
+    return time(opened, trained, activeTasks, InterleavedTimer::measure);
+  }
+
+  static Map<Point, Outcome> time(Opened opened, Trained trained, IntSupplier activeTasks, Timer timer) {
     Map<Point, Outcome> out = new LinkedHashMap<>();
     Checkpoint initial = trained.checkpoints().get(0);
     if (initial == null) {
@@ -75,13 +94,13 @@ final class TimeStage {
     // A seeded random order keeps slow drift of the machine from lining up with the epochs.
     Collections.shuffle(cells, new Random(spec.get(Axes.SEED) * 7919 + spec.runIndex()));
     for (Point cell : cells) {
-      out.put(cell, measure(opened, cell, trained.checkpoints().get(cell.get(Axes.EPOCHS)), initial, activeTasks));
+      out.put(cell, measure(opened, cell, trained.checkpoints().get(cell.get(Axes.EPOCHS)), initial, activeTasks, timer));
     }
     return out;
   }
 
   private static Outcome measure(
-      Opened opened, Point cell, Checkpoint checkpoint, Checkpoint initial, IntSupplier activeTasks) {
+      Opened opened, Point cell, Checkpoint checkpoint, Checkpoint initial, IntSupplier activeTasks, Timer timer) {
     RunSpec spec = opened.spec();
     Precision precision = cell.get(Axes.PRECISION);
     int batch = cell.get(Axes.BATCH_SIZE);
@@ -91,7 +110,7 @@ final class TimeStage {
         input = input.toType(precision.dataType(), false);
       }
       try (CellModels cellModels = models(opened, manager, precision, checkpoint, initial, input)) {
-        InterleavedTimer.Result r = timed(spec, cell, cellModels.models, input, activeTasks);
+        InterleavedTimer.Result r = timed(spec, cell, cellModels.models, input, activeTasks, timer);
         if (r.ratios() == null) {
           return new Outcome.Failed(
               "fewer than 2 block pairs free of GC pauses within timing.max_seconds (" + r.gcPauses() + " pauses)");
@@ -114,7 +133,8 @@ final class TimeStage {
 
   /** The present models interleaved, and the contrasts between those present. */
   private static InterleavedTimer.Result timed(
-      RunSpec spec, Point cell, Map<TimedModel, ServedModel> models, NDArray input, IntSupplier activeTasks) {
+      RunSpec spec, Point cell, Map<TimedModel, ServedModel> models, NDArray input, IntSupplier activeTasks,
+      Timer timer) {
     List<TimedModel> order = new ArrayList<>(models.keySet());
     List<UnaryOperator<NDArray>> calls = new ArrayList<>();
     List<InterleavedTimer.BlockHook> hooks = new ArrayList<>();
@@ -133,7 +153,7 @@ final class TimeStage {
         new InterleavedTimer.Settings(
             t.blockSize(), t.warmupIterations(), t.warmupMaxSeconds(), t.minBlocks(), t.targetCi(), t.maxSeconds(),
             Objects.hash(spec.runId(), cell.get(Axes.EPOCHS), cell.get(Axes.PRECISION).label(), cell.get(Axes.BATCH_SIZE)));
-    return InterleavedTimer.measure(calls, hooks, input, comparisons, settings, activeTasks);
+    return timer.measure(calls, hooks, input, comparisons, settings, activeTasks);
   }
 
   private static List<TimedModel.Contrast> present(Map<TimedModel, ServedModel> models) {

@@ -13,8 +13,8 @@ import java.util.List;
  *
  * <p>Adding an axis: declare it here, last among its level, with
  * {@code optInIdOnlyWhenChanged()} (so that runs of existing sweeps keep their ids), and give it a
- * result column in {@code ResultSchema}; the loader, expansion, counts, ids, {@code plan} and the
- * executor's cell loops follow. The code that acts on it reads {@code spec.get(Axes.NEW_AXIS)}.
+ * result column in {@code ResultSchema}; the loader, expansion, counts, ids, {@code plan}, the
+ * executor's cell loops, the SQL views and the analyses follow. The code that acts on it reads {@code spec.get(Axes.NEW_AXIS)}.
  */
 public final class Axes {
   /** Optimiser of a run; {@code train.optimizer} may give a single one. */

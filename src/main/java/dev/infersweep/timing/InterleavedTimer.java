@@ -7,7 +7,7 @@ import dev.infersweep.stats.Percentiles;
 import dev.infersweep.stats.StoppingRule;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.UnaryOperator;
@@ -92,7 +92,7 @@ public final class InterleavedTimer {
       List<Comparison> comparisons,
       Settings settings,
       IntSupplier activeTasks) {
-    return measure(models, java.util.Collections.nCopies(models.size(), BlockHook.NONE), input, comparisons, settings, activeTasks);
+    return measure(models, Collections.nCopies(models.size(), BlockHook.NONE), input, comparisons, settings, activeTasks);
   }
 
   /**
@@ -105,42 +105,50 @@ public final class InterleavedTimer {
       List<Comparison> comparisons,
       Settings settings,
       IntSupplier activeTasks) {
-    int n = models.size();
-    if (hooks.size() != n) {
-      throw new IllegalArgumentException("one hook per model expected, found " + hooks.size() + " for " + n);
+    if (hooks.size() != models.size()) {
+      throw new IllegalArgumentException("one hook per model expected, found " + hooks.size() + " for " + models.size());
     }
-    int block = settings.blockSize();
-    long[] buffer = new long[block];
+    Blocks blocks = new Blocks(models, hooks, input, settings.blockSize());
+    RoundOrder order = new RoundOrder(models.size(), settings.seed());
+    double warmupSeconds = warmUp(blocks, order, settings);
+    return measureRounds(blocks, order, comparisons, settings, activeTasks, warmupSeconds);
+  }
 
-    RoundOrder order = new RoundOrder(n, settings.seed());
-    // Warm-up.
+  /** Warm-up rounds until every model has had its calls and settled, or the budget is spent; seconds spent. */
+  private static double warmUp(Blocks blocks, RoundOrder order, Settings settings) {
     long warmStart = System.nanoTime();
+    int n = blocks.count();
     double[][] warmMedians = new double[n][16];
     int warmRounds = 0;
     while (true) {
       for (int m : order.next()) {
-        runBlock(models.get(m), hooks.get(m), input, buffer);
-        warmMedians[m] = grow(warmMedians[m], warmRounds + 1);
-        warmMedians[m][warmRounds] = Percentiles.median(buffer, 0, block);
+        long[] times = blocks.run(m);
+        warmMedians[m] = KeptRounds.grow(warmMedians[m], warmRounds + 1);
+        warmMedians[m][warmRounds] = Percentiles.median(times, 0, times.length);
       }
       warmRounds++;
-      boolean enoughCalls = (long) warmRounds * block >= settings.minWarmupCalls();
+      boolean enoughCalls = (long) warmRounds * blocks.size() >= settings.minWarmupCalls();
       boolean settled = true;
       for (int m = 0; m < n; m++) {
         settled &= StoppingRule.settled(warmMedians[m], warmRounds, SETTLE_WINDOW, SETTLE_TOLERANCE);
       }
       double spent = (System.nanoTime() - warmStart) / 1e9;
       if ((enoughCalls && settled) || spent >= settings.warmupMaxSeconds()) {
-        break;
+        return spent;
       }
     }
-    double warmupSeconds = (System.nanoTime() - warmStart) / 1e9;
+  }
 
-    // Measurement.
+  /** Measured rounds until every ratio is precise enough or the budget is spent. */
+  private static Result measureRounds(
+      Blocks blocks,
+      RoundOrder order,
+      List<Comparison> comparisons,
+      Settings settings,
+      IntSupplier activeTasks,
+      double warmupSeconds) {
     long start = System.nanoTime();
-    long[][] samples = new long[n][block * 64];
-    double[][] medians = new double[n][64];
-    int rounds = 0;
+    KeptRounds rounds = new KeptRounds(blocks.count(), blocks.size());
     int gcPauses = 0;
     int concurrent = activeTasks.getAsInt();
     List<PairedRatio> ratios = null;
@@ -148,11 +156,7 @@ public final class InterleavedTimer {
     while (true) {
       long gcBefore = gcCount();
       for (int m : order.next()) {
-        samples[m] = grow(samples[m], (rounds + 1) * block);
-        runBlock(models.get(m), hooks.get(m), input, buffer);
-        System.arraycopy(buffer, 0, samples[m], rounds * block, block);
-        medians[m] = grow(medians[m], rounds + 1);
-        medians[m][rounds] = Percentiles.median(buffer, 0, block);
+        rounds.record(m, blocks.run(m));
       }
       concurrent = Math.max(concurrent, activeTasks.getAsInt());
       long collected = gcCount() - gcBefore;
@@ -160,18 +164,12 @@ public final class InterleavedTimer {
         // A pause inside the round would bias one model's block: drop the round for all.
         gcPauses += (int) collected;
       } else {
-        rounds++;
+        rounds.keep();
       }
-      double spent = (System.nanoTime() - start) / 1e9;
-      // A ratio needs two rounds: where one round outlasts the budget (a slow model, a loaded
-      // machine), the second is measured anyway, up to OVERRUN times the budget.
-      boolean outOfTime = spent >= settings.maxSeconds() && (rounds >= 2 || spent >= OVERRUN * settings.maxSeconds());
-      if (rounds >= 2 && (outOfTime || (rounds >= settings.minBlocks() && rounds % CHECK_EVERY == 0))) {
-        ratios = ratios(comparisons, medians, rounds);
-        reached = true;
-        for (PairedRatio r : ratios) {
-          reached &= StoppingRule.precise(r, settings.minBlocks(), settings.targetHalfWidth());
-        }
+      boolean outOfTime = outOfTime((System.nanoTime() - start) / 1e9, rounds.kept(), settings);
+      if (rounds.kept() >= 2 && (outOfTime || rounds.checkDue(settings.minBlocks(), CHECK_EVERY))) {
+        ratios = ratios(comparisons, rounds);
+        reached = ratios.stream().allMatch(r -> StoppingRule.precise(r, settings.minBlocks(), settings.targetHalfWidth()));
         if (reached || outOfTime) {
           break;
         }
@@ -180,19 +178,51 @@ public final class InterleavedTimer {
       }
     }
     double measureSeconds = (System.nanoTime() - start) / 1e9;
-    LatencyStats[] stats = new LatencyStats[n];
-    for (int m = 0; m < n; m++) {
-      stats[m] = rounds == 0 ? null : LatencyStats.of(samples[m], rounds * block);
-    }
     return new Result(
-        Arrays.asList(stats), ratios, reached, rounds, warmupSeconds, measureSeconds, gcPauses, concurrent);
+        rounds.stats(), ratios, reached, rounds.kept(), warmupSeconds, measureSeconds, gcPauses, concurrent);
   }
 
-  private static List<PairedRatio> ratios(
-      List<Comparison> comparisons, double[][] medians, int rounds) {
+  /**
+   * Whether measurement has spent its budget. A ratio needs two rounds: where one round outlasts the
+   * budget (a slow model, a loaded machine), the second is measured anyway, up to OVERRUN times it.
+   */
+  private static boolean outOfTime(double spent, int kept, Settings settings) {
+    return spent >= settings.maxSeconds() && (kept >= 2 || spent >= OVERRUN * settings.maxSeconds());
+  }
+
+  private static List<PairedRatio> ratios(List<Comparison> comparisons, KeptRounds rounds) {
     return comparisons.stream()
-        .map(c -> PairedRatio.estimate(medians[c.model()], medians[c.reference()], rounds, CONFIDENCE))
+        .map(c -> PairedRatio.estimate(rounds.medians(c.model()), rounds.medians(c.reference()), rounds.kept(), CONFIDENCE))
         .toList();
+  }
+
+  /** The models, their hooks and the shared input; runs one model's block into one reused buffer. */
+  private static final class Blocks {
+    private final List<UnaryOperator<NDArray>> models;
+    private final List<BlockHook> hooks;
+    private final NDArray input;
+    private final long[] buffer;
+
+    Blocks(List<UnaryOperator<NDArray>> models, List<BlockHook> hooks, NDArray input, int blockSize) {
+      this.models = models;
+      this.hooks = hooks;
+      this.input = input;
+      this.buffer = new long[blockSize];
+    }
+
+    int count() {
+      return models.size();
+    }
+
+    int size() {
+      return buffer.length;
+    }
+
+    /** Model {@code m}'s block; the call times, valid until the next block. */
+    long[] run(int m) {
+      runBlock(models.get(m), hooks.get(m), input, buffer);
+      return buffer;
+    }
   }
 
   private static void runBlock(UnaryOperator<NDArray> model, BlockHook hook, NDArray input, long[] out) {
@@ -217,13 +247,5 @@ public final class InterleavedTimer {
       total += Math.max(0, gc.getCollectionCount());
     }
     return total;
-  }
-
-  private static long[] grow(long[] a, int needed) {
-    return needed <= a.length ? a : Arrays.copyOf(a, Math.max(needed, a.length * 2));
-  }
-
-  private static double[] grow(double[] a, int needed) {
-    return needed <= a.length ? a : Arrays.copyOf(a, Math.max(needed, a.length * 2));
   }
 }

@@ -100,7 +100,8 @@ class AnalysisTest {
     StructType schema =
         new StructType()
             .add("latency_ratio", "double").add("epochs", "int").add("weight_decay", "double")
-            .add("activation_scale", "double").add("precision", "string").add("batch_size", "int");
+            .add("activation_scale", "double").add("precision", "string").add("batch_size", "int")
+            .add("optimizer", "string").add("learning_rate", "double");
     SplittableRandom random = new SplittableRandom(5);
     List<Row> rows = new ArrayList<>();
     for (int epochs : new int[] {0, 1, 10, 100, 1000}) {
@@ -109,7 +110,7 @@ class AnalysisTest {
           for (String precision : new String[] {"fp32", "fp64"}) {
             for (int rep = 0; rep < 4; rep++) {
               double log = 0.05 * Math.log1p(epochs) + 0.01 * random.nextGaussian();
-              rows.add(RowFactory.create(Math.exp(log), epochs, wd, scale, precision, 1));
+              rows.add(RowFactory.create(Math.exp(log), epochs, wd, scale, precision, 1, "sgd", 0.01));
             }
           }
         }
@@ -122,7 +123,7 @@ class AnalysisTest {
     assertThat(slope.pValue()).isLessThan(1e-6);
     assertThat(effects).extracting(EffectModel.Effect::term)
         .contains("weight_decay", "activation_scale", "log1p_epochs:weight_decay", "log1p_epochs:activation_scale", "(intercept)")
-        .doesNotContain("batch_size");
+        .doesNotContain("batch_size", "learning_rate");
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -21,7 +22,9 @@ import java.util.function.UnaryOperator;
  * <p>Warm-up runs rounds until each model has had {@code minWarmupCalls} calls and its block medians
  * have settled ({@link StoppingRule#settled}), or the warm-up budget is spent. Measurement then runs
  * rounds until every requested ratio is precise enough ({@link StoppingRule#precise}) or the
- * measurement budget is spent.
+ * measurement budget is spent. A row whose answer the intervals still leave open when the budget is
+ * spent (the caller's {@code undecided} says so) is measured on, up to {@value #DECIDE} times the
+ * budget, until it is decided.
  */
 public final class InterleavedTimer {
   /** How to time. */
@@ -83,6 +86,8 @@ public final class InterleavedTimer {
   private static final int CHECK_EVERY = 5;
   /** How far past timing.max_seconds measurement may go to complete its second round. */
   static final int OVERRUN = 10;
+  /** How far past timing.max_seconds an undecided row may be measured, in all. */
+  public static final int DECIDE = 4;
 
   private InterleavedTimer() {}
 
@@ -92,17 +97,21 @@ public final class InterleavedTimer {
       List<Comparison> comparisons,
       Settings settings,
       IntSupplier activeTasks) {
-    return measure(models, java.util.Collections.nCopies(models.size(), BlockHook.NONE), input, comparisons, settings, activeTasks);
+    return measure(
+        models, java.util.Collections.nCopies(models.size(), BlockHook.NONE), input, comparisons, r -> false, settings, activeTasks);
   }
 
   /**
    * @param hooks per model, run around each of its blocks (warm-up blocks included)
+   * @param undecided whether the ratios (one per comparison) still leave the answer open, so that
+   *     more rounds could change it: then measuring goes on past the budget
    */
   public static Result measure(
       List<UnaryOperator<NDArray>> models,
       List<BlockHook> hooks,
       NDArray input,
       List<Comparison> comparisons,
+      Predicate<List<PairedRatio>> undecided,
       Settings settings,
       IntSupplier activeTasks) {
     int n = models.size();
@@ -145,6 +154,7 @@ public final class InterleavedTimer {
     int concurrent = activeTasks.getAsInt();
     List<PairedRatio> ratios = null;
     boolean reached = false;
+    double budget = settings.maxSeconds();
     while (true) {
       long gcBefore = gcCount();
       for (int m : order.next()) {
@@ -165,15 +175,21 @@ public final class InterleavedTimer {
       double spent = (System.nanoTime() - start) / 1e9;
       // A ratio needs two rounds: where one round outlasts the budget (a slow model, a loaded
       // machine), the second is measured anyway, up to OVERRUN times the budget.
-      boolean outOfTime = spent >= settings.maxSeconds() && (rounds >= 2 || spent >= OVERRUN * settings.maxSeconds());
+      boolean outOfTime = spent >= budget && (rounds >= 2 || spent >= OVERRUN * settings.maxSeconds());
       if (rounds >= 2 && (outOfTime || (rounds >= settings.minBlocks() && rounds % CHECK_EVERY == 0))) {
         ratios = ratios(comparisons, medians, rounds);
         reached = true;
         for (PairedRatio r : ratios) {
           reached &= StoppingRule.precise(r, settings.minBlocks(), settings.targetHalfWidth());
         }
-        if (reached || outOfTime) {
+        boolean extended = budget > settings.maxSeconds();
+        boolean open = !reached && (extended || outOfTime) && undecided.test(ratios);
+        if (reached || (extended && !open) || (outOfTime && (extended || !open))) {
           break;
+        }
+        if (outOfTime) {
+          // Spent, yet the intervals cannot tell the answer: more rounds, not a wrong answer.
+          budget = DECIDE * settings.maxSeconds();
         }
       } else if (outOfTime) {
         break;

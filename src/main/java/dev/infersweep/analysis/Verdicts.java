@@ -184,7 +184,8 @@ public final class Verdicts {
     if (logs.length < MIN_RUNS) {
       return inconclusive(4, statement, measure, logs,
           logs.length == 0
-              ? "no row of this sweep had subnormal weights at its last checkpoint (try conf/explain.yaml)"
+              ? "no row at the last checkpoint had subnormal weights as its whole cause (subnormal_weights, or none"
+                  + " with subnormal weights; subnormal_mixed rows are not counted, see the causes section)"
               : "needs at least " + MIN_RUNS + " runs with subnormal weights");
     }
     Verdict pooled = directional(4, statement, measure, TInterval.mean(logs, CONFIDENCE), logs.length, +1);

@@ -42,6 +42,8 @@ public enum Cause {
   /** Ratios within ±this many per cent of 1 count as no effect; the verdicts use the same band. */
   public static final int BAND_PERCENT = 2;
   private static final double BAND = BAND_PERCENT / 100.0;
+  /** An estimate this far from 1 whose interval reaches into the band is not yet an answer. */
+  public static final int UNDECIDED_PERCENT = 5;
   /** The level of the residual's interval, that of the ratios it combines. */
   private static final double CONFIDENCE = 0.95;
 
@@ -83,6 +85,18 @@ public enum Cause {
       return weightsToo ? SUBNORMAL_MIXED : SUBNORMAL_ARITHMETIC;
     }
     return UNEXPLAINED;
+  }
+
+  /**
+   * Whether more rounds could still change a row's cause, so that it is worth measuring past
+   * timing.max_seconds: a slowdown beyond the band that no control explains yet (a control's
+   * interval too wide to tell, as after 14 rounds of nine models), or an estimate beyond
+   * ±{@value #UNDECIDED_PERCENT} % whose interval still reaches into the band.
+   */
+  public static boolean undecided(PairedRatio latency, Controls controls) {
+    Cause cause = of(latency, controls);
+    return cause == UNEXPLAINED
+        || (cause == NONE && Math.abs(Math.log(latency.ratio())) > Math.log(1 + UNDECIDED_PERCENT / 100.0));
   }
 
   /** Whether the whole interval lies outside [1 − band, 1 + band]. */

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -66,6 +67,7 @@ final class TimeStage {
         List<InterleavedTimer.BlockHook> hooks,
         NDArray input,
         List<InterleavedTimer.Comparison> comparisons,
+        Predicate<List<PairedRatio>> undecided,
         InterleavedTimer.Settings settings,
         IntSupplier activeTasks);
   }
@@ -110,7 +112,7 @@ final class TimeStage {
         input = input.toType(precision.dataType(), false);
       }
       try (CellModels cellModels = models(opened, manager, precision, checkpoint, initial, input)) {
-        InterleavedTimer.Result r = timed(spec, cell, cellModels.models, input, activeTasks, timer);
+        InterleavedTimer.Result r = timed(spec, cell, cellModels, input, activeTasks, timer);
         if (r.ratios() == null) {
           return new Outcome.Failed(
               "fewer than 2 block pairs free of GC pauses within timing.max_seconds (" + r.gcPauses() + " pauses)");
@@ -131,10 +133,13 @@ final class TimeStage {
     return new CellModels(manager, opened.device(), precision, checkpoint, initial, input);
   }
 
-  /** The present models interleaved, and the contrasts between those present. */
+  /**
+   * The present models interleaved, and the contrasts between those present; a row whose cause the
+   * intervals cannot tell yet is measured past timing.max_seconds ({@link Cause#undecided}).
+   */
   private static InterleavedTimer.Result timed(
-      RunSpec spec, Point cell, Map<TimedModel, ServedModel> models, NDArray input, IntSupplier activeTasks,
-      Timer timer) {
+      RunSpec spec, Point cell, CellModels cellModels, NDArray input, IntSupplier activeTasks, Timer timer) {
+    Map<TimedModel, ServedModel> models = cellModels.models;
     List<TimedModel> order = new ArrayList<>(models.keySet());
     List<UnaryOperator<NDArray>> calls = new ArrayList<>();
     List<InterleavedTimer.BlockHook> hooks = new ArrayList<>();
@@ -153,7 +158,11 @@ final class TimeStage {
         new InterleavedTimer.Settings(
             t.blockSize(), t.warmupIterations(), t.warmupMaxSeconds(), t.minBlocks(), t.targetCi(), t.maxSeconds(),
             Objects.hash(spec.runId(), cell.get(Axes.EPOCHS), cell.get(Axes.PRECISION).label(), cell.get(Axes.BATCH_SIZE)));
-    return timer.measure(calls, hooks, input, comparisons, settings, activeTasks);
+    Predicate<List<PairedRatio>> undecided = list -> {
+      Map<TimedModel.Contrast, PairedRatio> ratios = byContrast(cellModels, list);
+      return Cause.undecided(ratios.get(TimedModel.Contrast.LATENCY), controls(ratios, cellModels));
+    };
+    return timer.measure(calls, hooks, input, comparisons, undecided, settings, activeTasks);
   }
 
   private static List<TimedModel.Contrast> present(Map<TimedModel, ServedModel> models) {
@@ -162,26 +171,35 @@ final class TimeStage {
         .toList();
   }
 
-  private static Measurement measurement(InterleavedTimer.Result r, CellModels cell) {
-    List<TimedModel> order = new ArrayList<>(cell.models.keySet());
+  /** The timer's ratios, one per present contrast in order, by contrast. */
+  private static Map<TimedModel.Contrast, PairedRatio> byContrast(CellModels cell, List<PairedRatio> list) {
     List<TimedModel.Contrast> contrasts = present(cell.models);
     Map<TimedModel.Contrast, PairedRatio> ratios = new EnumMap<>(TimedModel.Contrast.class);
     for (int i = 0; i < contrasts.size(); i++) {
-      ratios.put(contrasts.get(i), r.ratios().get(i));
+      ratios.put(contrasts.get(i), list.get(i));
     }
+    return ratios;
+  }
+
+  private static Controls controls(Map<TimedModel.Contrast, PairedRatio> ratios, CellModels cell) {
+    return new Controls(
+        ratios.get(TimedModel.Contrast.ZEROED),
+        ratios.get(TimedModel.Contrast.RESCALED),
+        ratios.get(TimedModel.Contrast.AA),
+        ratios.get(TimedModel.Contrast.AA_LATENCY),
+        Arrays.stream(cell.exponents).boxed().toList(),
+        cell.rescaleComplete,
+        cell.rescaleNote,
+        ratios.get(TimedModel.Contrast.FLUSHED),
+        ratios.get(TimedModel.Contrast.FLUSHED_VS_TRAINED),
+        cell.flushUnavailable);
+  }
+
+  private static Measurement measurement(InterleavedTimer.Result r, CellModels cell) {
+    List<TimedModel> order = new ArrayList<>(cell.models.keySet());
+    Map<TimedModel.Contrast, PairedRatio> ratios = byContrast(cell, r.ratios());
     PairedRatio latency = ratios.get(TimedModel.Contrast.LATENCY);
-    Controls controls =
-        new Controls(
-            ratios.get(TimedModel.Contrast.ZEROED),
-            ratios.get(TimedModel.Contrast.RESCALED),
-            ratios.get(TimedModel.Contrast.AA),
-            ratios.get(TimedModel.Contrast.AA_LATENCY),
-            Arrays.stream(cell.exponents).boxed().toList(),
-            cell.rescaleComplete,
-            cell.rescaleNote,
-            ratios.get(TimedModel.Contrast.FLUSHED),
-            ratios.get(TimedModel.Contrast.FLUSHED_VS_TRAINED),
-            cell.flushUnavailable);
+    Controls controls = controls(ratios, cell);
     return new Measurement(
         r.stats().get(order.indexOf(TimedModel.TRAINED)),
         r.stats().get(order.indexOf(TimedModel.BASELINE)).p50Nanos(),

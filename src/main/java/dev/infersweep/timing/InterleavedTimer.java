@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -21,7 +22,9 @@ import java.util.function.UnaryOperator;
  * <p>Warm-up runs rounds until each model has had {@code minWarmupCalls} calls and its block medians
  * have settled ({@link StoppingRule#settled}), or the warm-up budget is spent. Measurement then runs
  * rounds until every requested ratio is precise enough ({@link StoppingRule#precise}) or the
- * measurement budget is spent.
+ * measurement budget is spent. A row whose answer the intervals still leave open when the budget is
+ * spent (the caller's {@code undecided} says so) is measured on, up to {@value #DECIDE} times the
+ * budget, until it is decided.
  */
 public final class InterleavedTimer {
   /** How to time. */
@@ -84,6 +87,9 @@ public final class InterleavedTimer {
   /** How far past timing.max_seconds measurement may go to complete its second round. */
   static final int OVERRUN = 10;
 
+  /** How far past timing.max_seconds an undecided row may be measured, in all. */
+  public static final int DECIDE = 4;
+
   private InterleavedTimer() {}
 
   public static Result measure(
@@ -92,17 +98,22 @@ public final class InterleavedTimer {
       List<Comparison> comparisons,
       Settings settings,
       IntSupplier activeTasks) {
-    return measure(models, Collections.nCopies(models.size(), BlockHook.NONE), input, comparisons, settings, activeTasks);
+    return measure(
+        models, Collections.nCopies(models.size(), BlockHook.NONE), input, comparisons, r -> false, settings, activeTasks);
   }
 
   /**
    * @param hooks per model, run around each of its blocks (warm-up blocks included)
+   * @param undecided whether the ratios (one per comparison) still leave the answer open, so that
+   *     more rounds could change it: then measuring goes on past the budget, up to {@link #DECIDE}
+   *     times it
    */
   public static Result measure(
       List<UnaryOperator<NDArray>> models,
       List<BlockHook> hooks,
       NDArray input,
       List<Comparison> comparisons,
+      Predicate<List<PairedRatio>> undecided,
       Settings settings,
       IntSupplier activeTasks) {
     if (hooks.size() != models.size()) {
@@ -111,7 +122,7 @@ public final class InterleavedTimer {
     Blocks blocks = new Blocks(models, hooks, input, settings.blockSize());
     RoundOrder order = new RoundOrder(models.size(), settings.seed());
     double warmupSeconds = warmUp(blocks, order, settings);
-    return measureRounds(blocks, order, comparisons, settings, activeTasks, warmupSeconds);
+    return measureRounds(blocks, order, comparisons, undecided, settings, activeTasks, warmupSeconds);
   }
 
   /** Warm-up rounds until every model has had its calls and settled, or the budget is spent; seconds spent. */
@@ -139,11 +150,15 @@ public final class InterleavedTimer {
     }
   }
 
-  /** Measured rounds until every ratio is precise enough or the budget is spent. */
+  /**
+   * Measured rounds until every ratio is precise enough or the budget is spent; a spent budget is
+   * extended once where the ratios leave the answer open, and measuring stops as soon as they do not.
+   */
   private static Result measureRounds(
       Blocks blocks,
       RoundOrder order,
       List<Comparison> comparisons,
+      Predicate<List<PairedRatio>> undecided,
       Settings settings,
       IntSupplier activeTasks,
       double warmupSeconds) {
@@ -153,6 +168,7 @@ public final class InterleavedTimer {
     int concurrent = activeTasks.getAsInt();
     List<PairedRatio> ratios = null;
     boolean reached = false;
+    double budget = settings.maxSeconds();
     while (true) {
       long gcBefore = gcCount();
       for (int m : order.next()) {
@@ -166,12 +182,18 @@ public final class InterleavedTimer {
       } else {
         rounds.keep();
       }
-      boolean outOfTime = outOfTime((System.nanoTime() - start) / 1e9, rounds.kept(), settings);
+      boolean outOfTime = outOfTime((System.nanoTime() - start) / 1e9, budget, rounds.kept(), settings);
       if (rounds.kept() >= 2 && (outOfTime || rounds.checkDue(settings.minBlocks(), CHECK_EVERY))) {
         ratios = ratios(comparisons, rounds);
         reached = ratios.stream().allMatch(r -> StoppingRule.precise(r, settings.minBlocks(), settings.targetHalfWidth()));
-        if (reached || outOfTime) {
+        boolean extended = budget > settings.maxSeconds();
+        boolean open = !reached && (extended || outOfTime) && undecided.test(ratios);
+        if (reached || (extended && !open) || (outOfTime && (extended || !open))) {
           break;
+        }
+        if (outOfTime) {
+          // Spent, yet the intervals cannot tell the answer: more rounds, not a wrong answer.
+          budget = DECIDE * settings.maxSeconds();
         }
       } else if (outOfTime) {
         break;
@@ -184,10 +206,11 @@ public final class InterleavedTimer {
 
   /**
    * Whether measurement has spent its budget. A ratio needs two rounds: where one round outlasts the
-   * budget (a slow model, a loaded machine), the second is measured anyway, up to OVERRUN times it.
+   * budget (a slow model, a loaded machine), the second is measured anyway, up to OVERRUN times
+   * timing.max_seconds.
    */
-  private static boolean outOfTime(double spent, int kept, Settings settings) {
-    return spent >= settings.maxSeconds() && (kept >= 2 || spent >= OVERRUN * settings.maxSeconds());
+  private static boolean outOfTime(double spent, double budget, int kept, Settings settings) {
+    return spent >= budget && (kept >= 2 || spent >= OVERRUN * settings.maxSeconds());
   }
 
   private static List<PairedRatio> ratios(List<Comparison> comparisons, KeptRounds rounds) {

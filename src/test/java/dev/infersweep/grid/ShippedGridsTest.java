@@ -29,6 +29,7 @@ class ShippedGridsTest {
             "explain.yaml", 288L,
             "nightly.yaml", 432L,
             "cases/pytorch-58220.yaml", 48L,
+            "cases/pytorch-58220-classifier.yaml", 32L,
             "cases/torchscript-cnn.yaml", 16L,
             "cases/torchscript-mlp.yaml", 24L);
     rows.forEach((file, count) -> assertThat(GridLoader.load(conf(file)).rowCount()).as(file).isEqualTo(count));
@@ -54,6 +55,13 @@ class ShippedGridsTest {
     assertThat(grid.data().fresh()).isTrue();
     assertThat(grid.regime().batch(grid.data())).isEqualTo(256);
     // Fresh data: one step per epoch, so the steps of the grid are its epochs.
+    assertThat(grid.axes().get(dev.infersweep.spec.Axes.EPOCHS)).containsExactly(0, 1000, 5000, 20000);
+  }
+
+  @Test
+  void theClassifierCaseIsIssue21sNetwork() {
+    GridConfig grid = GridLoader.load(conf("cases/pytorch-58220-classifier.yaml"));
+    assertThat(grid.model().describe()).isEqualTo("20→256 relu→2, cross_entropy");
     assertThat(grid.axes().get(dev.infersweep.spec.Axes.EPOCHS)).containsExactly(0, 1000, 5000, 20000);
   }
 }

@@ -132,6 +132,25 @@ class CauseTest {
     assertThat(Cause.of(latency, controls(r(1.5, 1.45, 1.55), r(1.0, 0.99, 1.01), ONE, latency))).isEqualTo(Cause.SUBNORMAL_MIXED);
   }
 
+  /** Issue 21's row: 6.8× after 14 rounds, the flush twin's interval [0.1, 10.9] too wide to tell. */
+  @Test
+  void aSlowdownNoControlExplainsYetOrAnEstimateWhoseIntervalReachesTheBandIsUndecided() {
+    PairedRatio latency = r(6.8, 6.1, 7.5);
+    Controls wideFlush = flushed(r(1.37, 1.2, 1.55), r(1.07, 0.105, 10.9), latency);
+    assertThat(Cause.of(latency, wideFlush)).isEqualTo(Cause.UNEXPLAINED);
+    assertThat(Cause.undecided(latency, wideFlush)).isTrue();
+    // Narrower, it separates from the slowdown: decided (mixed, with the weights' part).
+    Controls narrowFlush = flushed(r(1.37, 1.2, 1.55), r(1.07, 0.9, 1.27), latency);
+    assertThat(Cause.undecided(latency, narrowFlush)).isFalse();
+    // 17× after 5 rounds, [0.83, 345]: not established, not an answer either.
+    PairedRatio unsettled = r(16.9, 0.83, 345);
+    assertThat(Cause.of(unsettled, controls(ONE, ONE, ONE, ONE))).isEqualTo(Cause.NONE);
+    assertThat(Cause.undecided(unsettled, controls(ONE, ONE, ONE, ONE))).isTrue();
+    // Within ±5 % with an interval reaching into the band: an answer (no effect worth a cause).
+    assertThat(Cause.undecided(r(1.03, 0.99, 1.07), controls(ONE, ONE, ONE, ONE))).isFalse();
+    assertThat(Cause.undecided(SLOW, controls(r(9.45, 9.3, 9.6), ONE, ONE, SLOW))).isFalse();
+  }
+
   @Test
   void labelsAreLowerCase() {
     assertThat(Cause.SUBNORMAL_MIXED.label()).isEqualTo("subnormal_mixed");

@@ -50,6 +50,7 @@ class FlushTwinTest {
           List.of(InterleavedTimer.BlockHook.NONE, TimeStage.FLUSH),
           x,
           List.of(new InterleavedTimer.Comparison(1, 0)),
+          ratios -> false,
           new InterleavedTimer.Settings(5, 10, 0.1, 4, 0.5, 0.2, 3),
           () -> 1);
     }
@@ -72,6 +73,7 @@ class FlushTwinTest {
           List.of(InterleavedTimer.BlockHook.NONE, InterleavedTimer.BlockHook.NONE, TimeStage.FLUSH),
           x,
           List.of(new InterleavedTimer.Comparison(1, 0), new InterleavedTimer.Comparison(2, 0)),
+          ratios -> false,
           SETTINGS,
           () -> 1);
       PairedRatio aa = r.ratios().get(0);
@@ -95,6 +97,7 @@ class FlushTwinTest {
           List.of(InterleavedTimer.BlockHook.NONE, TimeStage.FLUSH),
           x,
           List.of(new InterleavedTimer.Comparison(1, 0)),
+          ratios -> false,
           new InterleavedTimer.Settings(5, 10, 0.3, 10, 0.02, 1.0, 5),
           () -> 1);
       PairedRatio speedUp = r.ratios().get(0);

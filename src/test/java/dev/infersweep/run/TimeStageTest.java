@@ -81,6 +81,7 @@ class TimeStageTest {
         List<InterleavedTimer.BlockHook> blockHooks,
         NDArray input,
         List<InterleavedTimer.Comparison> comparisons,
+        java.util.function.Predicate<List<PairedRatio>> undecided,
         InterleavedTimer.Settings settings,
         IntSupplier activeTasks) {
       assertThat(models).hasSameSizeAs(ORDER);

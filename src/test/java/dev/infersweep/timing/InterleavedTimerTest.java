@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.infersweep.engine.DjlRuntime;
+import dev.infersweep.stats.PairedRatio;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -85,5 +86,57 @@ class InterleavedTimerTest {
       assertThat(r.ratios()).hasSize(1);
       assertThat(r.measureSeconds()).isLessThan(InterleavedTimer.OVERRUN * tight.maxSeconds() + 0.2);
     }
+  }
+
+  private static UnaryOperator<NDArray> sleeping(long millis) {
+    return x -> {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return x.duplicate();
+    };
+  }
+
+  /** Two sleeping models timed to a target no interval reaches, so only the budget or the decision ends it. */
+  private static InterleavedTimer.Result undecidedFor(java.util.function.Predicate<List<PairedRatio>> undecided) {
+    DjlRuntime.engine();
+    InterleavedTimer.Settings unreachable = new InterleavedTimer.Settings(2, 0, 0.001, 2, 1e-9, 0.1, 5);
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      return InterleavedTimer.measure(
+          List.of(sleeping(1), sleeping(1)),
+          List.of(InterleavedTimer.BlockHook.NONE, InterleavedTimer.BlockHook.NONE),
+          manager.ones(new Shape(1, 4)),
+          List.of(new InterleavedTimer.Comparison(0, 1)),
+          undecided,
+          unreachable,
+          () -> 1);
+    }
+  }
+
+  /** A row whose answer is still open when the budget is spent is measured on until it is decided. */
+  @Test
+  void anUndecidedRowGetsRoundsUntilItIsDecided() {
+    // Open until 10 rounds past those the budget gave (the first time it is asked).
+    int[] atBudget = {0};
+    int[] asked = {0};
+    InterleavedTimer.Result r = undecidedFor(ratios -> {
+      if (asked[0]++ == 0) {
+        atBudget[0] = ratios.get(0).pairs();
+      }
+      return ratios.get(0).pairs() < atBudget[0] + 10;
+    });
+    assertThat(asked[0]).as("asked once the budget is spent, then at each check").isGreaterThanOrEqualTo(2);
+    assertThat(r.rounds()).as("rounds past the budget's").isBetween(atBudget[0] + 10, atBudget[0] + 10 + 5);
+    assertThat(r.ciReached()).isFalse();
+  }
+
+  /** Never decided: measuring ends at DECIDE times the budget, not later. */
+  @Test
+  void anUndecidedRowStopsAtTheExtendedBudget() {
+    InterleavedTimer.Result r = undecidedFor(ratios -> true);
+    assertThat(r.measureSeconds()).isGreaterThanOrEqualTo(InterleavedTimer.DECIDE * 0.1);
+    assertThat(r.ciReached()).isFalse();
   }
 }

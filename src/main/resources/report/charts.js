@@ -1,4 +1,5 @@
 // Charts of the infersweep report; DATA is set by the page (see ReportPage).
+// No animation: the page is a static report, read, printed and screenshotted as it is drawn.
 function errorBars(name, points) {
   return {type: 'custom', name: name, z: 10, data: points, encode: {x: 0, y: [1, 2]},
     renderItem: function (params, api) {
@@ -24,12 +25,12 @@ for (const [factor, rows] of Object.entries(DATA.byFactor)) {
     series.push({type: 'line', name: name, data: mine.map(r => [String(r[1]), r[2]])});
     series.push(errorBars(name, mine.map(r => [String(r[1]), r[3], r[4]])));
   }
-  echarts.init(div).setOption({title: {text: 'by ' + factor}, tooltip: {trigger: 'axis'}, legend: {top: 25},
+  echarts.init(div).setOption({animation: false, title: {text: 'by ' + factor}, tooltip: {trigger: 'axis'}, legend: {top: 25},
     grid: {top: 70}, xAxis: {type: 'category', name: 'epochs', data: epochs},
     yAxis: {type: 'value', name: 'latency ratio', scale: true}, series: series});
 }
 const dist = DATA.distributions;
-echarts.init(document.getElementById('distributions')).setOption({tooltip: {trigger: 'item'},
+echarts.init(document.getElementById('distributions')).setOption({animation: false, tooltip: {trigger: 'item'},
   xAxis: {type: 'category', data: dist.map(d => d[0]), axisLabel: {rotate: 30}},
   yAxis: {type: 'value', name: 'p50 latency (ns)', scale: true},
   grid: {bottom: 90}, series: [{type: 'boxplot', data: dist.map(d => d[1])}]});
@@ -41,7 +42,7 @@ for (const p of protocols) {
   pSeries.push({type: 'line', name: p, data: mine.map(r => [String(r[1]), r[2]])});
   pSeries.push(errorBars(p, mine.map(r => [String(r[1]), r[3], r[4]])));
 }
-echarts.init(document.getElementById('protocols')).setOption({tooltip: {trigger: 'axis'}, legend: {},
+echarts.init(document.getElementById('protocols')).setOption({animation: false, tooltip: {trigger: 'axis'}, legend: {},
   xAxis: {type: 'category', name: 'epochs', data: pEpochs},
   yAxis: {type: 'value', name: 'latency ratio', scale: true}, series: pSeries});
 document.body.dataset.chartsReady = 'yes';

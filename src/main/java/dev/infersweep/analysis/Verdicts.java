@@ -162,20 +162,23 @@ public final class Verdicts {
   }
 
   /**
-   * Claim 4, on the rows where its premise holds and nothing else explains their ratio: those whose
-   * cause is subnormal weights, and those with subnormal weights whose ratio needs no cause. A
-   * slowdown with another cause (subnormal arithmetic, placement) is not evidence about small
-   * weights.
+   * Claim 4, on the rows where its premise holds and small weights are (part of) what explains their
+   * ratio: those whose cause is subnormal weights, those where subnormal weights and subnormal
+   * arithmetic add up (subnormal_mixed: the zeroed copy removes the weights' part, which is what the
+   * measure reads), and those with subnormal weights whose ratio needs no cause. A slowdown with
+   * another cause alone (subnormal arithmetic of normal weights, placement) is not evidence about
+   * small weights.
    */
   private static Verdict subnormals(List<Row> rows) {
     String statement = CLAIMS.get(3);
     String measure = "latency / latency with subnormal weights zeroed, over rows whose weights hold subnormals"
-        + " and whose cause is subnormal_weights or none";
+        + " and whose cause is subnormal_weights, subnormal_mixed or none";
     Predicate<Row> premise = r -> {
       String cause = r.getAs("cause");
       Double fraction = r.getAs("weight_subnormal_fraction");
       return r.getAs("log_zeroed") != null
-          && ("subnormal_weights".equals(cause) || ("none".equals(cause) && fraction != null && fraction > 0));
+          && ("subnormal_weights".equals(cause) || "subnormal_mixed".equals(cause)
+              || ("none".equals(cause) && fraction != null && fraction > 0));
     };
     List<VerdictRules.Unit> units = rows.stream().filter(premise)
         .map(r -> new VerdictRules.Unit(configuration(r), r.getAs("run_id"), r.<Double>getAs("log_zeroed")))
@@ -184,8 +187,8 @@ public final class Verdicts {
     if (logs.length < MIN_RUNS) {
       return inconclusive(4, statement, measure, logs,
           logs.length == 0
-              ? "no row at the last checkpoint had subnormal weights as its whole cause (subnormal_weights, or none"
-                  + " with subnormal weights; subnormal_mixed rows are not counted, see the causes section)"
+              ? "no row at the last checkpoint had subnormal weights in its cause (subnormal_weights or"
+                  + " subnormal_mixed, or none with subnormal weights; try conf/explain.yaml)"
               : "needs at least " + MIN_RUNS + " runs with subnormal weights");
     }
     Verdict pooled = directional(4, statement, measure, TInterval.mean(logs, CONFIDENCE), logs.length, +1);

@@ -65,12 +65,13 @@ final class CellModels implements AutoCloseable {
     exponents = new int[0];
     rescaleComplete = false;
     rescaleNote = scripted.rescaleUnavailableReason();
-    try (TorchScriptModel file = TorchScriptModel.load(scripted.archive(), device)) {
-      put(TimedModel.TRAINED, file.copyWith(trained.parameters()));
-      put(TimedModel.BASELINE, file.copyWith(initial.parameters()));
-      put(TimedModel.ZEROED, file.copyWith(trained.withSubnormalsZeroed().parameters()));
-      put(TimedModel.TRAINED_COPY, file.copyWith(trained.parameters()));
-      put(TimedModel.BASELINE_COPY, file.copyWith(initial.parameters()));
+    byte[] archive = scripted.archive();
+    try {
+      put(TimedModel.TRAINED, TorchScriptModel.load(archive, device, trained.parameters()));
+      put(TimedModel.BASELINE, TorchScriptModel.load(archive, device, initial.parameters()));
+      put(TimedModel.ZEROED, TorchScriptModel.load(archive, device, trained.withSubnormalsZeroed().parameters()));
+      put(TimedModel.TRAINED_COPY, TorchScriptModel.load(archive, device, trained.parameters()));
+      put(TimedModel.BASELINE_COPY, TorchScriptModel.load(archive, device, initial.parameters()));
       flushUnavailable = flushTwin(device);
     } catch (MalformedModelException e) {
       close();

@@ -59,8 +59,7 @@ final class ProbeStage {
   private static Diagnostics probeScripted(
       Opened opened, ScriptedModel scripted, ScriptedValues values, Precision precision, TrainingSet probe) {
     try (NDManager manager = NDManager.newBaseManager(opened.device());
-        TorchScriptModel file = TorchScriptModel.load(scripted.archive(), opened.device());
-        TorchScriptModel model = file.copyWith(values.parameters())) {
+        TorchScriptModel model = TorchScriptModel.load(scripted.archive(), opened.device(), values.parameters())) {
       NDArray x = manager.create(probe.features(), new Shape(scripted.batchShape(probe.samples())));
       boolean finite;
       try (NDArray out = model.forward(x)) {

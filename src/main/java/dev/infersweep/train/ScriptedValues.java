@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A TorchScript module's floating parameters at a checkpoint, copied out in the module's order. The
  * module itself is not kept: every timed copy is a fresh module from the file's bytes with these
- * values ({@link TorchScriptModel#copyWith}).
+ * values ({@link TorchScriptModel#load(byte[], ai.djl.Device, List)}).
  */
 public record ScriptedValues(List<TorchParameter> parameters) implements Snapshot {
   public ScriptedValues {

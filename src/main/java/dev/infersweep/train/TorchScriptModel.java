@@ -211,17 +211,28 @@ public final class TorchScriptModel implements ServedModel {
    * @throws IllegalArgumentException when the names or shapes do not match this module's
    */
   public TorchScriptModel copyWith(List<TorchParameter> values) {
-    TorchScriptModel copy;
     try {
-      copy = load(archive, device());
+      return load(archive, device(), values);
     } catch (MalformedModelException e) {
       throw new IllegalStateException("the archive loaded once and not again", e);
     }
+  }
+
+  /**
+   * A module loaded from {@code archive} with {@code values} copied into its parameters, in one load:
+   * what {@link #copyWith} gives, for a caller that holds the bytes and no module.
+   *
+   * @throws MalformedModelException when the bytes are not a TorchScript archive libtorch can load
+   * @throws IllegalArgumentException when the names or shapes do not match the module's
+   */
+  public static TorchScriptModel load(byte[] archive, Device device, List<TorchParameter> values)
+      throws MalformedModelException {
+    TorchScriptModel model = load(archive, device);
     try {
-      copy.assign(values);
-      return copy;
+      model.assign(values);
+      return model;
     } catch (RuntimeException e) {
-      copy.close();
+      model.close();
       throw e;
     }
   }

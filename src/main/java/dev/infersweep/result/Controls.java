@@ -48,18 +48,6 @@ public record Controls(
     }
   }
 
-  /** Controls without a flush twin, which was not timed. */
-  public Controls(
-      PairedRatio zeroed,
-      PairedRatio rescaled,
-      PairedRatio aa,
-      PairedRatio aaLatency,
-      List<Integer> exponents,
-      boolean rescaleComplete,
-      String rescaleNote) {
-    this(zeroed, rescaled, aa, aaLatency, exponents, rescaleComplete, rescaleNote, null, null, "not timed");
-  }
-
   /** Layer {@code index}'s exponent, or null without a twin. */
   public Integer exponent(int index) {
     return index < exponents.size() ? exponents.get(index) : null;

@@ -60,13 +60,7 @@ public final class TorchScriptFile {
         return in.readAllBytes();
       }
     } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigException(where + " cannot be read: " + firstLine(e), e);
+      throw new ConfigException(where + " cannot be read: " + TrainingTable.firstLine(e), e);
     }
-  }
-
-  private static String firstLine(Exception e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 }

@@ -292,7 +292,8 @@ public record TrainingTable(DataSpec.Table spec, TrainingSet samples) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 
-  private static String firstLine(Throwable e) {
+  /** An error's first line (its class name where it has no message): the driver's inputs report errors so. */
+  static String firstLine(Throwable e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return message.lines().findFirst().orElse("").strip();
   }

@@ -100,18 +100,13 @@ public final class TorchScriptCheck {
             file + "'s parameters are " + model.dataType() + "; it is trained in fp32, so save it as float32 (model.float())");
       }
       for (Precision p : precisions) {
-        String reason = unservable(p);
+        String reason = p.torchScriptUnservableReason();
         if (reason != null) {
           throw new ConfigException(file + " cannot be served in precision " + p + ": " + reason);
         }
       }
       return new Facts(parameters, got);
     }
-  }
-
-  /** Why a trained TorchScript model cannot be timed in {@code precision}; null for fp32. */
-  public static String unservable(Precision precision) {
-    return precision.torchScriptUnservableReason();
   }
 
   static boolean isZip(byte[] bytes) {

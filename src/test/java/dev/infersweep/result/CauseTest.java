@@ -19,7 +19,14 @@ class CauseTest {
   private static final PairedRatio SLOW = r(9.4, 9.2, 9.6);
 
   private static Controls controls(PairedRatio zeroed, PairedRatio rescaled, PairedRatio aa, PairedRatio aaLatency) {
-    return new Controls(zeroed, rescaled, aa, aaLatency, java.util.List.of(0, 0), true, null);
+    return withoutFlushTwin(zeroed, rescaled, aa, aaLatency, java.util.List.of(0, 0), true, null);
+  }
+
+  /** Controls of a row whose flush twin was not timed. */
+  private static Controls withoutFlushTwin(
+      PairedRatio zeroed, PairedRatio rescaled, PairedRatio aa, PairedRatio aaLatency,
+      java.util.List<Integer> exponents, boolean complete, String note) {
+    return new Controls(zeroed, rescaled, aa, aaLatency, exponents, complete, note, null, null, "not timed");
   }
 
   @Test
@@ -44,7 +51,7 @@ class CauseTest {
   @Test
   void anIncompleteRescaleTwinExplainsNothing() {
     PairedRatio slow = r(2.4, 2.3, 2.5);
-    Controls incomplete = new Controls(ONE, ONE, ONE, slow, java.util.List.of(60, 66), false, "values span more than fp32's range");
+    Controls incomplete = withoutFlushTwin(ONE, ONE, ONE, slow, java.util.List.of(60, 66), false, "values span more than fp32's range");
     assertThat(Cause.of(slow, incomplete)).isEqualTo(Cause.UNEXPLAINED);
   }
 

@@ -292,7 +292,7 @@ class TorchScriptModelTest {
   /**
    * DJL 0.36 limit: a TorchScript block cannot be cast to another precision ({@code
    * PtSymbolBlock.cast} is {@code AbstractBaseBlock}'s "Not implemented yet."), so a TorchScript
-   * model is timed in fp32 only ({@link TorchScriptCheck#unservable}).
+   * model is timed in fp32 only ({@link dev.infersweep.spec.Precision#torchScriptUnservableReason}).
    */
   @Test
   void djl036CannotCastATorchScriptModule() throws Exception {

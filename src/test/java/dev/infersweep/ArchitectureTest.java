@@ -62,9 +62,12 @@ class ArchitectureTest {
         .layer("run").definedBy("dev.infersweep.run..")
         .layer("stages")
         .definedBy(
-            "dev.infersweep.train..", "dev.infersweep.timing..", "dev.infersweep.probe..", "dev.infersweep.precision..")
+            "dev.infersweep.train..", "dev.infersweep.read..", "dev.infersweep.timing..", "dev.infersweep.probe..",
+            "dev.infersweep.precision..")
         .layer("values").definedBy("dev.infersweep.result..", "dev.infersweep.stats..")
-        .layer("leaves").definedBy("dev.infersweep.spec..", "dev.infersweep.net..", "dev.infersweep.engine..", "dev.infersweep.error..")
+        .layer("leaves").definedBy(
+            "dev.infersweep.spec..", "dev.infersweep.net..", "dev.infersweep.engine..", "dev.infersweep.error..",
+            "dev.infersweep.archive..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("driver").mayOnlyBeAccessedByLayers("cli", "bench")
@@ -89,12 +92,14 @@ class ArchitectureTest {
 
   @Test
   void leavesDependOnNoOtherPackageOfOurs() {
-    for (String leaf : new String[] {"net", "engine", "error"}) {
+    for (String leaf : new String[] {"net", "engine", "error", "archive"}) {
       noClasses()
           .that().resideInAPackage("dev.infersweep." + leaf + "..")
           .should().dependOnClassesThat()
-          // The engine binds libtorch's flush-to-zero switch with JNA (engine.FlushToZero).
-          .resideOutsideOfPackages("dev.infersweep." + leaf + "..", "java..", "javax..", "ai.djl..",
+          // The engine binds libtorch's flush-to-zero switch with JNA (engine.FlushToZero); the
+          // archive reads TorchScript's pickle with the unpickler Spark ships (net.razorvine).
+          .resideOutsideOfPackages("dev.infersweep." + leaf + "..", "java..", "javax..",
+              leaf.equals("archive") ? "net.razorvine.." : "ai.djl..",
               leaf.equals("engine") ? "com.sun.jna.." : "java..")
           .check(classes);
     }

@@ -1,0 +1,8 @@
+/**
+ * Saved model files as bytes, without an engine: a TorchScript archive's tensors (parameters and
+ * buffers, with their names, types, shapes and subnormal counts, as PyTorch's {@code state_dict()}
+ * holds them) read from the zip and its pickle, and the same archive rewritten with every subnormal
+ * value of every floating parameter and buffer set to zero (the zeroed control and {@code repair}).
+ * A leaf: it knows nothing of Spark, DJL or the sweep.
+ */
+package dev.infersweep.archive;

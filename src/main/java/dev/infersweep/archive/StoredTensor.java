@@ -11,9 +11,12 @@ import java.util.List;
  * @param shape its sizes (empty for a scalar)
  * @param subnormals non-zero values below {@link TensorType#minNormal()} of {@code type}; 0 for integers
  * @param maxAbs the largest magnitude (NaN when a value is NaN); for integers, as a double
+ * @param zeros values equal to zero (either sign)
+ * @param sumSquares the sum of the squared values, in double
  */
 public record StoredTensor(
-    String name, TensorKind kind, TensorType type, List<Long> shape, long values, long subnormals, double maxAbs)
+    String name, TensorKind kind, TensorType type, List<Long> shape, long values, long subnormals, double maxAbs,
+    long zeros, double sumSquares)
     implements Serializable {
   public StoredTensor {
     shape = List.copyOf(shape);

@@ -46,7 +46,7 @@ final class ConfigNode {
     while (names.hasNext()) {
       String name = names.next();
       if (!allowed.contains(name)) {
-        String hint = closest(name, allowed);
+        String hint = KeyHints.closest(name, allowed);
         throw error(
             name,
             "unknown key"
@@ -126,6 +126,32 @@ final class ConfigNode {
       out.add(item.asText());
     }
     return out;
+  }
+
+  /**
+   * A non-empty list whose elements may be of any kind ({@code model.files}: paths or mappings), each
+   * as a node named {@code key[i]}; a single value reads as a list of one.
+   */
+  List<ConfigNode> elements(String key) {
+    JsonNode child = node.get(key);
+    if (child == null || child.isNull() || (child.isArray() && child.isEmpty())) {
+      throw error(key, "missing required key (a non-empty list)");
+    }
+    List<ConfigNode> out = new java.util.ArrayList<>();
+    for (int i = 0; i < (child.isArray() ? child.size() : 1); i++) {
+      out.add(new ConfigNode(file, join(key) + (child.isArray() ? "[" + i + "]" : ""), child.isArray() ? child.get(i) : child));
+    }
+    return out;
+  }
+
+  /** This node's own text, when it is a non-blank string; else null. */
+  String text() {
+    return node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
+  }
+
+  /** Whether this node is a mapping. */
+  boolean isMapping() {
+    return node.isObject();
   }
 
   /** Whether {@code key} holds a YAML sequence (rather than a single value). */
@@ -263,38 +289,5 @@ final class ConfigNode {
       return "boolean " + n.asText();
     }
     return n.asText();
-  }
-
-  /** The allowed key nearest to {@code name} by edit distance, if it is plausibly a typo. */
-  static String closest(String name, Set<String> allowed) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : allowed) {
-      int d = levenshtein(name.toLowerCase(Locale.ROOT), candidate);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = candidate;
-      }
-    }
-    return bestDistance <= Math.max(2, name.length() / 3) ? best : null;
-  }
-
-  private static int levenshtein(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

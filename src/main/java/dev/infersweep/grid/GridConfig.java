@@ -4,6 +4,7 @@ import dev.infersweep.error.ConfigException;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.AxisValues;
 import dev.infersweep.spec.DataSpec;
+import dev.infersweep.net.ModelSource;
 import dev.infersweep.net.ModelSpec;
 import dev.infersweep.spec.TrainRegime;
 import dev.infersweep.spec.TimingSpec;
@@ -49,7 +50,9 @@ public record GridConfig(
    */
   public long runCount() {
     try {
-      return axes.count(Axes.RUN);
+      // A read source's runs are its files, one task each, once the driver has listed them.
+      long files = model instanceof ModelSource source ? Math.max(1, source.listed().size()) : 1;
+      return Math.multiplyExact(axes.count(Axes.RUN), files);
     } catch (ArithmeticException e) {
       throw tooLarge();
     }

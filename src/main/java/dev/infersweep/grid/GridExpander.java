@@ -1,5 +1,7 @@
 package dev.infersweep.grid;
 
+import dev.infersweep.net.ModelSource;
+import dev.infersweep.net.ModelSpec;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.DeviceKind;
@@ -9,7 +11,10 @@ import dev.infersweep.spec.RunSpec;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Expands a grid into training runs, one per combination of the run-level axes, in file order. */
+/**
+ * Expands a grid into runs: for a declared or TorchScript model one training run per combination of
+ * the run-level axes, in file order; for a read source one run per listed file.
+ */
 public final class GridExpander {
   private GridExpander() {}
 
@@ -28,17 +33,33 @@ public final class GridExpander {
       // Run ids hash the table's content: the driver reads it first (spark.TrainingTable).
       throw new IllegalStateException("the table " + table.path() + " must be read before the grid is expanded");
     }
+    if (config.model() instanceof ModelSource source && !source.isListed()) {
+      throw new IllegalStateException("the files of " + source.describe() + " must be listed before the grid is expanded");
+    }
+    // A read source is one run per listed file; any other model one per combination of the run axes.
+    List<ModelSpec> models = config.model() instanceof ModelSource source
+        ? List.copyOf(source.listed())
+        : List.of(config.model());
     List<RunSpec> runs = new ArrayList<>();
-    for (Point settings : config.axes().points(Axes.RUN)) {
-      String runId = Ids.of(RunSpec.canonical(config.model(), config.data(), config.regime(), settings, device));
-      runs.add(
-          new RunSpec(
+    for (ModelSpec model : models) {
+      for (Point settings : config.axes().points(Axes.RUN)) {
+        runs.add(run(config, model, settings, sweepId, sweepDate, runs.size(), threads, device));
+      }
+    }
+    return List.copyOf(runs);
+  }
+
+  private static RunSpec run(
+      GridConfig config, ModelSpec model, Point settings, String sweepId, String sweepDate, int index, int threads,
+      DeviceKind device) {
+    String runId = Ids.of(RunSpec.canonical(model, config.data(), config.regime(), settings, device));
+    return new RunSpec(
               sweepId,
               sweepDate,
               config.name(),
               runId,
-              runs.size(),
-              config.model(),
+              index,
+              model,
               config.data(),
               config.regime(),
               config.trainTimeoutSeconds(),
@@ -46,8 +67,6 @@ public final class GridExpander {
               config.axes().only(Axes.CELL),
               config.timing(),
               threads,
-              device));
-    }
-    return List.copyOf(runs);
+              device);
   }
 }

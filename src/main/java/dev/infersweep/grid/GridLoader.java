@@ -140,6 +140,9 @@ public final class GridLoader {
       throw top.error("name", "'" + name + "' must be 1-64 characters of letters, digits, '.', '_' or '-'");
     }
     long maxRows = top.integer("max_rows", DEFAULT_MAX_ROWS, 1, Long.MAX_VALUE);
+    if (SourceReader.declares(top)) {
+      return SourceReader.grid(where, top, name, maxRows);
+    }
 
     ConfigNode dataNode = top.section("data", false);
     DataSpec data = SettingsReader.data(dataNode);
@@ -172,9 +175,16 @@ public final class GridLoader {
     ScriptedRules.check(where, model, values);
     double trainTimeout = sections.get("train").number("timeout_seconds", 3600.0, 0, true, 7 * 24 * 3600);
 
-    ConfigNode tm = sections.get("timing");
-    TimingSpec timing =
-        new TimingSpec(
+    TimingSpec timing = timing(sections.get("timing"));
+    GridConfig config =
+        new GridConfig(name, where, maxRows, model, data, regime, trainTimeout, AxisValues.of(values), timing);
+    config.rowCount(); // a grid too large to count is refused here, with its axes' sizes
+    return config;
+  }
+
+  /** The {@code timing} settings that are not axes, with their defaults. */
+  static TimingSpec timing(ConfigNode tm) {
+    return new TimingSpec(
             (int) tm.integer("warmup_iterations", 200L, 0, 10_000_000),
             tm.number("warmup_max_seconds", 0.5, 0, true, 3600),
             (int) tm.integer("block_size", 20L, 1, 1_000_000),
@@ -183,11 +193,6 @@ public final class GridLoader {
             tm.number("max_seconds", 2.0, 0, true, 3600),
             (int) tm.integer("seed_iterations", 100L, 1, 10_000_000),
             tm.integer("input_seed", 12345L, 0, Long.MAX_VALUE));
-
-    GridConfig config =
-        new GridConfig(name, where, maxRows, model, data, regime, trainTimeout, AxisValues.of(values), timing);
-    config.rowCount(); // a grid too large to count is refused here, with its axes' sizes
-    return config;
   }
 
   /** The checkpoints in optimiser steps, the alternative to {@code grid.epochs}. */
@@ -221,7 +226,7 @@ public final class GridLoader {
   }
 
   /** Timing settings that are not axes. */
-  private static final Set<String> TIMING_KEYS =
+  static final Set<String> TIMING_KEYS =
       Set.of(
           "warmup_iterations",
           "warmup_max_seconds",
@@ -232,11 +237,11 @@ public final class GridLoader {
           "seed_iterations",
           "input_seed");
 
-  private static String section(String yamlKey) {
+  static String section(String yamlKey) {
     return yamlKey.substring(0, yamlKey.indexOf('.'));
   }
 
-  private static String key(String yamlKey) {
+  static String key(String yamlKey) {
     return yamlKey.substring(yamlKey.indexOf('.') + 1);
   }
 
@@ -260,7 +265,7 @@ public final class GridLoader {
   }
 
   @SuppressWarnings("unchecked")
-  private static <T> List<T> readValues(Axis<T> axis, ConfigNode node, String key, List<T> defaults) {
+  static <T> List<T> readValues(Axis<T> axis, ConfigNode node, String key, List<T> defaults) {
     if (!node.has(key) && defaults != null) {
       return defaults;
     }

@@ -88,6 +88,32 @@ public enum Cause {
   }
 
   /**
+   * The cause of a model timed without a baseline (read from a registry): what its own controls say
+   * it pays. {@code placement} when its A/A copy differs beyond the band; {@code subnormal_weights}
+   * when zeroing its subnormal values makes it faster beyond the band and flushing takes no more away
+   * than zeroing did; {@code subnormal_mixed} when both take parts away; {@code
+   * subnormal_arithmetic} when only flushing does; else {@code none}. It never says {@code
+   * unexplained}: without a baseline there is no slowdown to explain.
+   */
+  public static Cause ofModel(Controls controls) {
+    if (controls == null) {
+      return NONE;
+    }
+    if (controls.aa() != null && beyondBand(controls.aa())) {
+      return PLACEMENT;
+    }
+    boolean weights = controls.zeroed() != null && beyondInDirection(controls.zeroed(), +1);
+    // trained / flushed, the model's cost of subnormal arithmetic: the inverse of flushed / trained.
+    PairedRatio flush = controls.flushedVsTrained() == null ? null : controls.flushedVsTrained().inverse();
+    boolean arithmetic = flush != null && beyondInDirection(flush, +1);
+    if (weights) {
+      boolean more = arithmetic && beyondInDirection(residual(flush, controls.zeroed()), +1);
+      return more ? SUBNORMAL_MIXED : SUBNORMAL_WEIGHTS;
+    }
+    return arithmetic ? SUBNORMAL_ARITHMETIC : NONE;
+  }
+
+  /**
    * Whether more rounds could still change a row's cause, so that it is worth measuring past
    * timing.max_seconds: a slowdown beyond the band that no control explains yet (a control's
    * interval too wide to tell, as after 14 rounds of nine models), or an estimate beyond

@@ -1,7 +1,9 @@
 package dev.infersweep.result;
 
 import dev.infersweep.net.Layer;
+import dev.infersweep.archive.StoredTensor;
 import dev.infersweep.net.Network;
+import dev.infersweep.net.ReadModel;
 import dev.infersweep.net.ScriptedModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +57,25 @@ final class LayerColumn {
   }
 
   static List<Row> value(ResultRow r) {
+    if (r.run().model() instanceof ReadModel) {
+      return stored(r);
+    }
     return r.run().model() instanceof ScriptedModel scripted ? parameters(r, scripted) : layers(r, r.run().network());
+  }
+
+  /**
+   * A model read from a file: one element per parameter and buffer it holds ({@code kind} {@code
+   * parameter} or {@code buffer}), each subnormal or not in its own type; empty when it was not read.
+   */
+  private static List<Row> stored(ResultRow r) {
+    List<Row> out = new ArrayList<>();
+    List<StoredTensor> tensors = r.file() == null ? List.of() : r.file().tensors();
+    for (int i = 0; i < tensors.size(); i++) {
+      StoredTensor t = tensors.get(i);
+      LayerState state = new LayerState(i, t.kind().label(), null, null, t.subnormalShare(), t.maxAbs());
+      out.add(row(i, t.kind().label(), null, null, state, null, null, t.name(), t.shape()));
+    }
+    return out;
   }
 
   private static List<Row> layers(ResultRow r, Network network) {

@@ -27,6 +27,8 @@ import java.io.Serializable;
  *     timed input (rigorous only)
  * @param cause what the controls say the ratio is due to (rigorous only)
  * @param shares what each control explains of the slowdown (rigorous rows beyond the band only)
+ * @param ratioUnavailable why the row has no latency ratio (a model read from a registry has no
+ *     baseline); null when it has one
  */
 public record Measurement(
     LatencyStats latency,
@@ -47,7 +49,8 @@ public record Measurement(
     java.util.List<LayerArithmetic> layerArithmetic,
     Double productSubnormalFraction,
     Cause cause,
-    Shares shares)
+    Shares shares,
+    String ratioUnavailable)
     implements Serializable {
   public Measurement {
     layerArithmetic = layerArithmetic == null ? java.util.List.of() : java.util.List.copyOf(layerArithmetic);
@@ -59,6 +62,6 @@ public record Measurement(
    */
   public static Measurement seed(LatencyStats latency, Double baselineP50Nanos, Double ratio, double measureSeconds, int concurrentTasks) {
     return new Measurement(latency, baselineP50Nanos, ratio, null, null, null, null, null, null, 0, measureSeconds, 0,
-        concurrentTasks, null, null, null, null, null, null);
+        concurrentTasks, null, null, null, null, null, null, null);
   }
 }

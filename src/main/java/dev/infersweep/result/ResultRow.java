@@ -14,6 +14,7 @@ import java.time.Instant;
  * @param calibrationStartNanos the task's reference workload time when it started (null if the task
  *     failed before)
  * @param calibrationEndNanos the same when it ended
+ * @param file the model file the row's model was read from; null for a model trained in the sweep
  */
 public record ResultRow(
     RunSpec run,
@@ -24,7 +25,8 @@ public record ResultRow(
     Outcome outcome,
     Long calibrationStartNanos,
     Long calibrationEndNanos,
-    Instant measuredAt)
+    Instant measuredAt,
+    ModelFile file)
     implements Serializable {
 
   /** The value of any axis, run-level or cell-level. */

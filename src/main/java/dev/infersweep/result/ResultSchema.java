@@ -102,9 +102,8 @@ public final class ResultSchema {
     return r.diagnostics() == null ? null : field.apply(r.diagnostics());
   }
 
-  /** The row's declared network; null for a TorchScript model (its layer columns are then null). */
   private static Network declared(ResultRow r) {
-    return r.run().model() instanceof Network n ? n : null;
+    return ConfigurationColumns.declared(r);
   }
 
   private static Object latency(ResultRow r, Function<LatencyStats, Object> field) {
@@ -117,7 +116,7 @@ public final class ResultSchema {
   private static List<Column> columns() {
     List<Column> c = new ArrayList<>();
     identity(c);
-    configuration(c);
+    ConfigurationColumns.add(c);
     trainingState(c);
     latency(c);
     controls(c);
@@ -138,40 +137,6 @@ public final class ResultSchema {
     c.add(new Column("run_id", s, r -> r.run().runId()));
     c.add(new Column("row_id", s, ResultRow::rowId));
     c.add(new Column("run_index", i, r -> r.run().runIndex()));
-  }
-
-  /** The run's and the cell's configuration: axes, network, data, regime, device. */
-  private static void configuration(List<Column> c) {
-    DataType s = DataTypes.StringType;
-    DataType i = DataTypes.IntegerType;
-    DataType l = DataTypes.LongType;
-    DataType d = DataTypes.DoubleType;
-    c.add(new Column("epochs", i, r -> r.value(Axes.EPOCHS)));
-    c.add(new Column("steps", l, r -> (long) r.value(Axes.EPOCHS) * r.run().stepsPerEpoch()));
-    c.add(new Column("weight_decay", d, r -> r.value(Axes.WEIGHT_DECAY)));
-    c.add(new Column("activation_scale", d, r -> r.value(Axes.ACTIVATION_SCALE)));
-    c.add(new Column("precision", s, r -> r.value(Axes.PRECISION).label()));
-    c.add(new Column("seed", l, r -> r.value(Axes.SEED)));
-    c.add(new Column("optimizer", s, r -> r.value(Axes.OPTIMIZER).label()));
-    c.add(new Column("learning_rate", d, r -> r.value(Axes.LEARNING_RATE)));
-    c.add(new Column("input_size", i, r -> r.run().model().input()));
-    c.add(new Column("hidden_size", i, r -> declared(r) == null || declared(r).depth() < 2 ? null : declared(r).layers().get(0).units()));
-    c.add(new Column("output_size", i, r -> r.run().model().outputs()));
-    c.add(new Column("network", s, r -> r.run().model().describe()));
-    c.add(new Column("depth", i, r -> declared(r) == null ? null : declared(r).depth()));
-    c.add(new Column("loss", s, r -> r.run().model().loss().label()));
-    c.add(new Column("torchscript_sha256", s, r -> r.run().model() instanceof ScriptedModel m ? m.sha256() : null));
-    c.add(new Column("train_samples", i, r -> r.run().data().samples()));
-    c.add(new Column("data_seed", l, r -> r.run().data() instanceof DataSpec.Synthetic syn ? syn.seed() : null));
-    c.add(new Column("data_kind", s, r -> r.run().data() instanceof DataSpec.Synthetic syn ? syn.distribution().label() : "table"));
-    c.add(new Column("data_fresh", DataTypes.BooleanType, r -> r.run().data().fresh()));
-    c.add(new Column("data_table", s, r -> r.run().data() instanceof DataSpec.Table t ? t.path() : null));
-    c.add(new Column("train_batch_size", i, r -> r.run().regime().batch(r.run().data())));
-    c.add(new Column("momentum", d, r -> r.run().regime().momentum()));
-    c.add(new Column("batch_size", i, r -> r.value(Axes.BATCH_SIZE)));
-    c.add(new Column("protocol", s, r -> r.value(Axes.PROTOCOL).label()));
-    c.add(new Column("device", s, r -> r.environment() == null ? r.run().device().label() : r.environment().device()));
-    c.add(new Column("flops_per_call", l, r -> declared(r) == null ? null : declared(r).flopsPerSample() * r.value(Axes.BATCH_SIZE)));
   }
 
   /** Training state at the checkpoint. */
@@ -197,6 +162,7 @@ public final class ResultSchema {
     c.add(new Column("latency_ratio", d, r -> measured(r, Measurement::latencyRatio)));
     c.add(new Column("latency_ratio_ci_low", d, r -> measured(r, Measurement::ratioCiLow)));
     c.add(new Column("latency_ratio_ci_high", d, r -> measured(r, Measurement::ratioCiHigh)));
+    c.add(new Column("latency_ratio_unavailable", DataTypes.StringType, r -> measured(r, Measurement::ratioUnavailable)));
     c.add(new Column("latency_ratio_log_se", d, r -> measured(r, Measurement::ratioLogSe)));
     c.add(new Column("latency_ratio_df", d, r -> measured(r, Measurement::ratioDf)));
     c.add(new Column("ci_reached", DataTypes.BooleanType, r -> measured(r, Measurement::ciReached)));

@@ -13,6 +13,7 @@ import dev.infersweep.train.ScriptedValues;
 import dev.infersweep.train.ServedModel;
 import dev.infersweep.train.TorchScriptModel;
 import dev.infersweep.net.ScriptedModel;
+import dev.infersweep.read.ReadModels;
 import ai.djl.MalformedModelException;
 import java.util.EnumMap;
 import java.util.Map;
@@ -82,6 +83,37 @@ final class CellModels implements AutoCloseable {
     }
   }
 
+  /**
+   * The models of a cell of a model read from a file: the file as served, its A/A copy and its zeroed
+   * copy (the same archive with every subnormal parameter and buffer set to 0), and in a series the
+   * baseline and its copy; each a module of its own from the bytes.
+   */
+  CellModels(ReadModels files, Device device) {
+    trace = null;
+    exponents = new int[0];
+    rescaleComplete = false;
+    rescaleNote = files.spec().rescaleUnavailableReason();
+    try {
+      byte[] model = files.model().bytes();
+      put(TimedModel.TRAINED, TorchScriptModel.load(model, device));
+      if (files.baseline() != null) {
+        put(TimedModel.BASELINE, TorchScriptModel.load(files.baseline().bytes(), device));
+      }
+      put(TimedModel.ZEROED, TorchScriptModel.load(files.model().zeroedBytes(), device));
+      put(TimedModel.TRAINED_COPY, TorchScriptModel.load(model, device));
+      if (files.baseline() != null) {
+        put(TimedModel.BASELINE_COPY, TorchScriptModel.load(files.baseline().bytes(), device));
+      }
+      flushUnavailable = flushTwin(device);
+    } catch (MalformedModelException e) {
+      close();
+      throw new IllegalStateException("the checked model file does not load again: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
   private <M extends ServedModel> M put(TimedModel role, M model) {
     models.put(role, model);
     return model;
@@ -98,7 +130,9 @@ final class CellModels implements AutoCloseable {
         : FlushToZero.unavailableReason();
     if (unavailable == null) {
       models.put(TimedModel.FLUSHED, models.get(TimedModel.TRAINED));
-      models.put(TimedModel.FLUSHED_BASELINE, models.get(TimedModel.BASELINE));
+      if (models.containsKey(TimedModel.BASELINE)) {
+        models.put(TimedModel.FLUSHED_BASELINE, models.get(TimedModel.BASELINE));
+      }
     }
     return unavailable;
   }

@@ -46,7 +46,8 @@ final class RowAssembler {
               outcome(cell, opened, checkpoint, trained, timed),
               calibrationStartNanos,
               calibrationEndNanos,
-              Instant.now()));
+              Instant.now(),
+              null));
     }
     return rows;
   }

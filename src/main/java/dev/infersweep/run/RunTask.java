@@ -1,5 +1,6 @@
 package dev.infersweep.run;
 
+import dev.infersweep.net.ReadModel;
 import dev.infersweep.result.Diagnostics;
 import dev.infersweep.result.Environment;
 import dev.infersweep.result.Outcome;
@@ -39,8 +40,21 @@ public final class RunTask {
    * @param table the training table the driver read and shipped, for a run that trains on one
    */
   public static List<ResultRow> execute(RunSpec spec, Executor executor, TrainingSet table) {
+    return execute(spec, executor, table, null);
+  }
+
+  /**
+   * Runs {@code spec} on {@code executor} and returns its rows.
+   *
+   * @param table the training table the driver read and shipped, for a run that trains on one
+   * @param files how to open model files, for a run whose model is read rather than trained
+   */
+  public static List<ResultRow> execute(RunSpec spec, Executor executor, TrainingSet table, ModelFiles files) {
     ACTIVE.incrementAndGet();
     try {
+      if (spec.model() instanceof ReadModel) {
+        return ReadTask.execute(spec, executor, files, ACTIVE::get);
+      }
       return pipeline(spec, executor, table);
     } finally {
       ACTIVE.decrementAndGet();

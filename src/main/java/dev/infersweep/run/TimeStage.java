@@ -137,7 +137,7 @@ final class TimeStage {
    * The present models interleaved, and the contrasts between those present; a row whose cause the
    * intervals cannot tell yet is measured past timing.max_seconds ({@link Cause#undecided}).
    */
-  private static InterleavedTimer.Result timed(
+  static InterleavedTimer.Result timed(
       RunSpec spec, Point cell, CellModels cellModels, NDArray input, IntSupplier activeTasks, Timer timer) {
     Map<TimedModel, ServedModel> models = cellModels.models;
     List<TimedModel> order = new ArrayList<>(models.keySet());
@@ -160,7 +160,8 @@ final class TimeStage {
             Objects.hash(spec.runId(), cell.get(Axes.EPOCHS), cell.get(Axes.PRECISION).label(), cell.get(Axes.BATCH_SIZE)));
     Predicate<List<PairedRatio>> undecided = list -> {
       Map<TimedModel.Contrast, PairedRatio> ratios = byContrast(cellModels, list);
-      return Cause.undecided(ratios.get(TimedModel.Contrast.LATENCY), controls(ratios, cellModels));
+      PairedRatio latency = ratios.get(TimedModel.Contrast.LATENCY);
+      return latency != null && Cause.undecided(latency, controls(ratios, cellModels));
     };
     return timer.measure(calls, hooks, input, comparisons, undecided, settings, activeTasks);
   }
@@ -195,19 +196,24 @@ final class TimeStage {
         cell.flushUnavailable);
   }
 
-  private static Measurement measurement(InterleavedTimer.Result r, CellModels cell) {
+  /** No baseline to time against: a model read from a registry is timed against its own controls only. */
+  static final String NO_BASELINE =
+      "a model read from a registry has no baseline; its cause rests on the zeroed copy and the flush twin against the model itself";
+
+  static Measurement measurement(InterleavedTimer.Result r, CellModels cell) {
     List<TimedModel> order = new ArrayList<>(cell.models.keySet());
     Map<TimedModel.Contrast, PairedRatio> ratios = byContrast(cell, r.ratios());
     PairedRatio latency = ratios.get(TimedModel.Contrast.LATENCY);
     Controls controls = controls(ratios, cell);
+    Integer baseline = cell.models.containsKey(TimedModel.BASELINE) ? order.indexOf(TimedModel.BASELINE) : null;
     return new Measurement(
         r.stats().get(order.indexOf(TimedModel.TRAINED)),
-        r.stats().get(order.indexOf(TimedModel.BASELINE)).p50Nanos(),
-        latency.ratio(),
-        latency.ciLow(),
-        latency.ciHigh(),
-        latency.logSe(),
-        latency.df(),
+        baseline == null ? null : r.stats().get(baseline).p50Nanos(),
+        latency == null ? null : latency.ratio(),
+        latency == null ? null : latency.ciLow(),
+        latency == null ? null : latency.ciHigh(),
+        latency == null ? null : latency.logSe(),
+        latency == null ? null : latency.df(),
         r.ciReached(),
         r.rounds(),
         r.warmupSeconds(),
@@ -218,7 +224,8 @@ final class TimeStage {
         cell.trace == null ? null : cell.trace.arithmetic(),
         cell.trace == null ? List.of() : cell.trace.layers(),
         cell.trace == null ? null : cell.trace.productSubnormalFraction(),
-        Cause.of(latency, controls),
-        Shares.of(latency, controls));
+        latency == null ? Cause.ofModel(controls) : Cause.of(latency, controls),
+        Shares.of(latency, controls),
+        latency == null ? NO_BASELINE : null);
   }
 }

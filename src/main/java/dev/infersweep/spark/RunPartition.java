@@ -5,6 +5,7 @@ import dev.infersweep.spec.RunSpec;
 import dev.infersweep.spec.TrainingSet;
 import dev.infersweep.run.Executor;
 import dev.infersweep.run.RunTask;
+import dev.infersweep.run.ModelFiles;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -26,9 +27,16 @@ final class RunPartition implements FlatMapFunction<Iterator<RunSpec>, Row> {
 
   /** The training table, or null for synthetic data. */
   private final Broadcast<TrainingSet> table;
+  /** The driver's Hadoop settings, for tasks that read their model files; null otherwise. */
+  private final ModelFiles files;
 
   RunPartition(Broadcast<TrainingSet> table) {
+    this(table, null);
+  }
+
+  RunPartition(Broadcast<TrainingSet> table, ModelFiles files) {
     this.table = table;
+    this.files = files;
   }
 
   /** The broadcast the tasks take their table from (null for synthetic data). */
@@ -49,7 +57,7 @@ final class RunPartition implements FlatMapFunction<Iterator<RunSpec>, Row> {
     TrainingSet samples = table == null ? null : table.value();
     List<Row> rows = new ArrayList<>();
     while (specs.hasNext()) {
-      RunTask.execute(specs.next(), executor, samples).forEach(r -> rows.add(ResultSchema.toRow(r)));
+      RunTask.execute(specs.next(), executor, samples, files).forEach(r -> rows.add(ResultSchema.toRow(r)));
     }
     return rows.iterator();
   }

@@ -35,6 +35,11 @@ public record PairedRatio(double ratio, double ciLow, double ciHigh, int pairs, 
     implements java.io.Serializable {
   private static final double MAX_RHO = 0.95;
 
+  /** The reference over the model: the same estimate and interval, inverted (log-SE and df unchanged). */
+  public PairedRatio inverse() {
+    return new PairedRatio(1 / ratio, 1 / ciHigh, 1 / ciLow, pairs, logSe, df);
+  }
+
   /** Half the interval's width, in ratio units (0.01 ≈ ±1 % around a ratio near 1). */
   public double halfWidth() {
     return (ciHigh - ciLow) / 2;

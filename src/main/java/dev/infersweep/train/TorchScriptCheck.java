@@ -114,7 +114,7 @@ public final class TorchScriptCheck {
   }
 
   /** The first informative line of an engine error (TorchScript prefixes its traceback). */
-  static String reason(Throwable e) {
+  public static String reason(Throwable e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int plea = message.indexOf("(Could this error message be improved?");
     if (plea >= 0) {

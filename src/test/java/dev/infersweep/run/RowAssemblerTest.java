@@ -59,7 +59,7 @@ class RowAssemblerTest {
 
   private static Outcome measured() {
     return new Outcome.Measured(
-        new Measurement(LatencyStats.of(new long[] {100, 110}), 100.0, 1.0, 0.99, 1.01, 0.005, 30.0, true, 20, 0.1, 0.2, 0, 1, null, null, null, null, Cause.NONE, null));
+        new Measurement(LatencyStats.of(new long[] {100, 110}), 100.0, 1.0, 0.99, 1.01, 0.005, 30.0, true, 20, 0.1, 0.2, 0, 1, null, null, null, null, Cause.NONE, null, null));
   }
 
   @Test

@@ -1,0 +1,163 @@
+package dev.infersweep.net;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Models that are read, not trained: a grid's {@code model.checkpoints} (a series of checkpoints of
+ * one training run, each timed against a baseline) or {@code model.files} (a registry of unrelated
+ * models, each timed against its own controls). This is the grid's declaration: the driver lists
+ * the files ({@code spark.ModelListing}) and each becomes one task's {@link ReadModel}.
+ *
+ * @param kind series or registry
+ * @param patterns globs or paths over any Hadoop file system, each with its own input shape or null
+ * @param inputShape the shape of one sample for every pattern without its own; null when each has one
+ * @param baseline the series' baseline file; null for the series' first checkpoint (and for a registry)
+ * @param listed the files the driver found, in run order; empty until it has listed them
+ */
+public record ModelSource(Kind kind, List<Pattern> patterns, long[] inputShape, String baseline, List<ReadModel> listed)
+    implements ModelSpec {
+  /** How the files relate. */
+  public enum Kind {
+    /** Checkpoints of one run, ordered by the last integer in each file name (the row's {@code steps}). */
+    SERIES("checkpoints"),
+    /** Unrelated models: no baseline, each against its own controls. */
+    REGISTRY("files");
+
+    private final String key;
+
+    Kind(String key) {
+      this.key = key;
+    }
+
+    /** The grid key under {@code model}: {@code checkpoints} or {@code files}. */
+    public String key() {
+      return key;
+    }
+  }
+
+  /** A glob (or a path) and the input shape of the models it matches (null: the source's). */
+  public record Pattern(String glob, long[] inputShape) implements java.io.Serializable {
+    public Pattern {
+      Objects.requireNonNull(glob, "glob");
+      inputShape = inputShape == null ? null : inputShape.clone();
+    }
+
+    @Override
+    public long[] inputShape() {
+      return inputShape == null ? null : inputShape.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Pattern p && glob.equals(p.glob) && Arrays.equals(inputShape, p.inputShape);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * glob.hashCode() + Arrays.hashCode(inputShape);
+    }
+
+    @Override
+    public String toString() {
+      return inputShape == null ? glob : glob + " " + Arrays.toString(inputShape);
+    }
+  }
+
+  public ModelSource {
+    Objects.requireNonNull(kind, "kind");
+    patterns = List.copyOf(patterns);
+    listed = List.copyOf(listed);
+    inputShape = inputShape == null ? null : inputShape.clone();
+    if (patterns.isEmpty()) {
+      throw new IllegalArgumentException("model." + kind.key() + " needs at least one path or glob");
+    }
+    for (Pattern p : patterns) {
+      if (p.inputShape() == null && inputShape == null) {
+        throw new IllegalArgumentException("model.input_shape is missing: " + p.glob() + " has no input shape of its own");
+      }
+    }
+    if (kind == Kind.REGISTRY && baseline != null) {
+      throw new IllegalArgumentException("model.baseline belongs to a series (model.checkpoints); registry models have none");
+    }
+  }
+
+  /** The grid's declaration, before the driver lists the files. */
+  public static ModelSource declared(Kind kind, List<Pattern> patterns, long[] inputShape, String baseline) {
+    return new ModelSource(kind, patterns, inputShape, baseline, List.of());
+  }
+
+  /** The same source with the files the driver found. */
+  public ModelSource withListing(List<ReadModel> files) {
+    return new ModelSource(kind, patterns, inputShape, baseline, files);
+  }
+
+  /** Whether the driver has listed the files. */
+  public boolean isListed() {
+    return !listed.isEmpty();
+  }
+
+  /** The input shape of the models {@code pattern} matches. */
+  public long[] shapeOf(Pattern pattern) {
+    return pattern.inputShape() != null ? pattern.inputShape() : inputShape.clone();
+  }
+
+  @Override
+  public long[] inputShape() {
+    return inputShape == null ? null : inputShape.clone();
+  }
+
+  @Override
+  public int input() {
+    return inputShape == null ? 0 : ReadModel.product(inputShape);
+  }
+
+  @Override
+  public long[] sampleShape() {
+    return inputShape();
+  }
+
+  /** Unknown until a file is read: a read model declares no outputs. */
+  @Override
+  public int outputs() {
+    return 0;
+  }
+
+  /** A read model is not trained: it has no loss. */
+  @Override
+  public LossFunction loss() {
+    return null;
+  }
+
+  @Override
+  public String canonical() {
+    return "source=" + kind.key() + ";patterns=" + patterns + ";shape=" + Arrays.toString(inputShape) + ";baseline=" + baseline;
+  }
+
+  @Override
+  public String describe() {
+    return (kind == Kind.SERIES ? "checkpoint series " : "model registry ") + patterns;
+  }
+
+  @Override
+  public String rescaleUnavailableReason() {
+    return ReadModel.NO_LAYERS_RESCALE;
+  }
+
+  @Override
+  public String traceUnavailableReason() {
+    return ReadModel.NO_LAYERS_TRACE;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ModelSource s && kind == s.kind && patterns.equals(s.patterns)
+        && Arrays.equals(inputShape, s.inputShape) && Objects.equals(baseline, s.baseline) && listed.equals(s.listed);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, patterns, Arrays.hashCode(inputShape), baseline, listed);
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Models that are read, not trained: a series of checkpoints or a registry of models saved elsewhere.
+ * On an executor a task opens its own file through Hadoop's file system ({@link FileReader}), checks
+ * it ({@link ModelCheck}: a TorchScript archive that loads, whose forward pass takes the declared
+ * input, and, in a series, whose tensors are the baseline's), and hands the timing stage the bytes of
+ * the model as served with its zeroed twin ({@link ReadModels}). The driver lists the files and opens
+ * at most one.
+ */
+package dev.infersweep.read;

@@ -1,0 +1,80 @@
+package dev.infersweep.run;
+
+import dev.infersweep.read.FileReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Opens model files through Hadoop's file system (local, HDFS, S3, …) with the driver's Hadoop
+ * configuration, which travels with the tasks as its serialized form ({@code Configuration} is
+ * {@code Writable}, not {@code Serializable}), so an executor reads the same file systems with the
+ * same credentials settings as the driver.
+ */
+public final class ModelFiles implements FileReader, Serializable {
+  private static final long serialVersionUID = 1L;
+  /** The largest model file read: it is held in memory, with its twins, while it is timed. */
+  public static final long MAX_BYTES = 2L << 30;
+
+  private final byte[] configuration;
+  private transient Configuration hadoop;
+
+  private ModelFiles(byte[] configuration) {
+    this.configuration = configuration;
+  }
+
+  /** Files opened with {@code hadoop}'s settings. */
+  public static ModelFiles of(Configuration hadoop) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      hadoop.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new ModelFiles(bytes.toByteArray());
+  }
+
+  private Configuration hadoop() throws IOException {
+    if (hadoop == null) {
+      Configuration c = new Configuration(false);
+      c.readFields(new DataInputStream(new ByteArrayInputStream(configuration)));
+      hadoop = c;
+    }
+    return hadoop;
+  }
+
+  /**
+   * The file's bytes.
+   *
+   * @throws IOException with a one-line message: it does not exist, is a folder, is too large, or cannot be read
+   */
+  @Override
+  public byte[] read(String path) throws IOException {
+    Path p = new Path(path);
+    FileSystem fs = p.getFileSystem(hadoop());
+    FileStatus status;
+    try {
+      status = fs.getFileStatus(p);
+    } catch (java.io.FileNotFoundException e) {
+      throw new IOException(path + " does not exist");
+    }
+    if (status.isDirectory()) {
+      throw new IOException(path + " is a folder, not a model file");
+    }
+    if (status.getLen() > MAX_BYTES) {
+      throw new IOException(path + " is " + status.getLen() + " bytes; at most " + MAX_BYTES + " are read");
+    }
+    try (InputStream in = fs.open(p)) {
+      return in.readAllBytes();
+    }
+  }
+}

@@ -13,6 +13,23 @@ and, for the validation tests, a module that loads and runs but has nothing to t
 
   no_parameters.pt  NoParameters: the first 10 features of [N, 20] doubled, no parameters
 
+and, for the archive reader (dev.infersweep.archive), modules with planted subnormal values:
+
+  bn_mlp.pt       BnMlp in float32: linear 20 -> 32 -> batch norm -> relu -> dropout -> linear 32 -> 2;
+                  fc1.weight, fc2.bias, bn.bias, bn.running_mean and bn.running_var hold subnormal
+                  float32 values, bn.num_batches_tracked is 7; input [N, 20], 2 outputs
+  bn_mlp_fp16.pt  the same module in float16 (forward casts its float32 input in and its output back
+                  to float32), subnormal float16 values planted (below 2^-14)
+  bn_mlp_bf16.pt  the same in bfloat16, subnormal bfloat16 values planted (below 2^-126)
+  views.pt        Views: a linear 4 -> 3 and two buffers that are views of its weight's storage (its
+                  transpose, strides (1, 4), and a slice at storage offset 5), subnormals planted
+
+Planted values are explicit assignments of constants and seeded uniform_ draws times powers of two
+(exact, the same on every CPU), never trained. Beside them, tensors.json holds PyTorch's own account
+of every fixture, from torch.jit.load of the saved file: its state_dict() in order, each tensor's
+dtype, shape, numel, subnormal count ((t != 0) & (t.abs() < finfo(dtype).tiny), 0 for integers) and
+max |value| (null when empty). --check compares it too.
+
     /usr/bin/python3 jobs/reference/make_torchscript_fixtures.py [--out DIR]   # writes the fixtures
     /usr/bin/python3 jobs/reference/make_torchscript_fixtures.py --check        # CI: committed == made
 
@@ -26,6 +43,7 @@ bytes differ it says whether the parameters (names, shapes, values) and the code
 1 either way; exit 0 only when every file is identical.
 """
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -73,7 +91,73 @@ class NoParameters(nn.Module):
         return x[:, :10] * 2.0
 
 
-MODELS = {"conv.pt": SmallConv, "mlp.pt": Mlp, "no_parameters.pt": NoParameters}
+class BnMlp(nn.Module):
+    """linear 20 -> 32 -> batch norm -> relu -> dropout -> linear 32 -> 2, in its parameters' type."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(20, 32)
+        self.bn = nn.BatchNorm1d(32)
+        self.drop = nn.Dropout(0.1)
+        self.fc2 = nn.Linear(32, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.fc1(x.to(self.fc1.weight.dtype))
+        return self.fc2(self.drop(torch.relu(self.bn(h)))).float()
+
+
+class Views(nn.Module):
+    """A linear 4 -> 3 whose two buffers are views of its weight's storage (a transpose, a slice)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 3)
+        with torch.no_grad():
+            self.fc.weight[0, 1] = 2.0 ** -130   # storage index 1: in wt only (and fc.weight)
+            self.fc.weight[1, 2] = -(2.0 ** -140)  # index 6: in the slice too
+            self.fc.weight[2, 3] = 2.0 ** -127   # index 11: past the slice
+        weight = self.fc.weight.detach()
+        self.register_buffer("wt", weight.t())
+        self.register_buffer("tail", weight.view(-1)[5:9])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x) + self.tail[0]
+
+
+def bn_mlp(dtype):
+    """BnMlp in dtype with subnormal values (in dtype) planted by exact arithmetic: fractions with few
+    bits times dtype's smallest normal, a power of two, so every planted value is exact in dtype."""
+    module = BnMlp()
+    with torch.no_grad():
+        module.bn.running_mean.uniform_(-0.5, 0.5)
+        module.bn.running_var.uniform_(0.5, 1.0)
+        module.bn.num_batches_tracked.fill_(7)
+    module = module.to(dtype)
+    tiny = torch.finfo(dtype).tiny
+    with torch.no_grad():
+        module.fc1.weight[0, :4] = torch.tensor([0.5, -0.25, 0.125, -0.75], dtype=torch.float64).to(dtype) * tiny
+        module.fc1.weight[3, 5] = -tiny * 2.0 ** -6
+        module.fc2.bias[1] = tiny * 2.0 ** -3
+        module.fc2.weight[0, 0] = tiny          # the smallest normal: not subnormal
+        module.fc2.weight[1, 1] = -0.0          # a negative zero: not subnormal, kept as it is
+        module.bn.bias[2] = -tiny * 0.5
+        module.bn.running_mean[[1, 4, 9]] = torch.tensor([0.25, -0.5, 0.375], dtype=torch.float64).to(dtype) * tiny
+        module.bn.running_var[[0, 7]] = torch.tensor([0.5, 0.125], dtype=torch.float64).to(dtype) * tiny
+    return module
+
+
+# Each fixture's module, made right after torch.manual_seed(SEED).
+MODELS = {
+    "conv.pt": SmallConv,
+    "mlp.pt": Mlp,
+    "no_parameters.pt": NoParameters,
+    "bn_mlp.pt": lambda: bn_mlp(torch.float32),
+    "bn_mlp_fp16.pt": lambda: bn_mlp(torch.float16),
+    "bn_mlp_bf16.pt": lambda: bn_mlp(torch.bfloat16),
+    "views.pt": Views,
+}
+SCRIPTED_CLASSES = (SmallConv, Mlp, NoParameters, BnMlp, Views)
+ACCOUNT = "tensors.json"
 
 
 def make(out_dir):
@@ -85,18 +169,36 @@ def make(out_dir):
     # path on every clone (read from the repository root).
     os.chdir(REPO)
     main.__file__ = SOURCE
-    for cls in MODELS.values():
+    for cls in SCRIPTED_CLASSES:
         for method in vars(cls).values():
             if callable(method) and hasattr(method, "__code__"):
                 method.__code__ = method.__code__.replace(co_filename=SOURCE)
     try:
-        for name, cls in MODELS.items():
+        for name, factory in MODELS.items():
             torch.manual_seed(SEED)
-            module = torch.jit.script(cls().eval())
+            module = torch.jit.script(factory().eval())
             module.save(os.path.join(out_dir, name))
     finally:
         main.__file__ = file
         os.chdir(cwd)
+    with open(os.path.join(out_dir, ACCOUNT), "w") as f:
+        f.write(json.dumps({name: account(os.path.join(out_dir, name)) for name in MODELS}, indent=1) + "\n")
+
+
+def account(path):
+    """PyTorch's own account of a saved module's state_dict(), in order: what the Java reader must match."""
+    module = torch.jit.load(path)
+    parameters = {n for n, _ in module.named_parameters()}
+    rows = []
+    for name, t in module.state_dict().items():
+        t = t.detach()
+        subnormals = int(((t != 0) & (t.abs() < torch.finfo(t.dtype).tiny)).sum()) if t.is_floating_point() else 0
+        magnitude = t.to(torch.float64).abs() if t.dtype != torch.bool else t.to(torch.float64)
+        rows.append({"name": name, "kind": "parameter" if name in parameters else "buffer",
+                     "dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "numel": t.numel(),
+                     "subnormals": subnormals, "max_abs": float(magnitude.max()) if t.numel() else None,
+                     "zeros": int((magnitude == 0).sum()), "sum_squares": float((magnitude * magnitude).sum())})
+    return rows
 
 
 def describe(path):
@@ -126,6 +228,11 @@ def check():
                             + (f" ({' and '.join(what)} too)" if what else
                                " (parameters and code are the same; another PyTorch version?)")
                             + f"; regenerate with {sys.argv[0]} (torch {torch.__version__})")
+        with open(os.path.join(FIXTURES, ACCOUNT)) as a, open(os.path.join(tmp, ACCOUNT)) as b:
+            if a.read() == b.read():
+                print(f"{ACCOUNT}: identical to what this script makes")
+            else:
+                failures.append(f"{ACCOUNT}: differs from what this script makes; regenerate with {sys.argv[0]}")
     for line in failures:
         print(line, file=sys.stderr)
     return 1 if failures else 0
@@ -141,7 +248,7 @@ def main():
     if args.check:
         sys.exit(check())
     make(args.out)
-    for name in MODELS:
+    for name in list(MODELS) + [ACCOUNT]:
         print(os.path.join(args.out, name), os.path.getsize(os.path.join(args.out, name)), "bytes")
 
 

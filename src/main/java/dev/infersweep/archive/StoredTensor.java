@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param shape its sizes (empty for a scalar)
  * @param subnormals non-zero values below {@link TensorType#minNormal()} of {@code type}; 0 for integers
- * @param maxAbs the largest magnitude (NaN when a value is NaN); for integers, as a double
+ * @param maxAbs the largest magnitude (NaN when a value is NaN, 0 for an empty tensor); for integers, as a double
  * @param zeros values equal to zero (either sign)
  * @param sumSquares the sum of the squared values, in double
  */

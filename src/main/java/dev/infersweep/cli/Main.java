@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "Measure whether a network's inference latency changes as it trains (DJL/PyTorch on Spark).",
     subcommands = {
       RunCommand.class,
+      ScanCommand.class,
       SqlCommand.class,
       PlanCommand.class,
       ReportCommand.class,

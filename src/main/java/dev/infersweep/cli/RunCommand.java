@@ -4,6 +4,7 @@ import dev.infersweep.error.ConfigException;
 import dev.infersweep.error.SweepException;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
+import dev.infersweep.spark.ReadSource;
 import dev.infersweep.spark.TorchScriptFile;
 import org.apache.hadoop.conf.Configuration;
 import dev.infersweep.spark.Sessions;
@@ -33,34 +34,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--grid", required = true, paramLabel = "FILE", description = "Grid file (YAML), e.g. conf/smoke.yaml.")
   Path grid;
 
-  @Option(names = {"--out", "--results"}, paramLabel = "DIR", defaultValue = "results",
-      description = "Results root (default: ${DEFAULT-VALUE}); any Hadoop path. --results is the name sql, report and compare use.")
-  String out;
+  @Mixin RunOptions options = new RunOptions();
 
-
-  @Option(names = "--sweep-id", paramLabel = "ID", description = "Sweep identifier (default: <grid name>-<UTC time>).")
-  String sweepId;
-
-  @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "Sweep date (default: today, UTC).")
-  String date;
-
-  @Option(names = "--allow-large", description = "Run a grid with more rows than its max_rows.")
-  boolean allowLarge;
-
-  @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu", description = "Where runs train and are timed (default: ${DEFAULT-VALUE}); gpu uses the GPU Spark assigns each task.")
-  String device;
-
-  @Option(names = "--resume", description = "If the sweep id exists, keep its ok rows and run only what is missing or failed (also new axis values).")
-  boolean resume;
-
-  @Option(names = "--overwrite", description = "If the sweep id exists, replace it.")
-  boolean overwrite;
-
-  @Option(names = "--deadline", paramLabel = "DURATION",
-      description = "Stop the sweep after this long (e.g. 90m, 2h, 45s, PT1H30M): runs not finished by then are cancelled and written as failed rows with that reason (exit 3).")
-  String deadline;
-
-  @Mixin SparkOptions sparkOptions = new SparkOptions();
 
   @Override
   public Integer call() {
@@ -70,8 +45,23 @@ public final class RunCommand implements Callable<Integer> {
 
   /** Runs the sweep and prints progress and the summary to {@code console}. */
   public SweepJob.Summary execute(PrintStream console) {
-    // A TorchScript file is read and checked here, so that a bad one exits before Spark starts.
-    GridConfig config = TorchScriptFile.resolve(GridLoader.load(grid), new Configuration(), console);
+    return execute(GridLoader.load(grid), options, console);
+  }
+
+  /** Runs the sweep of {@code loaded} (read from a file, or made from {@code scan}'s options). */
+  static SweepJob.Summary execute(GridConfig loaded, RunOptions options, PrintStream console) {
+    String out = options.out;
+    String sweepId = options.sweepId;
+    String date = options.date;
+    boolean allowLarge = options.allowLarge;
+    String device = options.device;
+    boolean resume = options.resume;
+    boolean overwrite = options.overwrite;
+    String deadline = options.deadline;
+    SparkOptions sparkOptions = options.sparkOptions;
+    // A TorchScript file is read and checked here, and a read source's files listed and one of them
+    // checked, so that a bad one exits before Spark starts.
+    GridConfig config = ReadSource.resolve(TorchScriptFile.resolve(loaded, new Configuration(), console), new Configuration(), console);
     LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
     String id = sweepId != null ? sweepId : config.name() + "-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     if (!Ids.isValidSweepId(id)) {

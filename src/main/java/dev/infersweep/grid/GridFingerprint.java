@@ -1,5 +1,6 @@
 package dev.infersweep.grid;
 
+import dev.infersweep.net.ModelSource;
 import dev.infersweep.net.ModelSpec;
 import dev.infersweep.net.Network;
 import dev.infersweep.net.ScriptedModel;
@@ -67,6 +68,13 @@ public record GridFingerprint(Map<String, String> settings, Map<String, List<Str
       s.put("model.loss", m.loss().label());
       // Said here so that a reader of the manifest knows what the seed axis varies for this model.
       s.put("model.initial_weights", "the file's; grid.seed sets the data order only");
+      return;
+    }
+    if (spec instanceof ModelSource m) {
+      // The source as declared: a resumed scan re-lists the files, and a changed file is a new run.
+      s.put("model." + m.kind().key(), m.patterns().toString());
+      s.put("model.input_shape", java.util.Arrays.toString(m.inputShape()));
+      s.put("model.baseline", String.valueOf(m.baseline()));
       return;
     }
     Network model = (Network) spec;

@@ -43,7 +43,8 @@ public record Controls(
     implements Serializable {
   public Controls {
     exponents = List.copyOf(exponents);
-    if ((flushed == null) != (flushUnavailable != null)) {
+    // A model without a baseline (read from a registry) has the twin's ratio to itself only.
+    if ((flushed == null && flushedVsTrained == null) != (flushUnavailable != null)) {
       throw new IllegalArgumentException("a flush twin's ratio or the reason it is missing, not both or neither");
     }
   }

@@ -129,6 +129,9 @@ public final class SweepJob {
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     grid = TorchScriptFile.resolve(grid, jsc.hadoopConfiguration(), console);
+    grid = ReadSource.resolve(grid, jsc.hadoopConfiguration(), console);
+    // A read source's rows are known once its files are listed.
+    grid.checkSize(request.allowLarge());
     request = request.withGrid(grid);
     Publisher publisher =
         new Publisher(request.out(), request.sweepDate(), request.sweepId(), jsc.hadoopConfiguration());
@@ -246,7 +249,8 @@ public final class SweepJob {
       // The table goes to each executor once, as a broadcast; tasks never read its path.
       shipped = samples == null ? null : jsc.broadcast(samples);
       // One run per partition: Spark spreads them over the executors' task slots.
-      JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(new RunPartition(shipped), true);
+      RunPartition task = new RunPartition(shipped, ReadSource.files(request.grid(), jsc.hadoopConfiguration()));
+      JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(task, true);
       RunCollector.Collected collected =
           RunCollector.collect(jsc, rdd, group, "infersweep sweep " + request.sweepId(), request.deadline());
       progress.finish(collected.byPartition().keySet());

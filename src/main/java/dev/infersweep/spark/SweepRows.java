@@ -116,6 +116,9 @@ final class SweepRows {
 
   /** A run's settings as {@code optimizer=sgd, learning_rate=0.01, ...}, from the axis declarations. */
   static String settings(RunSpec run) {
+    if (run.model() instanceof dev.infersweep.net.ReadModel read) {
+      return read.path();
+    }
     List<String> parts = new ArrayList<>();
     for (Axis<?> axis : Axes.RUN) {
       parts.add(axis.name() + "=" + axis.label(run.get(axis)));

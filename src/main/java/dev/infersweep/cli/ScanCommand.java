@@ -1,0 +1,93 @@
+package dev.infersweep.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.infersweep.error.ConfigException;
+import dev.infersweep.grid.GridConfig;
+import dev.infersweep.grid.GridLoader;
+import dev.infersweep.spark.SweepJob;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sweep scan}: times models that already exist, without a grid file. The options become the
+ * grid a file would hold ({@code model.files}, or {@code model.checkpoints} with {@code --series} or
+ * {@code --baseline}), read by the same loader, so every rule and message is the grid's.
+ */
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
+    description = "Time models that already exist (a registry, or a series of checkpoints) against their controls; nothing is trained.")
+public final class ScanCommand implements Callable<Integer> {
+  @Option(names = "--models", required = true, arity = "1..*", paramLabel = "GLOB",
+      description = "Model files: paths or globs over any Hadoop file system (** matches any folders).")
+  List<String> models;
+
+  @Option(names = "--input-shape", required = true, split = ",", arity = "1..*", paramLabel = "N",
+      description = "One sample's shape without the batch dimension, e.g. 20 or 3,32,32.")
+  List<Long> inputShape;
+
+  @Option(names = "--series", description = "The files are checkpoints of one run, ordered by the last number in each name.")
+  boolean series;
+
+  @Option(names = "--baseline", paramLabel = "FILE", description = "The series' baseline (default: its first checkpoint); implies --series.")
+  String baseline;
+
+  @Option(names = "--batch-sizes", split = ",", paramLabel = "N", description = "Inference batch sizes (default: 1).")
+  List<Long> batchSizes;
+
+  @Option(names = "--max-seconds", paramLabel = "S", description = "Timing budget per row in seconds (default: the grid's, 2).")
+  Double maxSeconds;
+
+  @Option(names = "--name", defaultValue = "scan", paramLabel = "NAME", description = "The sweep's name (default: ${DEFAULT-VALUE}).")
+  String name;
+
+  @Mixin RunOptions runOptions = new RunOptions();
+
+  @Override
+  public Integer call() {
+    SweepJob.Summary summary = execute(System.out);
+    return summary.anyFailed() ? Main.RUNS_FAILED : Main.OK;
+  }
+
+  public SweepJob.Summary execute(PrintStream console) {
+    return RunCommand.execute(grid(), runOptions, console);
+  }
+
+  /** The grid these options stand for. */
+  GridConfig grid() {
+    Map<String, Object> model = new LinkedHashMap<>();
+    model.put(series || baseline != null ? "checkpoints" : "files", new ArrayList<>(models));
+    model.put("input_shape", inputShape);
+    if (baseline != null) {
+      model.put("baseline", baseline);
+    }
+    Map<String, Object> grid = new LinkedHashMap<>();
+    grid.put("name", name);
+    grid.put("model", model);
+    Map<String, Object> timing = new LinkedHashMap<>();
+    if (batchSizes != null) {
+      timing.put("batch_sizes", batchSizes);
+    }
+    if (maxSeconds != null) {
+      timing.put("max_seconds", maxSeconds);
+    }
+    if (!timing.isEmpty()) {
+      grid.put("timing", timing);
+    }
+    try {
+      String yaml = new ObjectMapper(new YAMLFactory()).writeValueAsString(grid);
+      return GridLoader.parse("scan options", name, yaml);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("scan options: " + e.getOriginalMessage(), e);
+    }
+  }
+}

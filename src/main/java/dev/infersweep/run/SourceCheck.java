@@ -1,0 +1,29 @@
+package dev.infersweep.run;
+
+import dev.infersweep.error.ConfigException;
+import dev.infersweep.read.ReadFile;
+import dev.infersweep.read.ReadModels;
+import dev.infersweep.read.UnreadableModel;
+
+/**
+ * The driver's check of a read source before the sweep: it opens one file, the series' baseline or
+ * the registry's first match, to fail fast on a wrong {@code input_shape}; the tasks check their own
+ * files. A failure is one line naming the grid file and the key, and exit 2.
+ */
+public final class SourceCheck {
+  private SourceCheck() {}
+
+  /**
+   * @param file the grid file, for the messages
+   * @param key the grid key that named the file ({@code model.baseline}, {@code model.files[0]})
+   * @return the file's precision label and tensor count, for the console
+   */
+  public static String check(String file, String key, String path, long[] inputShape, ModelFiles files) {
+    try {
+      ReadFile read = ReadModels.file(path, inputShape, files);
+      return read.precision().label() + ", " + read.archive().tensors().size() + " tensors";
+    } catch (UnreadableModel e) {
+      throw new ConfigException(file + ": " + key + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -37,17 +37,23 @@ final class ModelListing {
   static List<ReadModel> list(String file, ModelSource source, Configuration hadoop) {
     Map<String, FileStatus> found = new LinkedHashMap<>();
     Map<String, long[]> shapes = new LinkedHashMap<>();
+    // A file matched by an entry with its own input_shape takes that shape over the source's default.
+    Map<String, Boolean> own = new LinkedHashMap<>();
     for (int i = 0; i < source.patterns().size(); i++) {
       ModelSource.Pattern p = source.patterns().get(i);
       String key = "model." + source.kind().key() + "[" + i + "]";
-      List<FileStatus> matches = matches(file, key, p.glob(), hadoop);
-      for (FileStatus status : matches) {
+      boolean specific = p.inputShape() != null;
+      for (FileStatus status : matches(file, key, p.glob(), hadoop)) {
         String path = status.getPath().toString();
         long[] shape = source.shapeOf(p);
-        long[] earlier = shapes.putIfAbsent(path, shape);
-        if (earlier != null && !java.util.Arrays.equals(earlier, shape)) {
+        long[] earlier = shapes.get(path);
+        if (earlier != null && specific && own.get(path) && !java.util.Arrays.equals(earlier, shape)) {
           throw new ConfigException(file + ": " + key + ": " + path + " is matched again with input_shape "
               + java.util.Arrays.toString(shape) + " after " + java.util.Arrays.toString(earlier) + "; give each file one shape");
+        }
+        if (earlier == null || (specific && !own.get(path))) {
+          shapes.put(path, shape);
+          own.put(path, specific);
         }
         found.putIfAbsent(path, status);
       }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       CompareCommand.class,
       BenchCommand.class,
+      RepairCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -27,7 +28,8 @@ import picocli.CommandLine.Command;
       "2:bad usage or configuration (nothing was run or written)",
       "3:the sweep finished but some runs failed (see the summary)",
       "4:compare found a regression",
-      "5:reading or writing results failed (finished rows are kept in staging; see the message)"
+      "5:reading or writing results failed (finished rows are kept in staging; see the message)",
+      "6:repair: the repaired model's outputs differ beyond --tolerance (nothing written)"
     })
 public final class Main implements Runnable {
   public static final int OK = 0;
@@ -36,6 +38,8 @@ public final class Main implements Runnable {
   public static final int RUNS_FAILED = 3;
   public static final int REGRESSION = 4;
   public static final int IO_ERROR = 5;
+  /** {@code repair} refused to write a copy whose outputs changed: not bad input, a model that needs more than zeroing. */
+  public static final int OUTPUTS_CHANGED = 6;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -45,7 +45,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, sql, plan, report or compare");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, sql, plan, report, compare, bench or repair");
   }
 
   public static void main(String[] args) {

@@ -85,7 +85,8 @@ final class Remedies {
               + "normal (1.18e-38 in fp32) to 0 before serving. In %d of the %d slowed configurations that alone "
               + "restores epoch-0 speed (at most 1.05×, from up to %.3g×)%s.",
           zeroFixes.size(), n, maxRatio(zeroFixes),
-          zeroFixes.size() < n ? "; in the others subnormal products of normal values remain, which only flushing removes" : ""));
+          zeroFixes.size() < n ? "; in the others subnormal products of normal values remain, which only flushing removes" : "")
+          + repairCommand(zeroFixes));
     }
     // AdamW against Adam with the same settings: Adam slowed, AdamW did not.
     Map<String, Row> adamw = new LinkedHashMap<>();
@@ -110,6 +111,29 @@ final class Remedies {
           adamFixes.size(), maxRatio(adamFixes)));
     }
     return out;
+  }
+
+  /**
+   * The command that writes the zeroed copy of a TorchScript file, naming the rows' model files where
+   * the rows carry them ({@code model_path}; the {@code causes} view groups by configuration, so a
+   * path appears only where a view keeps it).
+   */
+  static String repairCommand(List<Row> rows) {
+    List<String> paths = rows.stream()
+        .filter(r -> java.util.Arrays.asList(r.schema().fieldNames()).contains("model_path"))
+        .map(r -> r.<String>getAs("model_path"))
+        .filter(java.util.Objects::nonNull)
+        .distinct()
+        .toList();
+    String model = paths.size() == 1 ? paths.get(0) : "MODEL.pt";
+    String out = paths.size() == 1 ? stripPt(model) + ".repaired.pt" : "MODEL.repaired.pt";
+    return " For a TorchScript file, `jobs/sweep repair --model " + model + " --input-shape SHAPE --out " + out
+        + "` writes that copy once its outputs are checked, and times it against the original"
+        + (paths.size() > 1 ? " (models: " + String.join(", ", paths) + ")" : "") + ".";
+  }
+
+  private static String stripPt(String path) {
+    return path.endsWith(".pt") ? path.substring(0, path.length() - 3) : path;
   }
 
   private static boolean restored(double ratio) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       CompareCommand.class,
       BenchCommand.class,
+      RepairCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -28,7 +29,8 @@ import picocli.CommandLine.Command;
       "2:bad usage or configuration (nothing was run or written)",
       "3:the sweep finished but some runs failed (see the summary)",
       "4:compare found a regression",
-      "5:reading or writing results failed (finished rows are kept in staging; see the message)"
+      "5:reading or writing results failed (finished rows are kept in staging; see the message)",
+      "6:repair: the repaired model's outputs differ beyond --tolerance (nothing written)"
     })
 public final class Main implements Runnable {
   public static final int OK = 0;
@@ -37,12 +39,14 @@ public final class Main implements Runnable {
   public static final int RUNS_FAILED = 3;
   public static final int REGRESSION = 4;
   public static final int IO_ERROR = 5;
+  /** {@code repair} refused to write a copy whose outputs changed: not bad input, a model that needs more than zeroing. */
+  public static final int OUTPUTS_CHANGED = 6;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, sql, plan, report or compare");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: run, sql, plan, report, compare, bench or repair");
   }
 
   public static void main(String[] args) {

@@ -4,6 +4,7 @@
  * it ({@link ModelCheck}: a TorchScript archive that loads, whose forward pass takes the declared
  * input, and, in a series, whose tensors are the baseline's), and hands the timing stage the bytes of
  * the model as served with its zeroed twin ({@link ReadModels}). The driver lists the files and opens
- * at most one.
+ * at most one. {@link Repair} writes a file's copy with its subnormal values zeroed, once its outputs
+ * match ({@link RepairOutputs}), and times it against the original ({@link RepairTiming}).
  */
 package dev.infersweep.read;

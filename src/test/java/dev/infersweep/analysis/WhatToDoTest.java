@@ -36,7 +36,8 @@ class WhatToDoTest {
     assertThat(advice).hasSize(3);
     assertThat(advice.get(0)).startsWith("Flush denormals in the serving process").contains("In 2 of the 2 slowed configurations")
         .contains("up to 60.5×");
-    assertThat(advice.get(1)).startsWith("Zero tiny weights at export").contains("In 1 of the 2").contains("up to 9.40×");
+    assertThat(advice.get(1)).startsWith("Zero tiny weights at export").contains("In 1 of the 2").contains("up to 9.40×")
+        .contains("`jobs/sweep repair --model MODEL.pt --input-shape SHAPE --out MODEL.repaired.pt`");
     assertThat(advice.get(2)).startsWith("Train with AdamW").contains("in 1 configuration(s) where Adam slowed (up to 60.5×)");
   }
 
@@ -49,6 +50,17 @@ class WhatToDoTest {
     assertThat(advice.get(1)).startsWith("Zero tiny weights at export").contains("In 1 of the 1");
     // Not restored: still 1.08× slower with either.
     assertThat(Remedies.whatToDo(List.of(row("sgd", 5.0, 64, 1, 14.8, 14.8 / 1.08, 1.08)))).isEmpty();
+  }
+
+  @Test
+  void theRepairCommandNamesTheModelFileWhereTheRowCarriesIt() {
+    StructType schema = SCHEMA.add("model_path", DataTypes.StringType);
+    Row r = new GenericRowWithSchema(
+        new Object[] {"s", "cpu", "adam", 3e-4, 1e-2, 1.0, "fp32", 64, 1000, 3L, 9.4, 9.3, null, "/m/step_20000.pt"}, schema);
+    List<String> advice = Remedies.whatToDo(List.of(r));
+    assertThat(advice).hasSize(1);
+    assertThat(advice.get(0)).contains(
+        "`jobs/sweep repair --model /m/step_20000.pt --input-shape SHAPE --out /m/step_20000.repaired.pt`");
   }
 
   @Test

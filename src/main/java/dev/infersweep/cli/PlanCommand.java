@@ -2,7 +2,11 @@ package dev.infersweep.cli;
 
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
+import dev.infersweep.net.ModelSource;
+import dev.infersweep.net.ReadModel;
+import dev.infersweep.spark.ReadSource;
 import dev.infersweep.spark.TorchScriptFile;
+import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
 import dev.infersweep.net.Network;
 import dev.infersweep.net.ScriptedModel;
@@ -48,6 +52,9 @@ public final class PlanCommand implements Callable<Integer> {
     }
     // The plan names the run ids, which hash a TorchScript file's content: it is read and checked.
     c = TorchScriptFile.resolve(c, new Configuration(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    if (c.model() instanceof ModelSource) {
+      return readPlan(c);
+    }
     StringBuilder runs = new StringBuilder();
     for (Axis<?> axis : Axes.RUN) {
       runs.append(runs.length() == 0 ? "" : " × ").append(axis.name()).append(' ').append(labels(c, axis));
@@ -67,6 +74,26 @@ public final class PlanCommand implements Callable<Integer> {
         c.rowCount(),
         cells,
         c.maxRows(),
+        c.exceedsMaxRows() ? " (exceeded: run needs --allow-large)" : "");
+  }
+
+  /**
+   * A grid of models that are read: the files the listing found (each one run, one row per batch
+   * size), and the one file the driver opens checked, as {@code run} would do before Spark starts.
+   */
+  private static String readPlan(GridConfig c) {
+    java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+    c = ReadSource.resolve(c, new Configuration(), new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+    ModelSource source = (ModelSource) c.model();
+    StringBuilder files = new StringBuilder();
+    for (ReadModel m : source.listed()) {
+      files.append(String.format(Locale.ROOT, "    %s%s %s, %,d bytes%n", m.path(),
+          m.steps() == null ? "" : " (steps " + m.steps() + ")", Arrays.toString(m.inputShape()), m.bytes()));
+    }
+    return String.format(Locale.ROOT, "grid %s (%s)%n%s  files:%n%s  runs: %d (one per file, nothing trained)%n"
+            + "  rows: %d = runs × batch_size %s%n  max_rows: %d%s%n",
+        c.name(), c.file(), said.toString(java.nio.charset.StandardCharsets.UTF_8).replace("[infersweep] ", "  "),
+        files, c.runCount(), c.rowCount(), labels(c, Axes.BATCH_SIZE), c.maxRows(),
         c.exceedsMaxRows() ? " (exceeded: run needs --allow-large)" : "");
   }
 

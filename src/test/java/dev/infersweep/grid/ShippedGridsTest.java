@@ -2,6 +2,7 @@ package dev.infersweep.grid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.infersweep.net.ModelSource;
 import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spec.RunSpec;
 import java.nio.file.Path;
@@ -33,6 +34,21 @@ class ShippedGridsTest {
             "cases/torchscript-cnn.yaml", 16L,
             "cases/torchscript-mlp.yaml", 24L);
     rows.forEach((file, count) -> assertThat(GridLoader.load(conf(file)).rowCount()).as(file).isEqualTo(count));
+  }
+
+  @Test
+  void theShippedReadSourcesDeclareWhatTheirHeadersSay() {
+    // Their files are made by jobs/reference scripts, so only the declaration is checked here: the
+    // listing needs the files (ReadSourceTest lists real ones).
+    ModelSource series = (ModelSource) GridLoader.load(conf("cases/pytorch-58220-checkpoints.yaml")).model();
+    assertThat(series.kind()).isEqualTo(ModelSource.Kind.SERIES);
+    assertThat(series.inputShape()).containsExactly(20);
+    ModelSource registry = (ModelSource) GridLoader.load(conf("cases/registry-scan.yaml")).model();
+    assertThat(registry.kind()).isEqualTo(ModelSource.Kind.REGISTRY);
+    assertThat(registry.patterns()).hasSize(5);
+    assertThat(registry.shapeOf(registry.patterns().get(2))).containsExactly(3, 32, 32);
+    assertThat(GridLoader.load(conf("cases/registry-scan.yaml")).axes().get(dev.infersweep.spec.Axes.BATCH_SIZE))
+        .containsExactly(1, 64);
   }
 
   @Test

@@ -57,15 +57,16 @@ final class LayerColumn {
   }
 
   static List<Row> value(ResultRow r) {
-    if (r.run().model() instanceof ReadModel) {
+    if (r.run().model() instanceof ReadModel || r.file() != null) {
       return stored(r);
     }
     return r.run().model() instanceof ScriptedModel scripted ? parameters(r, scripted) : layers(r, r.run().network());
   }
 
   /**
-   * A model read from a file: one element per parameter and buffer it holds ({@code kind} {@code
-   * parameter} or {@code buffer}), each subnormal or not in its own type; empty when it was not read.
+   * A model read from a file, or a TorchScript checkpoint's saved state: one element per parameter
+   * and buffer it holds ({@code kind} {@code parameter} or {@code buffer}), each subnormal or not in
+   * its own type; empty when it was not read.
    */
   private static List<Row> stored(ResultRow r) {
     List<Row> out = new ArrayList<>();

@@ -5,12 +5,14 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * What a task read of a model file it timed rather than trained: the file, its content's SHA-256,
- * the precision its parameters are saved in, and every parameter and buffer tensor of it (the
- * {@code layers} column of its rows). Null on the rows of trained models.
+ * The stored state of the model a row timed: a model file a task read rather than trained, or the
+ * whole state a TorchScript run saved at the row's checkpoint. Its SHA-256, the precision a read file
+ * is saved in, and every parameter and buffer tensor of it (the {@code layers} column of its rows).
+ * Null on the rows of declared networks.
  *
+ * @param path the file read; null for a trained checkpoint's state
  * @param sha256 null when the file could not be read
- * @param precision the label of the file's precision ({@code fp32}, {@code bf16}, …); null when not read
+ * @param precision the label of a read file's precision ({@code fp32}, {@code bf16}, …); null when not read, or trained
  * @param tensors empty when the file could not be read
  */
 public record ModelFile(String path, String sha256, String precision, List<StoredTensor> tensors) implements Serializable {

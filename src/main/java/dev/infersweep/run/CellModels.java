@@ -9,7 +9,9 @@ import dev.infersweep.probe.TimedArithmetic;
 import dev.infersweep.spec.Precision;
 import dev.infersweep.train.Checkpoint;
 import dev.infersweep.train.InferenceModel;
-import dev.infersweep.train.ScriptedValues;
+import dev.infersweep.archive.ArchiveException;
+import dev.infersweep.archive.TorchArchive;
+import dev.infersweep.train.ScriptedState;
 import dev.infersweep.train.ServedModel;
 import dev.infersweep.train.TorchScriptModel;
 import dev.infersweep.net.ScriptedModel;
@@ -57,22 +59,22 @@ final class CellModels implements AutoCloseable {
   }
 
   /**
-   * The models of a cell of a TorchScript module: each a fresh module from the file's bytes with the
-   * checkpoint's values (a trained module is never timed itself, see {@link TorchScriptModel}). It
-   * has no rescale twin and no numeric trace; the model says why.
+   * The models of a cell of a TorchScript module: each a fresh module loaded from the checkpoint's
+   * whole state, parameters and buffers (a trained module is never timed itself, see {@link
+   * TorchScriptModel}); the zeroed copy is that state with every subnormal parameter and buffer value
+   * set to 0. It has no rescale twin and no numeric trace; the model says why.
    */
-  CellModels(ScriptedModel scripted, Device device, ScriptedValues trained, ScriptedValues initial) {
+  CellModels(ScriptedModel scripted, Device device, ScriptedState trained, ScriptedState initial) {
     trace = null;
     exponents = new int[0];
     rescaleComplete = false;
     rescaleNote = scripted.rescaleUnavailableReason();
-    byte[] archive = scripted.archive();
     try {
-      put(TimedModel.TRAINED, TorchScriptModel.load(archive, device, trained.parameters()));
-      put(TimedModel.BASELINE, TorchScriptModel.load(archive, device, initial.parameters()));
-      put(TimedModel.ZEROED, TorchScriptModel.load(archive, device, trained.withSubnormalsZeroed().parameters()));
-      put(TimedModel.TRAINED_COPY, TorchScriptModel.load(archive, device, trained.parameters()));
-      put(TimedModel.BASELINE_COPY, TorchScriptModel.load(archive, device, initial.parameters()));
+      put(TimedModel.TRAINED, TorchScriptModel.load(trained.archive(), device));
+      put(TimedModel.BASELINE, TorchScriptModel.load(initial.archive(), device));
+      put(TimedModel.ZEROED, TorchScriptModel.load(zeroed(trained), device));
+      put(TimedModel.TRAINED_COPY, TorchScriptModel.load(trained.archive(), device));
+      put(TimedModel.BASELINE_COPY, TorchScriptModel.load(initial.archive(), device));
       flushUnavailable = flushTwin(device);
     } catch (MalformedModelException e) {
       close();
@@ -111,6 +113,14 @@ final class CellModels implements AutoCloseable {
     } catch (RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  private static byte[] zeroed(ScriptedState state) {
+    try {
+      return TorchArchive.read(state.archive()).withSubnormalsZeroed().bytes();
+    } catch (ArchiveException e) {
+      throw new IllegalStateException("libtorch wrote a checkpoint this reader cannot read: " + e.getMessage(), e);
     }
   }
 

@@ -9,7 +9,10 @@ import dev.infersweep.spec.Precision;
 import dev.infersweep.spec.TrainingSet;
 import dev.infersweep.train.Checkpoint;
 import dev.infersweep.train.InferenceModel;
-import dev.infersweep.train.ScriptedValues;
+import dev.infersweep.archive.ArchiveException;
+import dev.infersweep.archive.TorchArchive;
+import dev.infersweep.probe.TensorProbe;
+import dev.infersweep.train.ScriptedState;
 import dev.infersweep.train.TorchScriptModel;
 import dev.infersweep.net.ScriptedModel;
 import ai.djl.MalformedModelException;
@@ -43,7 +46,7 @@ final class ProbeStage {
   private static Diagnostics probe(Opened opened, Checkpoint checkpoint, Precision precision) {
     TrainingSet probe = opened.data().head(ModelProbe.PROBE_SAMPLES);
     if (opened.spec().model() instanceof ScriptedModel scripted) {
-      return probeScripted(opened, scripted, (ScriptedValues) checkpoint.snapshot(), precision, probe);
+      return probeScripted(opened, scripted, (ScriptedState) checkpoint.snapshot(), precision, probe);
     }
     try (NDManager manager = NDManager.newBaseManager(opened.device());
         InferenceModel model =
@@ -55,18 +58,21 @@ final class ProbeStage {
     }
   }
 
-  /** A TorchScript checkpoint: its parameters, and whether a fresh copy's outputs on the probe batch are finite. */
+  /**
+   * A TorchScript checkpoint: every parameter and buffer of its state as saved (each subnormal or
+   * not in its own type), and whether a fresh copy's outputs on the probe batch are finite.
+   */
   private static Diagnostics probeScripted(
-      Opened opened, ScriptedModel scripted, ScriptedValues values, Precision precision, TrainingSet probe) {
+      Opened opened, ScriptedModel scripted, ScriptedState state, Precision precision, TrainingSet probe) {
     try (NDManager manager = NDManager.newBaseManager(opened.device());
-        TorchScriptModel model = TorchScriptModel.load(scripted.archive(), opened.device(), values.parameters())) {
+        TorchScriptModel model = TorchScriptModel.load(state.archive(), opened.device())) {
       NDArray x = manager.create(probe.features(), new Shape(scripted.batchShape(probe.samples())));
       boolean finite;
       try (NDArray out = model.forward(x)) {
         finite = Float.isFinite(out.abs().max().getFloat());
       }
-      return ModelProbe.ofParameters(precision, values.parameters(), finite);
-    } catch (MalformedModelException | RuntimeException e) {
+      return TensorProbe.of(TorchArchive.read(state.archive()).tensors(), finite);
+    } catch (MalformedModelException | ArchiveException | RuntimeException e) {
       return null;
     }
   }

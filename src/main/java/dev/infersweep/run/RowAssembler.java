@@ -9,7 +9,12 @@ import dev.infersweep.spec.Point;
 import dev.infersweep.spec.Precision;
 import dev.infersweep.spec.RunSpec;
 import dev.infersweep.train.Checkpoint;
+import dev.infersweep.archive.ArchiveException;
+import dev.infersweep.archive.TorchArchive;
+import dev.infersweep.result.ModelFile;
+import dev.infersweep.train.ScriptedState;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +39,7 @@ final class RowAssembler {
       Long calibrationStartNanos,
       Long calibrationEndNanos) {
     List<ResultRow> rows = new ArrayList<>(spec.expectedRows());
+    Map<Integer, ModelFile> states = new HashMap<>();
     for (Point cell : spec.cells()) {
       Checkpoint checkpoint = trained.checkpoints().get(cell.get(Axes.EPOCHS));
       rows.add(
@@ -47,9 +53,24 @@ final class RowAssembler {
               calibrationStartNanos,
               calibrationEndNanos,
               Instant.now(),
-              null));
+              checkpoint == null ? null : states.computeIfAbsent(checkpoint.epoch(), e -> state(checkpoint))));
     }
     return rows;
+  }
+
+  /**
+   * What a TorchScript checkpoint holds, parameters and buffers, read from the state it saved (its
+   * {@code layers}); null for a declared network's, or a state this reader cannot read.
+   */
+  private static ModelFile state(Checkpoint checkpoint) {
+    if (!(checkpoint.snapshot() instanceof ScriptedState state)) {
+      return null;
+    }
+    try {
+      return new ModelFile(null, state.sha256(), null, TorchArchive.read(state.archive()).tensors());
+    } catch (ArchiveException e) {
+      return null;
+    }
   }
 
   private static Outcome outcome(

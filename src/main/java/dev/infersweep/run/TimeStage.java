@@ -18,7 +18,7 @@ import dev.infersweep.stats.PairedRatio;
 import dev.infersweep.timing.InterleavedTimer;
 import dev.infersweep.train.Checkpoint;
 import dev.infersweep.net.ScriptedModel;
-import dev.infersweep.train.ScriptedValues;
+import dev.infersweep.train.ScriptedState;
 import dev.infersweep.train.ServedModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,7 +128,7 @@ final class TimeStage {
       Opened opened, NDManager manager, Precision precision, Checkpoint checkpoint, Checkpoint initial, NDArray input) {
     if (opened.spec().model() instanceof ScriptedModel scripted) {
       return new CellModels(
-          scripted, opened.device(), (ScriptedValues) checkpoint.snapshot(), (ScriptedValues) initial.snapshot());
+          scripted, opened.device(), (ScriptedState) checkpoint.snapshot(), (ScriptedState) initial.snapshot());
     }
     return new CellModels(manager, opened.device(), precision, checkpoint, initial, input);
   }

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * Trains a TorchScript module from the bytes the driver shipped: a fresh module per run (the file's
  * weights are epoch 0), every step a DJL autograd step of the grid's optimizer on the run's minibatch
  * ({@link TorchScriptTrainer}), the same checkpoints, step windows and time limit as a declared
- * network ({@link TrainingLoop}). A checkpoint keeps a copy of the parameters, never the module.
+ * network ({@link TrainingLoop}). A checkpoint keeps the module's whole state as libtorch saves it
+ * (parameters and buffers), never the module.
  */
 final class ScriptedTraining {
   private ScriptedTraining() {}
@@ -65,7 +66,7 @@ final class ScriptedTraining {
       if (!Double.isFinite(loss)) {
         throw new Training.DivergedException("train_loss became " + loss + " at epoch " + epoch + "; the run diverged");
       }
-      return new Checkpoint(epoch, steps, loss, accuracy, seconds, stepMicros, new ScriptedValues(model.parameters()));
+      return new Checkpoint(epoch, steps, loss, accuracy, seconds, stepMicros, ScriptedState.of(model));
     }
   }
 }

@@ -237,6 +237,17 @@ public final class TorchScriptModel implements ServedModel {
     }
   }
 
+  /**
+   * The module's whole state as libtorch saves it ({@code torch::jit::Module::save}, DJL's {@code
+   * JniUtils.writeModule}): a TorchScript archive with its code, parameters and buffers, which
+   * {@link #load(byte[], Device)} and PyTorch's {@code torch.jit.load} read back.
+   */
+  public byte[] state() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    JniUtils.writeModule(block, out, false);
+    return out.toByteArray();
+  }
+
   /** A fresh copy of this model's current values with every fp32-subnormal value set to 0: the zeroed control. */
   public TorchScriptModel zeroedSubnormals() {
     return copyWith(parameters().stream().map(TorchParameter::withSubnormalsZeroed).toList());

@@ -33,6 +33,27 @@ final class RunCollector {
    */
   record Collected(Map<Integer, List<Row>> byPartition, boolean deadlinePassed) {}
 
+  /** How the driver waits for the job under a deadline. */
+  interface DeadlineClock {
+    /**
+     * Waits for {@code job} to end or {@code deadline} to pass, whichever comes first.
+     *
+     * @param done the partitions finished so far (filled in as they finish)
+     * @return whether the deadline passed with the job still running
+     */
+    boolean passes(Thread job, Duration deadline, Map<Integer, List<Row>> done) throws InterruptedException;
+  }
+
+  /** The wall clock: the deadline passes {@code deadline} after the job was submitted. */
+  static final DeadlineClock WALL_CLOCK =
+      (job, deadline, done) -> {
+        job.join(Math.max(1, deadline.toMillis()));
+        return job.isAlive();
+      };
+
+  /** The clock deadlines are read on; tests put one they control here (DeadlineTest) and put this back. */
+  static volatile DeadlineClock clock = WALL_CLOCK;
+
   /**
    * Runs {@code rdd}'s job in job group {@code group} and waits for it, at most {@code deadline}
    * (null: as long as it takes).
@@ -59,10 +80,10 @@ final class RunCollector {
             "infersweep-sweep-" + group);
     job.setDaemon(true);
     job.start();
-    boolean passed = await(job, deadline);
+    boolean passed = await(job, deadline, done);
     if (passed) {
       jsc.cancelJobGroup(group);
-      await(job, null);
+      await(job, null, done);
     }
     Throwable t = failure.get();
     if (t != null && !passed) {
@@ -72,14 +93,13 @@ final class RunCollector {
   }
 
   /** Waits for {@code job} to end, at most {@code limit}; whether the limit passed first. */
-  private static boolean await(Thread job, Duration limit) {
+  private static boolean await(Thread job, Duration limit, Map<Integer, List<Row>> done) {
     try {
       if (limit == null) {
         job.join();
         return false;
       }
-      job.join(Math.max(1, limit.toMillis()));
-      return job.isAlive();
+      return clock.passes(job, limit, done);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the sweep's runs", e);

@@ -51,13 +51,15 @@ public final class Training {
   /**
    * Trains {@code spec}'s network to its last checkpoint, handing over each checkpoint (and epoch 0,
    * listed or not) as soon as it is taken, so that those before a failure are kept. The consumer
-   * runs while training is paused.
+   * runs while training is paused. Every path trains with {@code spec.threads()} intra-op threads
+   * (process-wide, as {@link DjlRuntime#useThreads} says).
    *
    * @param data the fixed training set (for fresh data: the set the checkpoints evaluate on)
    * @throws DivergedException when the loss at a checkpoint is not finite
    */
   public static void train(RunSpec spec, Device device, TrainingSet data, Consumer<Checkpoint> checkpoints) {
     if (spec.model() instanceof ScriptedModel scripted) {
+      DjlRuntime.useThreads(spec.threads());
       ScriptedTraining.train(spec, scripted, device, data, checkpoints);
     } else if (spec.network().hasFastGradient()) {
       trainFast(spec, device, data, checkpoints);
@@ -68,6 +70,9 @@ public final class Training {
 
   /** The fast path: hand-written gradients, no autograd graph, so tasks train in parallel. */
   public static void trainFast(RunSpec spec, Device device, TrainingSet data, Consumer<Checkpoint> checkpoints) {
+    // The intra-op thread count decides how libtorch splits the sums over samples, and so the
+    // float32 result: the run's own count, never whatever the process was left with.
+    DjlRuntime.useThreads(spec.threads());
     DenseNet net = new DenseNet(spec.network(), spec.get(Axes.ACTIVATION_SCALE), spec.get(Axes.SEED));
     try (NDManager manager = NDManager.newBaseManager(device)) {
       net.initialize(manager, DataType.FLOAT32, new Shape(1, data.input()));
@@ -89,6 +94,7 @@ public final class Training {
    * at a time per process ({@link DjlRuntime#AUTOGRAD}), so tasks of one executor take turns.
    */
   public static void trainWithAutograd(RunSpec spec, Device device, TrainingSet data, Consumer<Checkpoint> checkpoints) {
+    DjlRuntime.useThreads(spec.threads());
     synchronized (DjlRuntime.AUTOGRAD) {
       DenseNet net = new DenseNet(spec.network(), spec.get(Axes.ACTIVATION_SCALE), spec.get(Axes.SEED));
       try (Model model = Model.newInstance("densenet-" + spec.runId(), device, "PyTorch")) {

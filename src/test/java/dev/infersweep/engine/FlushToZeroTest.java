@@ -6,7 +6,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(RestoresIntraOpThreads.class)
 class FlushToZeroTest {
   private static volatile float subnormal = 2.9e-39f;
 

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.engine.FlushToZero;
+import dev.infersweep.engine.RestoresIntraOpThreads;
 import dev.infersweep.stats.PairedRatio;
 import dev.infersweep.timing.InterleavedTimer;
 import java.util.ArrayList;
@@ -15,11 +16,13 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The flush twin's block hook: flushing is on for exactly the flushed model's blocks and off again
  * afterwards, and the toggle itself costs nothing the A/A band would see.
  */
+@ExtendWith(RestoresIntraOpThreads.class)
 class FlushTwinTest {
   private static final InterleavedTimer.Settings SETTINGS =
       new InterleavedTimer.Settings(20, 200, 0.5, 20, 0.01, 2.0, 11);

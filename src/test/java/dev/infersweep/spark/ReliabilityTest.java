@@ -89,6 +89,7 @@ class ReliabilityTest {
     assertThat(byStatus).containsEntry("ok", 3L).containsEntry("failed", 1L);
   }
 
+  /** A 1 ns limit is past once the epoch-0 checkpoint is taken: no step can start, on any machine. */
   @Test
   void aRunPastItsTimeoutFailsWithTheReason() {
     GridConfig grid =
@@ -96,7 +97,7 @@ class ReliabilityTest {
             "slow.yaml",
             "slow",
             """
-            train: {timeout_seconds: 0.001}
+            train: {timeout_seconds: 0.000000001}
             grid: {epochs: [0, 100000], precision: [fp32]}
             timing: {batch_sizes: [1], warmup_iterations: 10, warmup_max_seconds: 0.05, min_blocks: 4, max_seconds: 0.2}
             """);

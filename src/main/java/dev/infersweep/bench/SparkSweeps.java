@@ -72,7 +72,7 @@ final class SparkSweeps {
         new TimingSpec(t.warmupIterations(), t.warmupMaxSeconds(), t.blockSize(), t.minBlocks(), UNREACHABLE_CI,
             FIXED_MEASURE_SECONDS, t.seedIterations(), t.inputSeed());
     return new GridConfig(grid.name(), grid.file(), grid.maxRows(), grid.model(), grid.data(), grid.regime(), grid.trainTimeoutSeconds(),
-        grid.axes(), fixed);
+        grid.axes(), fixed, grid.saveCheckpoints());
   }
 
   /**

@@ -21,6 +21,8 @@ import dev.infersweep.spec.TimingSpec;
  * @param regime minibatch, momentum and the unit the grid gave its checkpoints in
  * @param trainTimeoutSeconds a run whose training takes longer fails (its rows say so)
  * @param axes the values of every axis of {@link Axes}
+ * @param saveCheckpoints whether a TorchScript run writes each checkpoint as a TorchScript file
+ *     ({@code train.save_checkpoints})
  */
 public record GridConfig(
     String name,
@@ -31,16 +33,17 @@ public record GridConfig(
     TrainRegime regime,
     double trainTimeoutSeconds,
     AxisValues axes,
-    TimingSpec timing) {
+    TimingSpec timing,
+    boolean saveCheckpoints) {
 
   /** The same grid training {@code other} (the TorchScript model once the driver has read its file). */
   public GridConfig withModel(ModelSpec other) {
-    return new GridConfig(name, file, maxRows, other, data, regime, trainTimeoutSeconds, axes, timing);
+    return new GridConfig(name, file, maxRows, other, data, regime, trainTimeoutSeconds, axes, timing, saveCheckpoints);
   }
 
   /** The same grid training on {@code other} data (the table once the driver has read it). */
   public GridConfig withData(DataSpec other) {
-    return new GridConfig(name, file, maxRows, model, other, regime, trainTimeoutSeconds, axes, timing);
+    return new GridConfig(name, file, maxRows, model, other, regime, trainTimeoutSeconds, axes, timing, saveCheckpoints);
   }
 
   /**

@@ -154,7 +154,7 @@ public final class GridLoader {
     sections.put("timing", top.section("timing", false));
     // Each section allows its own keys plus the axes (and single-value alternatives) declared in it.
     Map<String, Set<String>> allowed = new LinkedHashMap<>();
-    allowed.put("train", new TreeSet<>(Set.of("timeout_seconds", "batch_size", "momentum")));
+    allowed.put("train", new TreeSet<>(Set.of("timeout_seconds", "batch_size", "momentum", "save_checkpoints")));
     allowed.put("grid", new TreeSet<>(Set.of(STEPS_KEY)));
     allowed.put("timing", new TreeSet<>(TIMING_KEYS));
     for (Axis<?> axis : Axes.ALL) {
@@ -177,7 +177,8 @@ public final class GridLoader {
 
     TimingSpec timing = timing(sections.get("timing"));
     GridConfig config =
-        new GridConfig(name, where, maxRows, model, data, regime, trainTimeout, AxisValues.of(values), timing);
+        new GridConfig(name, where, maxRows, model, data, regime, trainTimeout, AxisValues.of(values), timing,
+            ScriptedRules.saveCheckpoints(sections.get("train"), model));
     config.rowCount(); // a grid too large to count is refused here, with its axes' sizes
     return config;
   }

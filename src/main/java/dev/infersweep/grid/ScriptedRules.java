@@ -40,6 +40,19 @@ final class ScriptedRules {
     }
   }
 
+  /**
+   * {@code train.save_checkpoints}: each checkpoint of a TorchScript run written as a TorchScript file
+   * (its whole state); refused for a declared network, whose checkpoints are not modules.
+   */
+  static boolean saveCheckpoints(ConfigNode train, ModelSpec model) {
+    boolean save = train.flag("save_checkpoints", false);
+    if (save && !(model instanceof dev.infersweep.net.ScriptedModel)) {
+      throw train.error("save_checkpoints", "checkpoints are saved as TorchScript files for model.torchscript runs only;"
+          + " a declared network has no module to save");
+    }
+    return save;
+  }
+
   private static ConfigException refused(String file, Axis<?> axis, String value, String reason) {
     return new ConfigException(file + ": " + axis.yamlKey() + ": " + value + " with model.torchscript: " + reason);
   }

@@ -53,7 +53,7 @@ final class SourceReader {
     }
     timing.allowOnly(allowed);
     GridConfig config = new GridConfig(name, where, maxRows, source, DataSpec.Synthetic.article(1, 0),
-        TrainRegime.article(), 0, AxisValues.of(values), GridLoader.timing(timing));
+        TrainRegime.article(), 0, AxisValues.of(values), GridLoader.timing(timing), false);
     config.rowCount();
     return config;
   }

@@ -21,7 +21,10 @@ import org.apache.spark.sql.SparkSession;
  * @param distributions median latency quartiles per precision and checkpoint
  * @param protocols both protocols' ratio against epochs
  * @param environments where the rows were measured
- * @param causes the configurations whose slowdown is beyond the band, with their cause, by CPU model
+ * @param causes what is slower than its baseline beyond the band, with its cause, by CPU model: trained
+ *     configurations and the files of a checkpoint series
+ * @param speedups what is faster than its baseline beyond the band, the same way
+ * @param registry the models of a registry whose own controls show a cost of subnormal values beyond the band
  * @param cpuNote what the sweep's CPU models say together (one model, or where they disagree)
  * @param whatToDo the remedies this sweep's own rows show, one sentence each (empty: none shown)
  * @param compare a night-to-night comparison, or null
@@ -36,6 +39,8 @@ public record ReportData(
     List<RatioPoint> protocols,
     List<EnvironmentRow> environments,
     List<CauseRow> causes,
+    List<CauseRow> speedups,
+    List<ModelCost> registry,
     String cpuNote,
     List<String> whatToDo,
     Compare.Result compare) {
@@ -72,9 +77,12 @@ public record ReportData(
 
   /**
    * One configuration and checkpoint whose runs' latency ratios lie beyond the band, from the
-   * {@code causes} view.
+   * {@code causes} view; or one file of a checkpoint series and batch size whose ratio against the
+   * series' baseline does.
    *
-   * @param configuration every setting but the seed, as {@code name=value, ...}
+   * @param configuration every setting but the seed, as {@code name=value, ...}; or the file and batch size
+   * @param checkpoint "epoch N", or "step N" for a file of a series
+   * @param min the lowest run's ratio (for a series file: its 95 % interval's lower end)
    * @param ratio geometric mean of the runs' ratios
    * @param causeRuns runs (of {@code runs}) whose cause is {@code cause}
    * @param shownBy the control that shows the cause, with its ratio
@@ -86,15 +94,15 @@ public record ReportData(
    * @param flushUnavailable why the flush twin was not timed, or null
    */
   public record CauseRow(
-      String cpu, String configuration, int epochs, long runs, double ratio, double min, double max,
+      String cpu, String configuration, String checkpoint, long runs, double ratio, double min, double max,
       String cause, int causeRuns, String shownBy, Double flushed, Double zeroedAtExport, String shares,
       String flushUnavailable) {
 
     /** A row without the flush twin and shares (rows of earlier sweeps). */
     public CauseRow(
-        String cpu, String configuration, int epochs, long runs, double ratio, double min, double max,
+        String cpu, String configuration, String checkpoint, long runs, double ratio, double min, double max,
         String cause, int causeRuns, String shownBy) {
-      this(cpu, configuration, epochs, runs, ratio, min, max, cause, causeRuns, shownBy, null, null, "", null);
+      this(cpu, configuration, checkpoint, runs, ratio, min, max, cause, causeRuns, shownBy, null, null, "", null);
     }
 
     /** "with flush-to-zero: X×; with subnormal weights zeroed at export: Y×". */
@@ -105,6 +113,19 @@ public record ReportData(
       return "with flush-to-zero: " + flush + "; with subnormal weights zeroed at export: " + zeroed;
     }
   }
+
+  /**
+   * A model of a registry (no baseline) and batch size whose own controls say it pays for subnormal
+   * values: how much faster its zeroed copy and its flush twin are than the model itself.
+   *
+   * @param zeroed model / zeroed copy, with its 95 % interval ({@code subnormal_zeroed_ratio}); null
+   *     where not timed
+   * @param flushed model / flush twin (1 / {@code flushed_vs_trained}), with its interval; null where not timed
+   * @param remedy what the controls show removing the cost
+   */
+  public record ModelCost(
+      String cpu, String path, int batchSize, String cause, Double zeroed, Double zeroedLow, Double zeroedHigh,
+      Double flushed, Double flushedLow, Double flushedHigh, String remedy) {}
 
   /** Collects the data of {@code sweepId} (the views of {@link Views} must be registered). */
   public static ReportData collect(
@@ -117,6 +138,8 @@ public record ReportData(
     Dataset<Row> all = spark.table("trials").where(mine);
     Dataset<Row> rigorous = spark.table("rigorous").where(mine);
     Dataset<Row> causes = spark.table("causes").where(mine);
+    List<CauseRow> beyond = new java.util.ArrayList<>(ReportQueries.slowed(causes));
+    beyond.addAll(ReportReadModels.series(rigorous));
     return new ReportData(
         sweepId,
         ReportQueries.summary(all),
@@ -126,9 +149,16 @@ public record ReportData(
         ReportQueries.distributions(rigorous),
         ReportQueries.protocols(spark.table("measured").where(mine)),
         ReportQueries.environments(all),
-        ReportQueries.slowed(causes),
+        beyond.stream().filter(ReportData::slower).toList(),
+        beyond.stream().filter(r -> !slower(r)).toList(),
+        ReportReadModels.registry(rigorous),
         ReportQueries.cpuNote(causes),
         Remedies.whatToDo(causes.collectAsList()),
         compare);
+  }
+
+  /** A row beyond the band belongs with the slowdowns when its ratio is at least 1, else with the speed-ups. */
+  static boolean slower(CauseRow r) {
+    return !(r.ratio() < 1);
   }
 }

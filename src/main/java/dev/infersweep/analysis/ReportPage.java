@@ -43,6 +43,12 @@ public final class ReportPage {
     List<Map<String, Object>> causes = causes(data.causes());
     scope.put("causes", causes);
     scope.put("hasCauses", !causes.isEmpty());
+    List<Map<String, Object>> speedups = causes(data.speedups());
+    scope.put("speedups", speedups);
+    scope.put("hasSpeedups", !speedups.isEmpty());
+    List<Map<String, Object>> registry = registry(data.registry());
+    scope.put("registry", registry);
+    scope.put("hasRegistry", !registry.isEmpty());
     scope.put("cpuNote", data.cpuNote());
     scope.put("whatToDo", data.whatToDo());
     scope.put("hasWhatToDo", !data.whatToDo().isEmpty());
@@ -126,7 +132,7 @@ public final class ReportPage {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("cpu", c.cpu());
       row.put("configuration", c.configuration());
-      row.put("epochs", c.epochs());
+      row.put("checkpoint", c.checkpoint());
       row.put("ratio", num(c.ratio()));
       row.put("range", num(c.min()) + " – " + num(c.max()));
       row.put("cause", c.cause());
@@ -137,6 +143,27 @@ public final class ReportPage {
       causes.add(row);
     }
     return causes;
+  }
+
+  /** Registry models that pay for subnormal values: one table row per model and batch size. */
+  private static List<Map<String, Object>> registry(List<ReportData.ModelCost> list) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (ReportData.ModelCost m : list) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("cpu", m.cpu());
+      row.put("path", m.path());
+      row.put("batchSize", m.batchSize());
+      row.put("cause", m.cause());
+      row.put("zeroed", interval(m.zeroed(), m.zeroedLow(), m.zeroedHigh()));
+      row.put("flushed", interval(m.flushed(), m.flushedLow(), m.flushedHigh()));
+      row.put("remedy", m.remedy());
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  private static String interval(Double v, Double low, Double high) {
+    return v == null ? "not timed" : num(v) + " (" + (low == null ? "–" : num(low)) + " – " + (high == null ? "–" : num(high)) + ")";
   }
 
   private static Map<String, Object> compare(Compare.Result c) {

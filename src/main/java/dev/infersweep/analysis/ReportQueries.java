@@ -117,7 +117,7 @@ final class ReportQueries {
         .toList();
   }
 
-  /** The {@code causes} rows with a run beyond the band, by CPU model, configuration and checkpoint. */
+  /** The {@code causes} rows with a run beyond the band (slower or faster), by CPU model, configuration and checkpoint. */
   static List<CauseRow> slowed(Dataset<Row> causes) {
     return causes.where(col("beyond_band_runs").gt(0))
         .orderBy(configurationColumns())
@@ -126,7 +126,7 @@ final class ReportQueries {
         .map(r -> new CauseRow(
             r.getAs("cpu_model"),
             Verdicts.configuration(r),
-            r.<Integer>getAs("epochs"),
+            "epoch " + r.<Integer>getAs("epochs"),
             r.<Long>getAs("runs"),
             nan(r.getAs("latency_ratio")),
             nan(r.getAs("latency_ratio_min")),
@@ -205,7 +205,7 @@ final class ReportQueries {
         nan(r.getAs("high")));
   }
 
-  private static double nan(Double value) {
+  static double nan(Double value) {
     return value == null ? Double.NaN : value;
   }
 }

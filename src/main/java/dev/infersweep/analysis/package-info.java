@@ -8,7 +8,9 @@
  * paired-ratio question answered by {@code RatioQuestion}, its text by {@code CompareTable});
  * {@link dev.infersweep.analysis.ReportData}
  * collects a sweep's figures as plain values and {@link dev.infersweep.analysis.ReportPage} renders
- * them from a template; {@link dev.infersweep.analysis.Analysis} saves verdicts, effects and
+ * them from a template (read models' rows by {@code ReportReadModels});
+ * {@link dev.infersweep.analysis.Answer} is the few lines a run ends with (its findings by
+ * {@code AnswerFindings}); {@link dev.infersweep.analysis.Analysis} saves verdicts, effects and
  * comparisons as Parquet.
  */
 package dev.infersweep.analysis;

@@ -1,5 +1,6 @@
 package dev.infersweep.cli;
 
+import dev.infersweep.analysis.Answer;
 import dev.infersweep.error.ConfigException;
 import dev.infersweep.error.SweepException;
 import dev.infersweep.grid.GridConfig;
@@ -97,6 +98,8 @@ public final class RunCommand implements Callable<Integer> {
         throw new SweepException(e.kind(), e.getMessage() + " (options: --sweep-id, --resume, --overwrite)", e);
       }
       print(summary, console);
+      // The answer, read back from what was published: what slowed or sped up, why, what fixes it.
+      Answer.print(spark, out, summary.sweepId(), console, "[infersweep] ");
       return summary;
     }
   }

@@ -95,6 +95,16 @@ class AnalysisTest {
   }
 
   @Test
+  void theAnswerIsReadBackFromTheResultsFolderForItsSweepAlone() {
+    List<String> lines = Answer.lines(spark, root.toString(), "slow");
+    // Sweep "slow" alone: 2 activation scales × 2 batch sizes, each at its last checkpoint.
+    assertThat(lines.get(0)).startsWith("answer: ").contains(" of 4 configurations × batch sizes");
+    assertThat(lines).hasSizeLessThanOrEqualTo(11);
+    assertThat(lines.get(lines.size() - 1))
+        .isEqualTo("report: jobs/sweep report --results " + root + " --sweep slow --out report.html");
+  }
+
+  @Test
   void effectModelRecoversAPlantedSlope() {
     // log(ratio) = 0.05 · log1p(epochs) + noise, with factors that have no effect of their own.
     StructType schema =

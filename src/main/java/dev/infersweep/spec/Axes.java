@@ -13,7 +13,7 @@ import java.util.List;
  *
  * <p>Adding an axis: declare it here, last among its level, with
  * {@code optInIdOnlyWhenChanged()} (so that runs of existing sweeps keep their ids), and give it a
- * result column in {@code ResultSchema}; the loader, expansion, counts, ids, {@code plan}, the
+ * result column in {@code ConfigurationColumns} (the configuration group of {@code ResultSchema}); the loader, expansion, counts, ids, {@code plan}, the
  * executor's cell loops, the SQL views and the analyses follow. The code that acts on it reads {@code spec.get(Axes.NEW_AXIS)}.
  */
 public final class Axes {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An axis added as docs/architecture.md says (declared in {@code Axes}, a column in
- * {@code ResultSchema}) reaches every view and the report with no other edit: the two sources are
+ * {@code ConfigurationColumns}, the results table's configuration group) reaches every view and the report with no other edit: the two sources are
  * edited and compiled here, and {@code jobs/sweep report} runs on a class loader that sees them,
  * over a small real sweep whose rows carry the new axis at two levels.
  */
@@ -104,7 +104,7 @@ class AddedAxisTest {
         .select(column).as(Encoders.STRING()).collectAsList();
   }
 
-  /** {@code Axes} and {@code ResultSchema} with the new axis, compiled into a folder of their own. */
+  /** {@code Axes} and the configuration columns with the new axis, compiled into a folder of their own. */
   private static Path compiledWithTheAxis() throws IOException {
     Path sources = tmp.resolve("src");
     Path classes = Files.createDirectories(tmp.resolve("classes"));
@@ -116,7 +116,7 @@ class AddedAxisTest {
             + "          .optInIdOnlyWhenChanged();\n\n" + declared,
         "SEED, EPOCHS", "SEED, THROWAWAY, EPOCHS");
     String column = "    c.add(new Column(\"learning_rate\"";
-    Path schema = edited(sources, "result/ResultSchema.java",
+    Path schema = edited(sources, "result/ConfigurationColumns.java",
         column, "    c.add(new Column(\"" + AXIS + "\", DataTypes.StringType, r -> r.value(Axes.THROWAWAY)));\n" + column);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

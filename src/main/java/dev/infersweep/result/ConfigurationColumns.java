@@ -81,5 +81,6 @@ final class ConfigurationColumns {
     c.add(new Column("model_path", s, r -> read(r) == null ? null : read(r).path()));
     c.add(new Column("model_sha256", s, r -> file(r, ModelFile::sha256)));
     c.add(new Column("baseline_path", s, r -> read(r) == null ? null : read(r).baseline()));
+    c.add(new Column("checkpoint_path", s, r -> read(r) != null ? null : file(r, ModelFile::path)));
   }
 }

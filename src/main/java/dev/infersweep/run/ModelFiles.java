@@ -77,4 +77,26 @@ public final class ModelFiles implements FileReader, Serializable {
       return in.readAllBytes();
     }
   }
+
+  /**
+   * Writes {@code bytes} to {@code path} atomically: into a hidden file beside it, then renamed, so a
+   * reader sees the whole file or none. A file already there (an earlier attempt of the same run) is
+   * replaced.
+   */
+  public void write(String path, byte[] bytes) throws IOException {
+    Path target = new Path(path);
+    FileSystem fs = target.getFileSystem(hadoop());
+    Path partial = new Path(target.getParent(), "." + target.getName() + "." + java.util.UUID.randomUUID() + ".partial");
+    fs.mkdirs(target.getParent());
+    try (var out = fs.create(partial, false)) {
+      out.write(bytes);
+    }
+    if (fs.exists(target)) {
+      fs.delete(target, false);
+    }
+    if (!fs.rename(partial, target)) {
+      fs.delete(partial, false);
+      throw new IOException("could not rename " + partial + " to " + target);
+    }
+  }
 }

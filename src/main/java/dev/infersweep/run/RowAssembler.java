@@ -53,7 +53,7 @@ final class RowAssembler {
               calibrationStartNanos,
               calibrationEndNanos,
               Instant.now(),
-              checkpoint == null ? null : states.computeIfAbsent(checkpoint.epoch(), e -> state(checkpoint))));
+              checkpoint == null ? null : states.computeIfAbsent(checkpoint.epoch(), e -> state(checkpoint, trained.saved().get(e)))));
     }
     return rows;
   }
@@ -62,12 +62,12 @@ final class RowAssembler {
    * What a TorchScript checkpoint holds, parameters and buffers, read from the state it saved (its
    * {@code layers}); null for a declared network's, or a state this reader cannot read.
    */
-  private static ModelFile state(Checkpoint checkpoint) {
+  private static ModelFile state(Checkpoint checkpoint, String savedAt) {
     if (!(checkpoint.snapshot() instanceof ScriptedState state)) {
       return null;
     }
     try {
-      return new ModelFile(null, state.sha256(), null, TorchArchive.read(state.archive()).tensors());
+      return new ModelFile(savedAt, state.sha256(), null, TorchArchive.read(state.archive()).tensors());
     } catch (ArchiveException e) {
       return null;
     }

@@ -31,7 +31,7 @@ public final class RunTask {
 
   /** Runs {@code spec} on {@code executor} and returns its rows. */
   public static List<ResultRow> execute(RunSpec spec, Executor executor) {
-    return execute(spec, executor, null);
+    return execute(spec, executor, Shipped.NOTHING);
   }
 
   /**
@@ -40,22 +40,17 @@ public final class RunTask {
    * @param table the training table the driver read and shipped, for a run that trains on one
    */
   public static List<ResultRow> execute(RunSpec spec, Executor executor, TrainingSet table) {
-    return execute(spec, executor, table, null);
+    return execute(spec, executor, new Shipped(table, null, null));
   }
 
-  /**
-   * Runs {@code spec} on {@code executor} and returns its rows.
-   *
-   * @param table the training table the driver read and shipped, for a run that trains on one
-   * @param files how to open model files, for a run whose model is read rather than trained
-   */
-  public static List<ResultRow> execute(RunSpec spec, Executor executor, TrainingSet table, ModelFiles files) {
+  /** Runs {@code spec} on {@code executor} with what the driver {@code shipped}, and returns its rows. */
+  public static List<ResultRow> execute(RunSpec spec, Executor executor, Shipped shipped) {
     ACTIVE.incrementAndGet();
     try {
       if (spec.model() instanceof ReadModel) {
-        return ReadTask.execute(spec, executor, files, ACTIVE::get);
+        return ReadTask.execute(spec, executor, shipped.files(), ACTIVE::get);
       }
-      return pipeline(spec, executor, table);
+      return pipeline(spec, executor, shipped.table(), shipped.checkpoints());
     } finally {
       ACTIVE.decrementAndGet();
     }
@@ -70,7 +65,7 @@ public final class RunTask {
         spec, null, null, Trained.failed(new Outcome.Failed(reason)), Map.of(), Map.of(), null, null);
   }
 
-  private static List<ResultRow> pipeline(RunSpec spec, Executor executor, TrainingSet table) {
+  private static List<ResultRow> pipeline(RunSpec spec, Executor executor, TrainingSet table, CheckpointStore store) {
     Long calibrationStart = null;
     Environment environment = null;
     Opened opened = null;
@@ -88,6 +83,9 @@ public final class RunTask {
     Map<ModelKey, Diagnostics> diagnostics = Map.of();
     if (opened != null) {
       trained = TrainStage.train(opened, ACTIVE::get);
+      if (store != null) {
+        trained = store.save(spec, trained);
+      }
       timed = TimeStage.time(opened, trained, ACTIVE::get);
       diagnostics = ProbeStage.probe(opened, trained);
     }

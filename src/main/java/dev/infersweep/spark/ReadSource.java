@@ -43,9 +43,4 @@ public final class ReadSource {
     return String.format("%d checkpoint(s) of a series, steps %d to %d, against the baseline %s",
         files.size(), files.get(0).steps(), files.get(files.size() - 1).steps(), files.get(0).baseline());
   }
-
-  /** How tasks open the files of {@code grid}; null when it reads none. */
-  static ModelFiles files(GridConfig grid, Configuration hadoop) {
-    return grid.model() instanceof ModelSource ? ModelFiles.of(hadoop) : null;
-  }
 }

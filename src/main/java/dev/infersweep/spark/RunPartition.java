@@ -5,7 +5,9 @@ import dev.infersweep.spec.RunSpec;
 import dev.infersweep.spec.TrainingSet;
 import dev.infersweep.run.Executor;
 import dev.infersweep.run.RunTask;
+import dev.infersweep.run.CheckpointStore;
 import dev.infersweep.run.ModelFiles;
+import dev.infersweep.run.Shipped;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,16 +38,19 @@ final class RunPartition implements FlatMapFunction<Iterator<RunSpec>, Row> {
 
   /** The training table, or null for synthetic data. */
   private final Broadcast<TrainingSet> table;
-  /** The driver's Hadoop settings, for tasks that read their model files; null otherwise. */
+  /** The driver's Hadoop settings, for tasks that read or save model files; null otherwise. */
   private final ModelFiles files;
+  /** Where TorchScript runs save their checkpoints; null unless the grid asks for it. */
+  private final CheckpointStore checkpoints;
 
   RunPartition(Broadcast<TrainingSet> table) {
-    this(table, null);
+    this(table, null, null);
   }
 
-  RunPartition(Broadcast<TrainingSet> table, ModelFiles files) {
+  RunPartition(Broadcast<TrainingSet> table, ModelFiles files, CheckpointStore checkpoints) {
     this.table = table;
     this.files = files;
+    this.checkpoints = checkpoints;
   }
 
   /** The broadcast the tasks take their table from (null for synthetic data). */
@@ -70,7 +75,7 @@ final class RunPartition implements FlatMapFunction<Iterator<RunSpec>, Row> {
       if (holdUntilCancelled.test(spec)) {
         waitForCancellation();
       }
-      RunTask.execute(spec, executor, samples, files).forEach(r -> rows.add(ResultSchema.toRow(r)));
+      RunTask.execute(spec, executor, new Shipped(samples, files, checkpoints)).forEach(r -> rows.add(ResultSchema.toRow(r)));
     }
     return rows.iterator();
   }

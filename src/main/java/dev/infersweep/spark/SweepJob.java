@@ -249,7 +249,7 @@ public final class SweepJob {
       // The table goes to each executor once, as a broadcast; tasks never read its path.
       shipped = samples == null ? null : jsc.broadcast(samples);
       // One run per partition: Spark spreads them over the executors' task slots.
-      RunPartition task = new RunPartition(shipped, ReadSource.files(request.grid(), jsc.hadoopConfiguration()));
+      RunPartition task = TaskFiles.partition(shipped, request, runs.size(), jsc.hadoopConfiguration(), console);
       JavaRDD<Row> rdd = jsc.parallelize(runs, runs.size()).mapPartitions(task, true);
       RunCollector.Collected collected =
           RunCollector.collect(jsc, rdd, group, "infersweep sweep " + request.sweepId(), request.deadline());

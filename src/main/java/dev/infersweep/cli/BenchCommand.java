@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -70,6 +71,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--work", paramLabel = "DIR", description = "Scratch folder for the sweeps (default: a new temporary one).")
   Path work;
 
+  @Mixin ScanBenchOptions scan = new ScanBenchOptions();
+
   @Option(names = "--inference-loop", paramLabel = "SECONDS",
       description = "Only run infersweep's batch-1 call in a loop for SECONDS, for a profiler to attach to (jobs/stress/profile-inference).")
   Double inferenceLoopSeconds;
@@ -103,6 +106,14 @@ public final class BenchCommand implements Callable<Integer> {
   /** Runs the benchmarks and returns the figures, ratios and targets in the order they print. */
   public Map<String, Object> execute() throws IOException {
     checkOptions();
+    scan.check();
+    if (scan.only) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("cpu_model", QFunctionBench.cpuModel());
+      scan.run(out, work != null ? work : Files.createTempDirectory("infersweep-bench"));
+      write(out);
+      return out;
+    }
     if (q58220Only) {
       if (q58220Steps == 0) {
         throw new ConfigException("'--q58220-only' needs '--q58220-steps' above 1000, not 0");
@@ -124,6 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
     putCallFigures(out, f);
     putSweepFigures(out, f);
     q58220(out);
+    scan.run(out, dir);
     putTargets(out, f);
     write(out);
     return out;

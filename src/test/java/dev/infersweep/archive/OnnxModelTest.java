@@ -61,7 +61,8 @@ class OnnxModelTest {
     assertThat(zeroed.subnormals()).isZero();
     int changed = 0;
     for (int i = 0; i < z.length; i += 4) {
-      if (!Arrays.equals(original, i, i + 4, z, i, i + 4)) {
+      int end = Math.min(i + 4, z.length);
+      if (!Arrays.equals(original, i, end, z, i, end)) {
         changed++;
       }
     }
@@ -71,7 +72,9 @@ class OnnxModelTest {
     List<StoredTensor> after = zeroed.tensors();
     for (int i = 0; i < before.size(); i++) {
       assertThat(after.get(i).zeros()).isEqualTo(before.get(i).zeros() + before.get(i).subnormals());
-      assertThat(after.get(i).maxAbs()).isEqualTo(before.get(i).maxAbs());
+      if (before.get(i).maxAbs() >= 0x1p-126) {
+        assertThat(after.get(i).maxAbs()).isEqualTo(before.get(i).maxAbs());
+      }
     }
     assertThat(OnnxModel.read(bytes("mlp.onnx")).withSubnormalsZeroed().bytes()).isEqualTo(bytes("mlp.onnx"));
   }

@@ -233,9 +233,88 @@ def check():
                 print(f"{ACCOUNT}: identical to what this script makes")
             else:
                 failures.append(f"{ACCOUNT}: differs from what this script makes; regenerate with {sys.argv[0]}")
+    with tempfile.TemporaryDirectory() as tmp:
+        failures += check_onnx(tmp)
     for line in failures:
         print(line, file=sys.stderr)
     return 1 if failures else 0
+
+
+# ONNX fixtures (src/test/resources/onnx/), for the ONNX model reader (dev.infersweep.archive.OnnxModel)
+# and ONNX Runtime, the second engine: the same modules, made the same way (the seed, the planted
+# values), exported with torch.onnx.export from the eval-mode module at a fixed opset with constant
+# folding, input "x" and output "y", the batch dimension dynamic ("batch") unless the name says it
+# is fixed:
+#
+#   bn_mlp.onnx         BnMlp in float32 with its planted subnormals (dropout is gone in eval mode; the
+#                       initializers are the exporter's, not the state_dict: see initializers.json)
+#   mlp.onnx            Mlp
+#   mlp_batch4.onnx     Mlp exported with a fixed batch of 4 (a timed batch size other than 4 is refused)
+#   conv.onnx           SmallConv, input [N, 3, 32, 32]
+#
+# initializers.json is the onnx package's own account of each file, read back from it:
+# onnx.numpy_helper.to_array over model.graph.initializer in order, each one's dtype, shape, count,
+# subnormals ((a != 0) & (abs(a) < finfo(dtype).tiny)), max |value| (null when empty), zeros and sum
+# of squares; the Java reader must match it. torch.onnx.export writes no time or path into the file,
+# so --check compares these bytes too.
+ONNX_FIXTURES = os.path.join(REPO, "src", "test", "resources", "onnx")
+ONNX_OPSET = 13
+ONNX_MODELS = {
+    "bn_mlp.onnx": (lambda: bn_mlp(torch.float32), (2, 20), True),
+    "mlp.onnx": (Mlp, (2, 20), True),
+    "mlp_batch4.onnx": (Mlp, (4, 20), False),
+    "conv.onnx": (SmallConv, (2, 3, 32, 32), True),
+}
+ONNX_ACCOUNT = "initializers.json"
+
+
+def make_onnx(out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    for name, (factory, shape, dynamic) in ONNX_MODELS.items():
+        torch.manual_seed(SEED)
+        module = factory().eval()
+        axes = {"x": {0: "batch"}, "y": {0: "batch"}} if dynamic else None
+        torch.onnx.export(module, torch.zeros(shape), os.path.join(out_dir, name), input_names=["x"],
+                          output_names=["y"], dynamic_axes=axes, opset_version=ONNX_OPSET,
+                          do_constant_folding=True)
+    with open(os.path.join(out_dir, ONNX_ACCOUNT), "w") as f:
+        f.write(json.dumps({name: onnx_account(os.path.join(out_dir, name)) for name in ONNX_MODELS}, indent=1) + "\n")
+
+
+def onnx_account(path):
+    """The onnx package's account of a file's initializers, in order: what the Java reader must match."""
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+    rows = []
+    for init in onnx.load(path).graph.initializer:
+        a = numpy_helper.to_array(init)
+        floating = np.issubdtype(a.dtype, np.floating)
+        m = np.abs(a.astype(np.float64))
+        rows.append({"name": init.name, "kind": "initializer", "dtype": str(a.dtype), "shape": list(a.shape),
+                     "numel": int(a.size),
+                     "subnormals": int(((a != 0) & (np.abs(a) < np.finfo(a.dtype).tiny)).sum()) if floating else 0,
+                     "max_abs": float(m.max()) if a.size else None, "zeros": int((m == 0).sum()),
+                     "sum_squares": float((m * m).sum())})
+    return rows
+
+
+def check_onnx(tmp):
+    """Failures of the committed ONNX fixtures against what this script makes into tmp."""
+    make_onnx(tmp)
+    failures = []
+    for name in list(ONNX_MODELS) + [ONNX_ACCOUNT]:
+        committed, made = os.path.join(ONNX_FIXTURES, name), os.path.join(tmp, name)
+        if not os.path.isfile(committed):
+            failures.append(f"onnx/{name}: not committed (run {sys.argv[0]} and commit it)")
+            continue
+        with open(committed, "rb") as a, open(made, "rb") as b:
+            if a.read() == b.read():
+                print(f"onnx/{name}: identical to what this script makes")
+            else:
+                failures.append(f"onnx/{name}: bytes differ from what this script makes; regenerate with "
+                                f"{sys.argv[0]} (torch {torch.__version__})")
+    return failures
 
 
 def main():
@@ -250,6 +329,10 @@ def main():
     make(args.out)
     for name in list(MODELS) + [ACCOUNT]:
         print(os.path.join(args.out, name), os.path.getsize(os.path.join(args.out, name)), "bytes")
+    onnx_out = ONNX_FIXTURES if args.out == FIXTURES else os.path.join(args.out, "onnx")
+    make_onnx(onnx_out)
+    for name in list(ONNX_MODELS) + [ONNX_ACCOUNT]:
+        print(os.path.join(onnx_out, name), os.path.getsize(os.path.join(onnx_out, name)), "bytes")
 
 
 if __name__ == "__main__":

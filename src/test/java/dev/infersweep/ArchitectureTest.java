@@ -97,10 +97,12 @@ class ArchitectureTest {
           .that().resideInAPackage("dev.infersweep." + leaf + "..")
           .should().dependOnClassesThat()
           // The engine binds libtorch's flush-to-zero switch with JNA (engine.FlushToZero); the
-          // archive reads TorchScript's pickle with the unpickler Spark ships (net.razorvine).
+          // archive reads TorchScript's pickle with the unpickler Spark ships (net.razorvine); the
+          // engine starts ONNX Runtime (engine.OnnxRuntime).
           .resideOutsideOfPackages("dev.infersweep." + leaf + "..", "java..", "javax..",
               leaf.equals("archive") ? "net.razorvine.." : "ai.djl..",
-              leaf.equals("engine") ? "com.sun.jna.." : "java..")
+              leaf.equals("engine") ? "com.sun.jna.." : "java..",
+              leaf.equals("engine") ? "ai.onnxruntime.." : "java..")
           .check(classes);
     }
     // The work's description holds its network: spec may read net, and nothing else of ours.

@@ -18,7 +18,7 @@ import java.util.zip.CRC32;
  * storage entry ({@code data/<key>}, little endian) through its offset and strides, so views sharing
  * a storage are read as PyTorch reads them.
  */
-public final class TorchArchive {
+public final class TorchArchive implements StoredModel {
   private static final Pattern DATA_PKL = Pattern.compile("[^/]+/data\\.pkl");
 
   /** A tensor with where its storage's bytes are. */
@@ -138,17 +138,25 @@ public final class TorchArchive {
     }
   }
 
+  @Override
+  public ModelFormat format() {
+    return ModelFormat.TORCHSCRIPT;
+  }
+
   /** The archive's bytes (a copy). */
+  @Override
   public byte[] bytes() {
     return bytes.clone();
   }
 
   /** Every parameter and buffer, floating and integer, in {@code state_dict()} order. */
+  @Override
   public List<StoredTensor> tensors() {
     return tensors;
   }
 
   /** Subnormal values over every floating parameter and buffer. */
+  @Override
   public long subnormals() {
     return tensors.stream().mapToLong(StoredTensor::subnormals).sum();
   }
@@ -165,6 +173,7 @@ public final class TorchArchive {
    * and where the local copy lives: the local header, or the data descriptor that follows the data
    * when the local header defers it (PyTorch's writer sets bit 3 and leaves 0 in the local header).
    */
+  @Override
   public TorchArchive withSubnormalsZeroed() {
     if (subnormals() == 0) {
       return this;

@@ -7,6 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.infersweep.archive.ArchiveException;
+import dev.infersweep.archive.ModelFormat;
+import dev.infersweep.archive.OnnxModel;
+import dev.infersweep.archive.StoredModel;
 import dev.infersweep.archive.StoredTensor;
 import dev.infersweep.archive.TensorKind;
 import dev.infersweep.archive.TensorType;
@@ -20,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks a model file's bytes before it is timed: a TorchScript archive whose tensors can be read,
- * that libtorch loads, and whose forward pass takes a batch of two of the declared input shape and
+ * Checks a model file's bytes before it is timed: its format told by its content (a TorchScript
+ * archive, or an ONNX model, {@link OnnxCheck}), tensors that can be read, an engine that loads it, and whose forward pass takes a batch of two of the declared input shape and
  * gives one floating tensor. The same check runs on the driver (on the one file it opens) and in
  * every task (on its own file).
  */
@@ -30,7 +33,7 @@ public final class ModelCheck {
   static final int BATCH = 2;
 
   /** A checked file: its tensors and the precision it is served in (that of its floating parameters). */
-  public record Checked(TorchArchive archive, Precision precision, long[] outputShape, boolean outputFinite) {}
+  public record Checked(StoredModel model, Precision precision, long[] outputShape, boolean outputFinite) {}
 
   private ModelCheck() {}
 
@@ -39,6 +42,19 @@ public final class ModelCheck {
    * @throws UnreadableModel with one line naming {@code path} and the problem
    */
   public static Checked check(String path, byte[] bytes, long[] inputShape) throws UnreadableModel {
+    ModelFormat format = ModelFormat.detect(bytes);
+    if (format == null) {
+      throw new UnreadableModel(path + " is " + ModelFormat.describe(bytes) + "; a model file is one of them");
+    }
+    return format == ModelFormat.ONNX ? OnnxCheck.check(path, bytes, inputShape) : torchScript(path, bytes, inputShape);
+  }
+
+  /** Whether batch size {@code batch} can be timed with the checked file; null when it can, else why not. */
+  public static String batchRefusal(String path, Checked checked, int batch) {
+    return checked.model() instanceof OnnxModel onnx ? OnnxCheck.batchRefusal(path, onnx, batch) : null;
+  }
+
+  private static Checked torchScript(String path, byte[] bytes, long[] inputShape) throws UnreadableModel {
     TorchArchive archive;
     try {
       archive = TorchArchive.read(bytes);
@@ -84,7 +100,8 @@ public final class ModelCheck {
   static Precision precision(String path, List<StoredTensor> tensors) throws UnreadableModel {
     Map<TensorType, Long> values = new EnumMap<>(TensorType.class);
     for (StoredTensor t : tensors) {
-      if (t.kind() == TensorKind.PARAMETER && t.type().floating()) {
+      // An ONNX file's weights are its initializers.
+      if ((t.kind() == TensorKind.PARAMETER || t.kind() == TensorKind.INITIALIZER) && t.type().floating()) {
         values.merge(t.type(), t.values(), Long::sum);
       }
     }

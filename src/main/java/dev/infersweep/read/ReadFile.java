@@ -1,6 +1,7 @@
 package dev.infersweep.read;
 
-import dev.infersweep.archive.TorchArchive;
+import dev.infersweep.archive.ModelFormat;
+import dev.infersweep.archive.StoredModel;
 import dev.infersweep.spec.Precision;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,18 +15,27 @@ import java.util.HexFormat;
  * @param checked its tensors and served precision
  */
 public record ReadFile(String path, String sha256, ModelCheck.Checked checked) {
-  /** The archive's bytes: the model as served. */
+  /** The file's bytes: the model as served. */
   public byte[] bytes() {
-    return checked.archive().bytes();
+    return checked.model().bytes();
   }
 
-  /** The same archive with every subnormal parameter and buffer value set to 0: the zeroed control. */
+  /**
+   * The same file with every subnormal value of every floating parameter, buffer or initializer set
+   * to 0: the zeroed control.
+   */
   public byte[] zeroedBytes() {
-    return checked.archive().withSubnormalsZeroed().bytes();
+    return checked.model().withSubnormalsZeroed().bytes();
   }
 
-  public TorchArchive archive() {
-    return checked.archive();
+  /** The file's tensors, read without an engine. */
+  public StoredModel stored() {
+    return checked.model();
+  }
+
+  /** TorchScript or ONNX: which engine times it. */
+  public ModelFormat format() {
+    return checked.model().format();
   }
 
   public Precision precision() {

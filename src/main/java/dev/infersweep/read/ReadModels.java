@@ -23,7 +23,12 @@ public record ReadModels(ReadModel spec, ReadFile model, ReadFile baseline) {
       return new ReadModels(spec, model, null);
     }
     ReadFile baseline = spec.baseline().equals(spec.path()) ? model : file(spec.baseline(), spec.inputShape(), files);
-    String difference = ModelCheck.differenceFromBaseline(model.archive().tensors(), baseline.archive().tensors());
+    if (model.format() != baseline.format()) {
+      // A series is one format: its checkpoints are timed against a baseline in the same engine.
+      throw new UnreadableModel(spec.path() + " is " + model.format().description() + " but the series' baseline "
+          + spec.baseline() + " is " + baseline.format().description() + "; a series is one format");
+    }
+    String difference = ModelCheck.differenceFromBaseline(model.stored().tensors(), baseline.stored().tensors());
     if (difference != null) {
       throw new UnreadableModel(spec.path() + " is not a checkpoint of the baseline's network " + spec.baseline() + ": " + difference);
     }

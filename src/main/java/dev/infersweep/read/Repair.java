@@ -52,6 +52,10 @@ public final class Repair {
     Path out = Path.of(request.out());
     checkOut(in, out);
     byte[] bytes = readModel(in);
+    if (dev.infersweep.archive.ModelFormat.detect(bytes) == dev.infersweep.archive.ModelFormat.ONNX) {
+      throw new ConfigException("--model " + request.model() + " is " + dev.infersweep.archive.ModelFormat.ONNX.description()
+          + "; repair rewrites TorchScript archives (jobs/sweep scan times an ONNX model's zeroed copy)");
+    }
     ModelCheck.Checked checked;
     try {
       checked = ModelCheck.check(request.model(), bytes, request.inputShape());
@@ -62,15 +66,15 @@ public final class Repair {
       throw new ConfigException("--model " + request.model() + " is bfloat16: DJL 0.36 cannot run its outputs"
           + " to check a repair (supported: float32, float16, float64)");
     }
-    long subnormals = checked.archive().subnormals();
-    long values = checked.archive().tensors().stream().filter(t -> t.type().floating()).mapToLong(t -> t.values()).sum();
+    long subnormals = checked.model().subnormals();
+    long values = checked.model().tensors().stream().filter(t -> t.type().floating()).mapToLong(t -> t.values()).sum();
     if (subnormals == 0) {
       say.accept(request.model() + " has no subnormal values; nothing to repair");
       return Status.NOTHING_TO_REPAIR;
     }
     say.accept(String.format(Locale.ROOT, "%s: %d of %d floating parameter and buffer values are subnormal (%.1f %%); zeroing them",
         request.model(), subnormals, values, 100.0 * subnormals / values));
-    byte[] repaired = checked.archive().withSubnormalsZeroed().bytes();
+    byte[] repaired = checked.model().withSubnormalsZeroed().bytes();
     RepairOutputs.Comparison c = compare(bytes, repaired, request, checked.precision());
     String account = String.format(Locale.ROOT,
         "outputs on %d input batches (the timed input at batch %s, 3 random at scales 1, 10, 0.1): max |Δ| = %s;"

@@ -14,10 +14,18 @@ import java.util.List;
  * @param sha256 null when the file could not be read
  * @param precision the label of a read file's precision ({@code fp32}, {@code bf16}, …); null when not read, or trained
  * @param tensors empty when the file could not be read
+ * @param engine the engine that timed it ({@code pytorch}, {@code onnxruntime}); null when not read
+ * @param engineVersion that engine's version; null when not read
  */
-public record ModelFile(String path, String sha256, String precision, List<StoredTensor> tensors) implements Serializable {
+public record ModelFile(String path, String sha256, String precision, List<StoredTensor> tensors, String engine,
+    String engineVersion) implements Serializable {
   public ModelFile {
     tensors = List.copyOf(tensors);
+  }
+
+  /** A file read without saying which engine timed it. */
+  public ModelFile(String path, String sha256, String precision, List<StoredTensor> tensors) {
+    this(path, sha256, precision, tensors, null, null);
   }
 
   /** A file the task could not read or check: only its path is known. */

@@ -229,6 +229,18 @@ public final class ResultSchema {
   }
 
   /** Where and with what it ran. */
+  /** The engine that timed the row: a read file's ({@code onnxruntime} for ONNX), else PyTorch's; null for an unread file. */
+  private static Object engine(ResultRow r) {
+    return r.file() != null ? r.file().engine() : "pytorch";
+  }
+
+  private static Object engineVersion(ResultRow r) {
+    if (r.file() != null) {
+      return r.file().engineVersion();
+    }
+    return r.environment() == null ? null : r.environment().pytorchVersion();
+  }
+
   private static void environment(List<Column> c) {
     DataType s = DataTypes.StringType;
     c.add(new Column("host", s, r -> r.environment() == null ? null : r.environment().host()));
@@ -237,6 +249,8 @@ public final class ResultSchema {
     c.add(new Column("gpu_name", s, r -> r.environment() == null ? null : r.environment().gpuName()));
     c.add(new Column("djl_version", s, r -> r.environment() == null ? null : r.environment().djlVersion()));
     c.add(new Column("pytorch_version", s, r -> r.environment() == null ? null : r.environment().pytorchVersion()));
+    c.add(new Column("engine", s, ResultSchema::engine));
+    c.add(new Column("engine_version", s, ResultSchema::engineVersion));
     c.add(new Column("spark_version", s, r -> r.environment() == null ? null : r.environment().sparkVersion()));
     c.add(new Column("java_version", s, r -> r.environment() == null ? null : r.environment().javaVersion()));
     c.add(new Column("measured_at", DataTypes.TimestampType, r -> Timestamp.from(r.measuredAt())));

@@ -17,6 +17,9 @@ import dev.infersweep.train.TorchScriptModel;
 import dev.infersweep.net.ScriptedModel;
 import dev.infersweep.read.ReadModels;
 import ai.djl.MalformedModelException;
+import ai.onnxruntime.OrtException;
+import dev.infersweep.archive.ModelFormat;
+import dev.infersweep.read.OrtModel;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -87,27 +90,18 @@ final class CellModels implements AutoCloseable {
 
   /**
    * The models of a cell of a model read from a file: the file as served, its A/A copy and its zeroed
-   * copy (the same archive with every subnormal parameter and buffer set to 0), and in a series the
-   * baseline and its copy; each a module of its own from the bytes.
+   * copy (the same file with every subnormal parameter, buffer or initializer set to 0), and in a
+   * series the baseline and its copy; each a model of its own from the bytes, in the file's engine
+   * (libtorch for TorchScript, ONNX Runtime for ONNX, with {@code threads} intra-op threads).
    */
-  CellModels(ReadModels files, Device device) {
+  CellModels(ReadModels files, Device device, int threads) {
     trace = null;
     exponents = new int[0];
     rescaleComplete = false;
     rescaleNote = files.spec().rescaleUnavailableReason();
     try {
-      byte[] model = files.model().bytes();
-      put(TimedModel.TRAINED, TorchScriptModel.load(model, device));
-      if (files.baseline() != null) {
-        put(TimedModel.BASELINE, TorchScriptModel.load(files.baseline().bytes(), device));
-      }
-      put(TimedModel.ZEROED, TorchScriptModel.load(files.model().zeroedBytes(), device));
-      put(TimedModel.TRAINED_COPY, TorchScriptModel.load(model, device));
-      if (files.baseline() != null) {
-        put(TimedModel.BASELINE_COPY, TorchScriptModel.load(files.baseline().bytes(), device));
-      }
-      flushUnavailable = flushTwin(device);
-    } catch (MalformedModelException e) {
+      flushUnavailable = files.model().format() == ModelFormat.ONNX ? onnx(files, threads) : torchScript(files, device);
+    } catch (MalformedModelException | OrtException e) {
       close();
       throw new IllegalStateException("the checked model file does not load again: " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -122,6 +116,50 @@ final class CellModels implements AutoCloseable {
     } catch (ArchiveException e) {
       throw new IllegalStateException("libtorch wrote a checkpoint this reader cannot read: " + e.getMessage(), e);
     }
+  }
+
+  private String torchScript(ReadModels files, Device device) throws MalformedModelException {
+    byte[] model = files.model().bytes();
+    put(TimedModel.TRAINED, TorchScriptModel.load(model, device));
+    if (files.baseline() != null) {
+      put(TimedModel.BASELINE, TorchScriptModel.load(files.baseline().bytes(), device));
+    }
+    put(TimedModel.ZEROED, TorchScriptModel.load(files.model().zeroedBytes(), device));
+    put(TimedModel.TRAINED_COPY, TorchScriptModel.load(model, device));
+    if (files.baseline() != null) {
+      put(TimedModel.BASELINE_COPY, TorchScriptModel.load(files.baseline().bytes(), device));
+    }
+    return flushTwin(device);
+  }
+
+  /**
+   * ONNX Runtime sessions on the CPU. The zeroed copy is a session of the patched bytes (not of the
+   * original with its initializers overridden), so ONNX Runtime's graph optimisations and weight
+   * prepacking see the zeroed values exactly as they see the original's. The flush twin is a session
+   * of its own with ONNX Runtime's {@code session.set_denormal_as_zero} (its pool threads), and the
+   * timer's flush hook for its blocks (the calling thread, where one intra-op thread runs every
+   * kernel and which ONNX Runtime's option does not reach: {@link dev.infersweep.engine.OnnxRuntime}).
+   */
+  private String onnx(ReadModels files, int threads) throws OrtException {
+    byte[] model = files.model().bytes();
+    byte[] baseline = files.baseline() == null ? null : files.baseline().bytes();
+    put(TimedModel.TRAINED, OrtModel.load(model, threads, false));
+    if (baseline != null) {
+      put(TimedModel.BASELINE, OrtModel.load(baseline, threads, false));
+    }
+    put(TimedModel.ZEROED, OrtModel.load(files.model().zeroedBytes(), threads, false));
+    put(TimedModel.TRAINED_COPY, OrtModel.load(model, threads, false));
+    if (baseline != null) {
+      put(TimedModel.BASELINE_COPY, OrtModel.load(baseline, threads, false));
+    }
+    String unavailable = FlushToZero.unavailableReason();
+    if (unavailable == null) {
+      put(TimedModel.FLUSHED, OrtModel.load(model, threads, true));
+      if (baseline != null) {
+        put(TimedModel.FLUSHED_BASELINE, OrtModel.load(baseline, threads, true));
+      }
+    }
+    return unavailable;
   }
 
   private <M extends ServedModel> M put(TimedModel role, M model) {

@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.infersweep.net.ReadModel;
 import dev.infersweep.probe.TensorProbe;
+import dev.infersweep.archive.ModelFormat;
+import dev.infersweep.engine.OnnxRuntime;
+import dev.infersweep.read.ModelCheck;
 import dev.infersweep.read.ReadFile;
 import dev.infersweep.read.ReadModels;
 import dev.infersweep.read.UnreadableModel;
@@ -56,7 +59,8 @@ final class ReadTask {
     } catch (Throwable t) {
       failure = Outcome.Failed.of(t);
     }
-    Map<Point, Outcome> timed = read == null ? Map.of() : time(spec, device, read, activeTasks);
+    int threads = environment == null ? 1 : environment.threads();
+    Map<Point, Outcome> timed = read == null ? Map.of() : time(spec, device, threads, read, activeTasks);
     Long calibrationEnd = null;
     try {
       calibrationEnd = Calibration.measureNanos();
@@ -66,20 +70,26 @@ final class ReadTask {
     return rows(spec, environment, read, failure, timed, calibrationStart, calibrationEnd);
   }
 
-  private static Map<Point, Outcome> time(RunSpec spec, Device device, ReadModels read, IntSupplier activeTasks) {
+  private static Map<Point, Outcome> time(
+      RunSpec spec, Device device, int threads, ReadModels read, IntSupplier activeTasks) {
     Map<Point, Outcome> out = new LinkedHashMap<>();
     for (Point cell : spec.cells()) {
-      out.put(cell, measure(spec, device, read, cell, activeTasks));
+      out.put(cell, measure(spec, device, threads, read, cell, activeTasks));
     }
     return out;
   }
 
-  private static Outcome measure(RunSpec spec, Device device, ReadModels read, Point cell, IntSupplier activeTasks) {
+  private static Outcome measure(
+      RunSpec spec, Device device, int threads, ReadModels read, Point cell, IntSupplier activeTasks) {
     int batch = cell.get(dev.infersweep.spec.Axes.BATCH_SIZE);
+    String refused = ModelCheck.batchRefusal(read.model().path(), read.model().checked(), batch);
+    if (refused != null) {
+      return new Outcome.Failed(refused);
+    }
     try (NDManager manager = NDManager.newBaseManager(device);
-        CellModels models = new CellModels(read, device)) {
+        CellModels models = new CellModels(read, device, threads)) {
       NDArray input = manager.create(Inputs.values(spec, batch), Inputs.shape(spec, batch));
-      InterleavedTimer.Result r = TimeStage.timed(spec, cell, models, input, activeTasks, InterleavedTimer::measure);
+      InterleavedTimer.Result r = TimeStage.timed(spec, cell, models, input, activeTasks, InterleavedTimer::measureCalls);
       if (r.ratios() == null) {
         return new Outcome.Failed(
             "fewer than 2 block pairs free of GC pauses within timing.max_seconds (" + r.gcPauses() + " pauses)");
@@ -93,9 +103,9 @@ final class ReadTask {
   private static List<ResultRow> rows(
       RunSpec spec, Environment environment, ReadModels read, Outcome.Failed failure, Map<Point, Outcome> timed,
       Long calibrationStart, Long calibrationEnd) {
-    ModelFile file = read == null ? ModelFile.unread(((ReadModel) spec.model()).path()) : file(read.model());
+    ModelFile file = read == null ? ModelFile.unread(((ReadModel) spec.model()).path()) : file(read.model(), environment);
     Diagnostics diagnostics = read == null ? null
-        : TensorProbe.of(read.model().archive().tensors(), read.model().checked().outputFinite());
+        : TensorProbe.of(read.model().stored().tensors(), read.model().checked().outputFinite());
     List<ResultRow> rows = new ArrayList<>();
     for (Point cell : spec.cells()) {
       Outcome outcome = failure != null ? failure : timed.get(cell);
@@ -106,7 +116,9 @@ final class ReadTask {
     return rows;
   }
 
-  private static ModelFile file(ReadFile f) {
-    return new ModelFile(f.path(), f.sha256(), f.precision().label(), f.archive().tensors());
+  private static ModelFile file(ReadFile f, Environment environment) {
+    boolean onnx = f.format() == ModelFormat.ONNX;
+    String version = onnx ? OnnxRuntime.version() : environment == null ? null : environment.pytorchVersion();
+    return new ModelFile(f.path(), f.sha256(), f.precision().label(), f.stored().tensors(), f.format().engine(), version);
   }
 }

@@ -21,7 +21,7 @@ public final class SourceCheck {
   public static String check(String file, String key, String path, long[] inputShape, ModelFiles files) {
     try {
       ReadFile read = ReadModels.file(path, inputShape, files);
-      return read.precision().label() + ", " + read.archive().tensors().size() + " tensors";
+      return read.precision().label() + ", " + read.stored().tensors().size() + " tensors, " + read.format().label();
     } catch (UnreadableModel e) {
       throw new ConfigException(file + ": " + key + ": " + e.getMessage(), e);
     }

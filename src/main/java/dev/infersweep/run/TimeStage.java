@@ -31,7 +31,6 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.function.IntSupplier;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 
 /**
  * The rigorous protocol: each rigorous cell's trained model timed against the epoch-0 model and the
@@ -63,9 +62,8 @@ final class TimeStage {
   @FunctionalInterface
   interface Timer {
     InterleavedTimer.Result measure(
-        List<UnaryOperator<NDArray>> models,
+        List<Runnable> calls,
         List<InterleavedTimer.BlockHook> hooks,
-        NDArray input,
         List<InterleavedTimer.Comparison> comparisons,
         Predicate<List<PairedRatio>> undecided,
         InterleavedTimer.Settings settings,
@@ -75,7 +73,7 @@ final class TimeStage {
   private TimeStage() {}
 
   static Map<Point, Outcome> time(Opened opened, Trained trained, IntSupplier activeTasks) {
-    return time(opened, trained, activeTasks, InterleavedTimer::measure);
+    return time(opened, trained, activeTasks, InterleavedTimer::measureCalls);
   }
 
   static Map<Point, Outcome> time(Opened opened, Trained trained, IntSupplier activeTasks, Timer timer) {
@@ -141,10 +139,11 @@ final class TimeStage {
       RunSpec spec, Point cell, CellModels cellModels, NDArray input, IntSupplier activeTasks, Timer timer) {
     Map<TimedModel, ServedModel> models = cellModels.models;
     List<TimedModel> order = new ArrayList<>(models.keySet());
-    List<UnaryOperator<NDArray>> calls = new ArrayList<>();
+    List<Runnable> calls = new ArrayList<>();
     List<InterleavedTimer.BlockHook> hooks = new ArrayList<>();
     for (TimedModel m : order) {
-      calls.add(models.get(m)::forward);
+      // Prepared here, outside every clock (an ONNX Runtime model makes its input tensor once).
+      calls.add(models.get(m).call(input));
       hooks.add(m.flushed() ? FLUSH : InterleavedTimer.BlockHook.NONE);
     }
     List<InterleavedTimer.Comparison> comparisons = new ArrayList<>();
@@ -163,7 +162,7 @@ final class TimeStage {
       PairedRatio latency = ratios.get(TimedModel.Contrast.LATENCY);
       return latency != null && Cause.undecided(latency, controls(ratios, cellModels));
     };
-    return timer.measure(calls, hooks, input, comparisons, undecided, settings, activeTasks);
+    return timer.measure(calls, hooks, comparisons, undecided, settings, activeTasks);
   }
 
   private static List<TimedModel.Contrast> present(Map<TimedModel, ServedModel> models) {

@@ -116,11 +116,36 @@ public final class InterleavedTimer {
       Predicate<List<PairedRatio>> undecided,
       Settings settings,
       IntSupplier activeTasks) {
-    if (hooks.size() != models.size()) {
-      throw new IllegalArgumentException("one hook per model expected, found " + hooks.size() + " for " + models.size());
+    List<Runnable> calls = models.stream().map(m -> call(m, input)).toList();
+    return measureCalls(calls, hooks, comparisons, undecided, settings, activeTasks);
+  }
+
+  /** One call of {@code model} on {@code input}, its output copied out (materialised) and freed. */
+  static Runnable call(UnaryOperator<NDArray> model, NDArray input) {
+    return () -> {
+      // Native calls are never elided by the JIT; copying the output materialises it.
+      try (NDArray result = model.apply(input)) {
+        result.toByteBuffer();
+      }
+    };
+  }
+
+  /**
+   * Times prepared calls, each one inference call whose output is materialised before it returns
+   * (an engine's input is made once, outside the clocks): the same rounds as {@link #measure}.
+   */
+  public static Result measureCalls(
+      List<Runnable> calls,
+      List<BlockHook> hooks,
+      List<Comparison> comparisons,
+      Predicate<List<PairedRatio>> undecided,
+      Settings settings,
+      IntSupplier activeTasks) {
+    if (hooks.size() != calls.size()) {
+      throw new IllegalArgumentException("one hook per model expected, found " + hooks.size() + " for " + calls.size());
     }
-    Blocks blocks = new Blocks(models, hooks, input, settings.blockSize());
-    RoundOrder order = new RoundOrder(models.size(), settings.seed());
+    Blocks blocks = new Blocks(calls, hooks, settings.blockSize());
+    RoundOrder order = new RoundOrder(calls.size(), settings.seed());
     double warmupSeconds = warmUp(blocks, order, settings);
     return measureRounds(blocks, order, comparisons, undecided, settings, activeTasks, warmupSeconds);
   }
@@ -221,15 +246,13 @@ public final class InterleavedTimer {
 
   /** The models, their hooks and the shared input; runs one model's block into one reused buffer. */
   private static final class Blocks {
-    private final List<UnaryOperator<NDArray>> models;
+    private final List<Runnable> models;
     private final List<BlockHook> hooks;
-    private final NDArray input;
     private final long[] buffer;
 
-    Blocks(List<UnaryOperator<NDArray>> models, List<BlockHook> hooks, NDArray input, int blockSize) {
+    Blocks(List<Runnable> models, List<BlockHook> hooks, int blockSize) {
       this.models = models;
       this.hooks = hooks;
-      this.input = input;
       this.buffer = new long[blockSize];
     }
 
@@ -243,20 +266,17 @@ public final class InterleavedTimer {
 
     /** Model {@code m}'s block; the call times, valid until the next block. */
     long[] run(int m) {
-      runBlock(models.get(m), hooks.get(m), input, buffer);
+      runBlock(models.get(m), hooks.get(m), buffer);
       return buffer;
     }
   }
 
-  private static void runBlock(UnaryOperator<NDArray> model, BlockHook hook, NDArray input, long[] out) {
+  private static void runBlock(Runnable call, BlockHook hook, long[] out) {
     hook.before();
     try {
       for (int i = 0; i < out.length; i++) {
         long t0 = System.nanoTime();
-        // Native calls are never elided by the JIT; copying the output materialises it.
-        try (NDArray result = model.apply(input)) {
-          result.toByteBuffer();
-        }
+        call.run();
         out[i] = System.nanoTime() - t0;
       }
     } finally {

@@ -61,6 +61,11 @@ public final class TorchScriptCheck {
    */
   public static Facts check(String path, byte[] archive, long[] inputShape, int outputs, Collection<Precision> precisions) {
     String file = "model.torchscript: " + path;
+    if (dev.infersweep.archive.ModelFormat.detect(archive) == dev.infersweep.archive.ModelFormat.ONNX) {
+      throw new ConfigException(file + " is " + dev.infersweep.archive.ModelFormat.ONNX.description()
+          + ", not a TorchScript archive; model.torchscript trains TorchScript files (an ONNX model is timed, not"
+          + " trained: model.files or model.checkpoints, jobs/sweep scan)");
+    }
     if (!isZip(archive)) {
       throw new ConfigException(file + " is not a TorchScript archive (not a zip file; save it with torch.jit.script(model).save(...))");
     }

@@ -39,6 +39,7 @@ class TorchScriptInputTest {
   @CsvSource(delimiter = '|', value = {
     "missing file         | missing.pt       | [3, 32, 32] | 10 | fp32 | model.torchscript: MODEL does not exist",
     "not an archive       | text             | [3, 32, 32] | 10 | fp32 | is not a TorchScript archive (not a zip file",
+    "an ONNX model        | mlp.onnx         | [20]        | 2  | fp32 | model.torchscript: MODEL is an ONNX model (a protobuf ModelProto), not a TorchScript archive;",
     "forward fails        | conv.pt          | [20]        | 10 | fp32 | : a forward pass of input_shape [20] (a batch (2, 20)) fails: ",
     "wrong output size    | conv.pt          | [3, 32, 32] | 7  | fp32 | gives output shape (2, 10) for a batch (2, 3, 32, 32); outputs: 7 needs (2, 7)",
     "no parameters        | no_parameters.pt | [20]        | 10 | fp32 | has no floating parameters: nothing to train",
@@ -49,6 +50,7 @@ class TorchScriptInputTest {
     Path model = switch (file) {
       case "missing.pt" -> tmp.resolve("missing.pt");
       case "text" -> Files.writeString(tmp.resolve("notes.pt"), "not a model");
+      case "mlp.onnx" -> Path.of("src/test/resources/onnx/mlp.onnx").toAbsolutePath();
       default -> FIXTURES.resolve(file);
     };
     Path grid = Files.writeString(tmp.resolve("g.yaml"),

@@ -77,9 +77,8 @@ class TimeStageTest {
 
     @Override
     public InterleavedTimer.Result measure(
-        List<UnaryOperator<NDArray>> models,
+        List<Runnable> models,
         List<InterleavedTimer.BlockHook> blockHooks,
-        NDArray input,
         List<InterleavedTimer.Comparison> comparisons,
         java.util.function.Predicate<List<PairedRatio>> undecided,
         InterleavedTimer.Settings settings,

@@ -114,7 +114,8 @@ class ReadSourceTest {
       assertThat(row.<Object>getAs("baseline_path")).isNull();
       if (path.endsWith("broken.pt") || path.endsWith("notes.pt")) {
         assertThat(status).isEqualTo("failed");
-        assertThat(row.<String>getAs("error")).startsWith(path + " is not a TorchScript archive");
+        assertThat(row.<String>getAs("error")).startsWith(path + (path.endsWith("notes.pt")
+            ? " is neither a TorchScript archive (a zip file) nor an ONNX model" : " is not a TorchScript archive"));
         assertThat(row.<Object>getAs("model_sha256")).isNull();
         continue;
       }

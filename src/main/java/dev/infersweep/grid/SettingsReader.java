@@ -22,6 +22,14 @@ final class SettingsReader {
   static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
   private static final long MAX_UNITS = 100_000;
 
+  /**
+   * Every key {@code model} may hold, of every kind of model (a declared network, a TorchScript file
+   * to train, models to read): a key outside them all is refused with all of them listed; a key of
+   * another kind than the one declared is refused by that kind's own list.
+   */
+  static final Set<String> MODEL_KEYS = Set.of("input", "hidden", "output", "layers", "loss", "torchscript",
+      "input_shape", "outputs", "checkpoints", "files", "baseline");
+
   private SettingsReader() {}
 
   /** {@code data}: synthetic ({@code kind}, {@code samples}, {@code seed}, {@code fresh}) or a table. */
@@ -62,6 +70,7 @@ final class SettingsReader {
    * layers, loss}} any dense network. With a table, {@code input} is its feature count.
    */
   static ModelSpec model(ConfigNode m, ConfigNode d, DataSpec data) {
+    m.allowOnly(MODEL_KEYS);
     if (m.has("torchscript")) {
       return scripted(m, d, data);
     }

@@ -72,8 +72,8 @@ final class SourceReader {
     if (m.has("checkpoints") && m.has("files")) {
       throw m.error("files", "give model.checkpoints (a series) or model.files (a registry), not both");
     }
-    Set<String> allowed = new TreeSet<>(MODEL_KEYS);
-    m.allowOnly(allowed);
+    m.allowOnly(SettingsReader.MODEL_KEYS);
+    m.allowOnly(MODEL_KEYS);
     ModelSource.Kind kind = m.has("checkpoints") ? ModelSource.Kind.SERIES : ModelSource.Kind.REGISTRY;
     long[] shape = m.has("input_shape") ? shape(m) : null;
     List<ModelSource.Pattern> patterns = new ArrayList<>();

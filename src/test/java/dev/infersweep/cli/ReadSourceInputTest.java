@@ -49,7 +49,7 @@ class ReadSourceInputTest {
     "same series number     | {checkpoints: ['DIR/s/step_*.pt', 'DIR/t/model_10.pt'], input_shape: [20]} | | have the same series number 10; a series has one checkpoint per number",
     "training keys refused  | {checkpoints: ['DIR/s/step_*.pt'], input_shape: [20]}                 | grid: {weight_decay: [0.01]} | grid: a grid of models that are read (model.checkpoints or model.files) trains nothing; remove 'grid'",
     "baseline in a registry | {files: ['DIR/s/*.pt'], input_shape: [20], baseline: 'DIR/s/step_0.pt'} | | model.baseline: a registry (model.files) has no baseline",
-    "baseline not a model   | {checkpoints: ['DIR/s/step_*.pt'], input_shape: [20], baseline: 'DIR/notes.pt'} | | model.baseline: file:DIR/notes.pt is not a TorchScript archive: ",
+    "baseline not a model   | {checkpoints: ['DIR/s/step_*.pt'], input_shape: [20], baseline: 'DIR/notes.pt'} | | model.baseline: file:DIR/notes.pt is neither a TorchScript archive (a zip file) nor an ONNX model",
     "unknown key            | {files: ['DIR/s/*.pt'], input_shape: [20], outputs: 2}                | | model.outputs: unknown key; allowed: baseline, checkpoints, files, input_shape",
   })
   void exitsTwoWithOneLineBeforeSparkStarts(String what, String model, String extra, String expected) throws Exception {

@@ -126,6 +126,14 @@ class GridLoaderTest {
   }
 
   @Test
+  void anUnknownModelKeyListsTheKeysOfEveryKindOfModel() {
+    rejects("model: {input: 3, checkpoint: ['a.pt']}\ngrid: {epochs: [1]}", "model.checkpoint: unknown key (did you mean 'checkpoints'?);"
+        + " allowed: baseline, checkpoints, files, hidden, input, input_shape, layers, loss, output, outputs, torchscript");
+    // A key of another kind of model: that kind's own list.
+    rejects("model: {input: 3, outputs: 2}\ngrid: {epochs: [1]}", "model.outputs: unknown key", "allowed: hidden, input, layers, loss, output");
+  }
+
+  @Test
   void rejectsMissingGrid() {
     rejects("model: {input: 3}", "grid", "missing required section");
     rejects("grid: {seed: [1]}", "grid.epochs", "missing required key");

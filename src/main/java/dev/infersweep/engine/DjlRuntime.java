@@ -45,6 +45,31 @@ public final class DjlRuntime {
     return JniUtils.getNumThreads();
   }
 
+  /**
+   * Sets the calling thread's intra-op thread count to {@code threads} until the returned scope is
+   * closed, which restores the count it found (in a try-with-resources, so no count leaks past a cell).
+   *
+   * @throws IllegalStateException when libtorch does not take the count
+   */
+  public static IntraOpThreads intraOpThreads(int threads) {
+    engine();
+    IntraOpThreads scope = new IntraOpThreads(JniUtils.getNumThreads());
+    int now = useThreads(threads);
+    if (now != threads) {
+      scope.close();
+      throw new IllegalStateException("PyTorch runs " + now + " intra-op threads when asked for " + threads);
+    }
+    return scope;
+  }
+
+  /** The intra-op thread count a cell set, and the one {@link #close} restores. */
+  public record IntraOpThreads(int previous) implements AutoCloseable {
+    @Override
+    public void close() {
+      useThreads(previous);
+    }
+  }
+
   /** A device's name in rows and probe arguments: {@code cpu}, or {@code gpu:N}. */
   public static String name(Device device) {
     return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";

@@ -32,8 +32,9 @@ public final class DjlRuntime {
   }
 
   /**
-   * Sets PyTorch's intra-op thread count. It is process-wide, so every task of an executor sets the
-   * same value (its {@code spark.task.cpus}).
+   * Sets PyTorch's intra-op thread count for the calling thread: in libtorch's OpenMP build it is
+   * that thread's OpenMP {@code nthreads-var}, so a task's setting leaves the executor's other task
+   * threads alone ({@code FlushToZeroTest} checks it).
    *
    * @return the count now in effect
    */

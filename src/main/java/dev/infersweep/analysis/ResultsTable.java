@@ -1,5 +1,6 @@
 package dev.infersweep.analysis;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
@@ -70,6 +71,8 @@ public final class ResultsTable {
     Map<String, Column> filled = new LinkedHashMap<>();
     known.forEach((name, value) -> filled.put(name, when(col("network").isNull(), value).otherwise(col(name))));
     rows = rows.withColumns(filled);
+    // Before timing.threads every row was timed at the task's own count.
+    rows = rows.withColumn("intra_op_threads", coalesce(col("intra_op_threads"), col("threads")));
     // A rigorous row written before the flush twin existed says so, rather than reading as measured.
     return rows.withColumn("flush_unavailable",
         when(col("flush_unavailable").isNull().and(col("flushed_latency_ratio").isNull()).and(col("cause").isNotNull()),

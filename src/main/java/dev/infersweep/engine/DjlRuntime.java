@@ -32,8 +32,9 @@ public final class DjlRuntime {
   }
 
   /**
-   * Sets PyTorch's intra-op thread count. It is process-wide, so every task of an executor sets the
-   * same value (its {@code spark.task.cpus}).
+   * Sets PyTorch's intra-op thread count for the calling thread: in libtorch's OpenMP build it is
+   * that thread's OpenMP {@code nthreads-var}, so a task's setting leaves the executor's other task
+   * threads alone ({@code FlushToZeroTest} checks it).
    *
    * @return the count now in effect
    */
@@ -43,6 +44,31 @@ public final class DjlRuntime {
       JniUtils.setNumThreads(threads);
     }
     return JniUtils.getNumThreads();
+  }
+
+  /**
+   * Sets the calling thread's intra-op thread count to {@code threads} until the returned scope is
+   * closed, which restores the count it found (in a try-with-resources, so no count leaks past a cell).
+   *
+   * @throws IllegalStateException when libtorch does not take the count
+   */
+  public static IntraOpThreads intraOpThreads(int threads) {
+    engine();
+    IntraOpThreads scope = new IntraOpThreads(JniUtils.getNumThreads());
+    int now = useThreads(threads);
+    if (now != threads) {
+      scope.close();
+      throw new IllegalStateException("PyTorch runs " + now + " intra-op threads when asked for " + threads);
+    }
+    return scope;
+  }
+
+  /** The intra-op thread count a cell set, and the one {@link #close} restores. */
+  public record IntraOpThreads(int previous) implements AutoCloseable {
+    @Override
+    public void close() {
+      useThreads(previous);
+    }
   }
 
   /** A device's name in rows and probe arguments: {@code cpu}, or {@code gpu:N}. */

@@ -101,6 +101,21 @@ public record GridConfig(
     }
   }
 
+  /**
+   * Refuses a grid that times a cell at more intra-op threads than its task holds ({@code
+   * taskCpus}, Spark's {@code spark.task.cpus}): the threads would take cores Spark gave the
+   * executor's other tasks, and every task's latencies would measure the sharing. Spark gives each
+   * task that many cores on every executor, so the rule holds when executors differ in size.
+   */
+  public void checkThreads(int taskCpus) {
+    int most = axes.get(Axes.INTRA_OP_THREADS).stream().mapToInt(Integer::intValue).max().orElse(1);
+    if (most > taskCpus) {
+      throw new ConfigException(file + ": timing.threads: " + most + " intra-op threads exceed the " + taskCpus
+          + " core(s) each task holds (spark.task.cpus); run with --conf spark.task.cpus=" + most
+          + " so that each task holds as many cores, or lower timing.threads");
+    }
+  }
+
   private ConfigException tooLarge() {
     StringBuilder sizes = new StringBuilder();
     for (var axis : Axes.ALL) {

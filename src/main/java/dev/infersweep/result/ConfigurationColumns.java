@@ -69,6 +69,7 @@ final class ConfigurationColumns {
     c.add(new Column("momentum", d, r -> trained(r, x -> x.run().regime().momentum())));
     c.add(new Column("batch_size", i, r -> r.value(Axes.BATCH_SIZE)));
     c.add(new Column("protocol", s, r -> r.value(Axes.PROTOCOL).label()));
+    c.add(new Column("intra_op_threads", i, r -> r.value(Axes.INTRA_OP_THREADS)));
     c.add(new Column("device", s, r -> r.environment() == null ? r.run().device().label() : r.environment().device()));
     addModelFile(c);
     c.add(new Column("flops_per_call", l, r -> declared(r) == null ? null : declared(r).flopsPerSample() * r.value(Axes.BATCH_SIZE)));

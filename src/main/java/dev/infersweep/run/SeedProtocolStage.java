@@ -58,7 +58,8 @@ final class SeedProtocolStage {
   private Figures time(Point cell, Checkpoint checkpoint) {
     Precision precision = cell.get(Axes.PRECISION);
     int batch = cell.get(Axes.BATCH_SIZE);
-    try (NDManager manager = NDManager.newBaseManager(opened.device());
+    try (DjlRuntime.IntraOpThreads threads = DjlRuntime.intraOpThreads(cell.get(Axes.INTRA_OP_THREADS));
+        NDManager manager = NDManager.newBaseManager(opened.device());
         InferenceModel model =
             new InferenceModel(manager, opened.device(), checkpoint.weights(), precision.dataType())
                 .trackGradients()) {

@@ -2,6 +2,7 @@ package dev.infersweep.run;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.engine.FlushToZero;
 import dev.infersweep.result.Cause;
 import dev.infersweep.result.Shares;
@@ -39,8 +40,9 @@ import java.util.function.Predicate;
  */
 final class TimeStage {
   /**
-   * FTZ and DAZ on for exactly a flush twin's block, on the thread that runs it; off again before
-   * the timer computes anything, so no other model and no Java arithmetic runs flushed.
+   * FTZ and DAZ on for exactly a flush twin's block, on the thread that runs it and each worker of
+   * its intra-op pool; off again before the timer computes anything, so no other model and no Java
+   * arithmetic runs flushed.
    */
   static final InterleavedTimer.BlockHook FLUSH =
       new InterleavedTimer.BlockHook() {
@@ -104,7 +106,9 @@ final class TimeStage {
     RunSpec spec = opened.spec();
     Precision precision = cell.get(Axes.PRECISION);
     int batch = cell.get(Axes.BATCH_SIZE);
-    try (NDManager manager = NDManager.newBaseManager(opened.device())) {
+    // The cell's intra-op count, for its models, checks and blocks; the task's own count after it.
+    try (DjlRuntime.IntraOpThreads threads = DjlRuntime.intraOpThreads(cell.get(Axes.INTRA_OP_THREADS));
+        NDManager manager = NDManager.newBaseManager(opened.device())) {
       NDArray input = manager.create(Inputs.values(spec, batch), Inputs.shape(spec, batch));
       if (input.getDataType() != precision.dataType()) {
         input = input.toType(precision.dataType(), false);

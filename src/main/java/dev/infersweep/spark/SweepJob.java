@@ -116,6 +116,7 @@ public final class SweepJob {
     Instant startedAt = Instant.now();
     GridConfig grid = request.grid();
     grid.checkSize(request.allowLarge());
+    grid.checkThreads(taskCpus(spark));
     // A table is read and validated here, before the lock and staging: a bad one writes nothing.
     TrainingSet samples = null;
     if (grid.data() instanceof DataSpec.Table) {
@@ -157,6 +158,11 @@ public final class SweepJob {
       }
       return runLocked(spark, jsc, request, samples, publisher, previous, fingerprint, start, startedAt, console);
     }
+  }
+
+  /** The cores each task holds: {@code spark.task.cpus}, also the intra-op threads a run trains with. */
+  static int taskCpus(SparkSession spark) {
+    return Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
   }
 
   /** Refuses to resume a sweep made with another grid, unless this grid only adds axis values. */
@@ -213,7 +219,7 @@ public final class SweepJob {
   private static Plan plan(
       SparkSession spark, JavaSparkContext jsc, Request request, Path previous, PrintStream console) {
     GridConfig grid = request.grid();
-    int threads = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+    int threads = taskCpus(spark);
     List<RunSpec> all =
         GridExpander.expand(grid, request.sweepId(), request.sweepDate(), threads, request.device());
     boolean resuming = request.mode() == Mode.RESUME && previous != null;

@@ -62,9 +62,20 @@ public final class Axes {
               new Words<>(Protocol.labels(), Protocol::parse), List.of(Protocol.RIGOROUS))
           .optLabel(Protocol::label);
 
+  /**
+   * PyTorch intra-op threads a cell is timed with, read from {@code timing.threads}; set for the
+   * timed cell and restored afterwards (training keeps {@link RunSpec#threads}). The driver refuses a
+   * count above the cores each task holds ({@code spark.task.cpus}).
+   */
+  public static final Axis<Integer> INTRA_OP_THREADS =
+      Axis.of("intra_op_threads", "threads", Level.CELL, new Integers<>(1, 1024, Long::intValue), List.of(1))
+          .optYamlKey("timing.threads")
+          .optInIdOnlyWhenChanged();
+
   /** Every axis, in expansion order. */
   public static final List<Axis<?>> ALL =
-      List.of(OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, ACTIVATION_SCALE, SEED, EPOCHS, PRECISION, BATCH_SIZE, PROTOCOL);
+      List.of(OPTIMIZER, LEARNING_RATE, WEIGHT_DECAY, ACTIVATION_SCALE, SEED, EPOCHS, PRECISION, BATCH_SIZE, PROTOCOL,
+          INTRA_OP_THREADS);
 
   /** The axes that multiply training runs. */
   public static final List<Axis<?>> RUN = ALL.stream().filter(a -> a.level() == Level.RUN).toList();

@@ -111,7 +111,7 @@ class AnalysisTest {
         new StructType()
             .add("latency_ratio", "double").add("epochs", "int").add("weight_decay", "double")
             .add("activation_scale", "double").add("precision", "string").add("batch_size", "int")
-            .add("optimizer", "string").add("learning_rate", "double");
+            .add("optimizer", "string").add("learning_rate", "double").add("intra_op_threads", "int");
     SplittableRandom random = new SplittableRandom(5);
     List<Row> rows = new ArrayList<>();
     for (int epochs : new int[] {0, 1, 10, 100, 1000}) {
@@ -120,7 +120,7 @@ class AnalysisTest {
           for (String precision : new String[] {"fp32", "fp64"}) {
             for (int rep = 0; rep < 4; rep++) {
               double log = 0.05 * Math.log1p(epochs) + 0.01 * random.nextGaussian();
-              rows.add(RowFactory.create(Math.exp(log), epochs, wd, scale, precision, 1, "sgd", 0.01));
+              rows.add(RowFactory.create(Math.exp(log), epochs, wd, scale, precision, 1, "sgd", 0.01, 1));
             }
           }
         }

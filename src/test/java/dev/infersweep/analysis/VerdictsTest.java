@@ -59,6 +59,7 @@ class VerdictsTest {
                 v.put("epochs", epochs);
                 v.put("precision", "fp32");
                 v.put("batch_size", batch);
+                v.put("intra_op_threads", 1);
                 v.put("protocol", "rigorous");
                 v.put("status", "ok");
                 v.put("latency_ratio", ratio);
@@ -98,7 +99,7 @@ class VerdictsTest {
     assertThat(v.verdict()).isEqualTo(Verdict.Answer.SUPPORTED);
     assertThat(v.reason())
         .contains("supported in 3 of 16 configurations")
-        .contains("optimizer=adam, learning_rate=0.1, weight_decay=1.0, activation_scale=1.0, precision=fp32, batch_size=64 (1.20");
+        .contains("optimizer=adam, learning_rate=0.1, weight_decay=1.0, activation_scale=1.0, precision=fp32, batch_size=64, intra_op_threads=1 (1.20");
   }
 
   @Test

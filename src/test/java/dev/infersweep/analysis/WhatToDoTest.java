@@ -16,13 +16,14 @@ class WhatToDoTest {
       .add("optimizer", DataTypes.StringType).add("learning_rate", DataTypes.DoubleType)
       .add("weight_decay", DataTypes.DoubleType).add("activation_scale", DataTypes.DoubleType)
       .add("precision", DataTypes.StringType).add("batch_size", DataTypes.IntegerType)
+      .add("intra_op_threads", DataTypes.IntegerType)
       .add("epochs", DataTypes.IntegerType).add("beyond_band_runs", DataTypes.LongType)
       .add("latency_ratio", DataTypes.DoubleType).add("subnormal_zeroed_ratio", DataTypes.DoubleType)
       .add("flushed_latency_ratio", DataTypes.DoubleType);
 
   private static Row row(String optimizer, double wd, int batch, long beyond, double ratio, Double zeroed, Double flushed) {
     return new GenericRowWithSchema(
-        new Object[] {"s", "cpu", optimizer, 3e-4, wd, 1.0, "fp32", batch, 1000, beyond, ratio, zeroed, flushed}, SCHEMA);
+        new Object[] {"s", "cpu", optimizer, 3e-4, wd, 1.0, "fp32", batch, 1, 1000, beyond, ratio, zeroed, flushed}, SCHEMA);
   }
 
   @Test

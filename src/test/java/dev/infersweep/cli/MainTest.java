@@ -73,6 +73,22 @@ class MainTest {
   }
 
   @Test
+  void moreIntraOpThreadsThanTheTaskHoldsExitTwoWithWhatToSetAndWriteNothing() throws Exception {
+    Path grid = Files.writeString(tmp.resolve("threads.yaml"), "grid: {epochs: [0]}\ntiming: {threads: [1, 2]}\n");
+    Path results = tmp.resolve("results");
+    int code = Main.execute("run", "--grid", grid.toString(), "--out", results.toString(), "--master", "local[2]");
+    assertThat(code).isEqualTo(2);
+    assertThat(errText().strip())
+        .isEqualTo("infersweep: error: " + grid + ": timing.threads: 2 intra-op threads exceed the 1 core(s) each task"
+            + " holds (spark.task.cpus); run with --conf spark.task.cpus=2 so that each task holds as many cores, or lower timing.threads");
+    assertThat(results).doesNotExist();
+    assertThat(Main.execute("run", "--grid", Files.writeString(tmp.resolve("zero.yaml"), "grid: {epochs: [0]}\ntiming: {threads: [0]}\n").toString(),
+        "--out", results.toString())).isEqualTo(2);
+    assertThat(errText()).contains("timing.threads[0]").contains("between 1 and 1024");
+    assertThat(results).doesNotExist();
+  }
+
+  @Test
   void badDateAndSweepIdExitTwo() throws Exception {
     Path grid = Files.writeString(tmp.resolve("ok.yaml"), "grid: {epochs: [0]}\n");
     assertThat(Main.execute("run", "--grid", grid.toString(), "--date", "26/11/2026")).isEqualTo(2);

@@ -36,6 +36,18 @@ class GridExpanderTest {
     assertThat(runs.stream().map(RunSpec::runIndex)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
   }
 
+  /** timing.threads joins row ids only away from its default: rows of earlier sweeps keep their ids. */
+  @Test
+  void rowsAtOneIntraOpThreadKeepTheirIds() {
+    String plain = "grid: {epochs: [0, 5]}\n";
+    RunSpec before = GridExpander.expand(GridLoader.parse("g.yaml", "g", plain), "s", "2026-01-01", 1, DeviceKind.CPU).get(0);
+    RunSpec after = GridExpander.expand(
+        GridLoader.parse("g.yaml", "g", plain + "timing: {threads: [1, 2]}\n"), "s", "2026-01-01", 2, DeviceKind.CPU).get(0);
+    assertThat(after.runId()).isEqualTo(before.runId());
+    assertThat(after.rowIds()).hasSize(4).containsAll(before.rowIds());
+    assertThat(after.cells().stream().map(c -> c.get(dev.infersweep.spec.Axes.INTRA_OP_THREADS))).containsExactly(1, 2, 1, 2);
+  }
+
   @Test
   void rowIdsAreUniqueAndDeterministic() {
     GridConfig config = GridLoader.parse("g.yaml", "g", YAML);

@@ -166,6 +166,33 @@ class GridLoaderTest {
   }
 
   @Test
+  void rejectsBadIntraOpThreadCounts() {
+    rejects("grid: {epochs: [1]}\ntiming: {threads: [0]}", "timing.threads[0]", "between 1 and");
+    rejects("grid: {epochs: [1]}\ntiming: {threads: [1, -2]}", "timing.threads[1]", "between 1 and");
+    rejects("grid: {epochs: [1]}\ntiming: {threads: [1.5]}", "timing.threads[0]", "whole number");
+    rejects("grid: {epochs: [1]}\ntiming: {threads: [two]}", "timing.threads[0]", "whole number");
+    rejects("grid: {epochs: [1]}\ntiming: {threads: [2000]}", "timing.threads[0]", "between 1 and 1024");
+  }
+
+  @Test
+  void threadsDefaultToOneAndAreACellAxis() {
+    assertThat(parse("grid: {epochs: [1]}").axes().get(Axes.INTRA_OP_THREADS)).containsExactly(1);
+    GridConfig config = parse("grid: {epochs: [0, 1]}\ntiming: {threads: [1, 2, 4]}");
+    assertThat(config.axes().get(Axes.INTRA_OP_THREADS)).containsExactly(1, 2, 4);
+    assertThat(config.rowCount()).isEqualTo(6);
+  }
+
+  @Test
+  void moreThreadsThanTheTaskHoldsAreRefusedWithWhatToSet() {
+    GridConfig config = parse("grid: {epochs: [1]}\ntiming: {threads: [1, 4, 2]}");
+    config.checkThreads(4);
+    assertThatThrownBy(() -> config.checkThreads(2))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(e.getMessage()).startsWith("g.yaml: timing.threads: 4 intra-op threads exceed the 2 core(s)")
+            .contains("--conf spark.task.cpus=4").doesNotContain("\n"));
+  }
+
+  @Test
   void rejectsNonFiniteNumbers() {
     rejects("grid: {epochs: [1], weight_decay: [.nan]}", "grid.weight_decay[0]", "finite");
     rejects("grid: {epochs: [1], activation_scale: [.inf]}", "grid.activation_scale[0]", "finite");

@@ -32,7 +32,8 @@ class ShippedGridsTest {
             "cases/pytorch-58220.yaml", 48L,
             "cases/pytorch-58220-classifier.yaml", 32L,
             "cases/torchscript-cnn.yaml", 16L,
-            "cases/torchscript-mlp.yaml", 24L);
+            "cases/torchscript-mlp.yaml", 24L,
+            "cases/threads.yaml", 16L);
     rows.forEach((file, count) -> assertThat(GridLoader.load(conf(file)).rowCount()).as(file).isEqualTo(count));
   }
 

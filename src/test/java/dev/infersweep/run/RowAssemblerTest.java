@@ -66,7 +66,7 @@ class RowAssemblerTest {
   void givesEveryCellExactlyOneRowWithTheOutcomeOfItsStage() {
     Point rigorous0 =
         Point.empty().with(Axes.EPOCHS, 0).with(Axes.PRECISION, Precision.FP32).with(Axes.BATCH_SIZE, 1)
-            .with(Axes.PROTOCOL, Protocol.RIGOROUS);
+            .with(Axes.PROTOCOL, Protocol.RIGOROUS).with(Axes.INTRA_OP_THREADS, 1);
     TreeMap<Integer, Checkpoint> reached = new TreeMap<>(Map.of(0, checkpoint(0)));
     Trained trained = new Trained(reached, Map.of(rigorous0.with(Axes.PROTOCOL, Protocol.SEED), measured()), new Outcome.Failed("train_loss became NaN at epoch 3", "DivergedException: train_loss became NaN\n\tat Training"));
 

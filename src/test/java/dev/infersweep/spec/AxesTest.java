@@ -49,8 +49,12 @@ class AxesTest {
             .with(Axes.EPOCHS, 10)
             .with(Axes.PRECISION, Precision.FP16)
             .with(Axes.BATCH_SIZE, 64)
-            .with(Axes.PROTOCOL, Protocol.SEED);
+            .with(Axes.PROTOCOL, Protocol.SEED)
+            .with(Axes.INTRA_OP_THREADS, 1);
     assertThat(cell.canonical(Axes.CELL)).isEqualTo("epochs=10;precision=fp16;batch=64;protocol=seed");
+    // An axis added later joins the text only away from its default.
+    assertThat(cell.with(Axes.INTRA_OP_THREADS, 2).canonical(Axes.CELL))
+        .isEqualTo("epochs=10;precision=fp16;batch=64;protocol=seed;threads=2");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.infersweep.run;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.net.ReadModel;
 import dev.infersweep.probe.TensorProbe;
 import dev.infersweep.archive.ModelFormat;
@@ -59,8 +60,7 @@ final class ReadTask {
     } catch (Throwable t) {
       failure = Outcome.Failed.of(t);
     }
-    int threads = environment == null ? 1 : environment.threads();
-    Map<Point, Outcome> timed = read == null ? Map.of() : time(spec, device, threads, read, activeTasks);
+    Map<Point, Outcome> timed = read == null ? Map.of() : time(spec, device, read, activeTasks);
     Long calibrationEnd = null;
     try {
       calibrationEnd = Calibration.measureNanos();
@@ -71,23 +71,26 @@ final class ReadTask {
   }
 
   private static Map<Point, Outcome> time(
-      RunSpec spec, Device device, int threads, ReadModels read, IntSupplier activeTasks) {
+      RunSpec spec, Device device, ReadModels read, IntSupplier activeTasks) {
     Map<Point, Outcome> out = new LinkedHashMap<>();
     for (Point cell : spec.cells()) {
-      out.put(cell, measure(spec, device, threads, read, cell, activeTasks));
+      out.put(cell, measure(spec, device, read, cell, activeTasks));
     }
     return out;
   }
 
   private static Outcome measure(
-      RunSpec spec, Device device, int threads, ReadModels read, Point cell, IntSupplier activeTasks) {
+      RunSpec spec, Device device, ReadModels read, Point cell, IntSupplier activeTasks) {
     int batch = cell.get(dev.infersweep.spec.Axes.BATCH_SIZE);
     String refused = ModelCheck.batchRefusal(read.model().path(), read.model().checked(), batch);
     if (refused != null) {
       return new Outcome.Failed(refused);
     }
-    try (NDManager manager = NDManager.newBaseManager(device);
-        CellModels models = new CellModels(read, device, threads)) {
+    // The cell's intra-op count for libtorch's models and ONNX Runtime's sessions alike; the task's after it.
+    int cellThreads = cell.get(dev.infersweep.spec.Axes.INTRA_OP_THREADS);
+    try (DjlRuntime.IntraOpThreads scope = DjlRuntime.intraOpThreads(cellThreads);
+        NDManager manager = NDManager.newBaseManager(device);
+        CellModels models = new CellModels(read, device, cellThreads)) {
       NDArray input = manager.create(Inputs.values(spec, batch), Inputs.shape(spec, batch));
       InterleavedTimer.Result r = TimeStage.timed(spec, cell, models, input, activeTasks, InterleavedTimer::measureCalls);
       if (r.ratios() == null) {

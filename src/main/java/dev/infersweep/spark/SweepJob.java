@@ -117,23 +117,11 @@ public final class SweepJob {
     GridConfig grid = request.grid();
     grid.checkSize(request.allowLarge());
     grid.checkThreads(taskCpus(spark));
-    // A table is read and validated here, before the lock and staging: a bad one writes nothing.
-    TrainingSet samples = null;
-    if (grid.data() instanceof DataSpec.Table) {
-      TrainingTable table = TrainingTable.read(spark, grid);
-      grid = table.applyTo(grid);
-      request = request.withGrid(grid);
-      samples = table.samples();
-      console.printf(
-          "[infersweep] data: table %s: %d rows × %d features, digest %s (broadcast to the tasks)%n",
-          table.spec().path(), samples.samples(), samples.input(), table.spec().digest());
-    }
+    DriverInputs inputs = DriverInputs.read(spark, request, console);
+    request = inputs.request();
+    grid = request.grid();
+    TrainingSet samples = inputs.samples();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    grid = TorchScriptFile.resolve(grid, jsc.hadoopConfiguration(), console);
-    grid = ReadSource.resolve(grid, jsc.hadoopConfiguration(), console);
-    // A read source's rows are known once its files are listed.
-    grid.checkSize(request.allowLarge());
-    request = request.withGrid(grid);
     Publisher publisher =
         new Publisher(request.out(), request.sweepDate(), request.sweepId(), jsc.hadoopConfiguration());
     try (SweepLock lock = publisher.lock(console)) {

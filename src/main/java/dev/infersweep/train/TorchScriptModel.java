@@ -31,9 +31,8 @@ import java.util.List;
  * <p>On a model that has not trained, {@link #forward} is the served call: the module in eval mode
  * under libtorch's {@code InferenceMode} (DJL's non-training forward). A trained module is never
  * timed: {@code InferenceMode} can fail on it ("Inference tensors cannot be saved for backward", DJL
- * issues #2144, #2159), so it is timed through a fresh copy from the original archive with its values
- * ({@link #copyWith}, {@link #copy}, {@link #zeroedSubnormals}), whose parameters do not require
- * gradients.
+ * issues #2144, #2159), so it is timed through a fresh module loaded from its whole state
+ * ({@link #state}, {@link ScriptedState}), whose parameters do not require gradients.
  */
 public final class TorchScriptModel implements ServedModel {
   private final byte[] archive;
@@ -141,7 +140,7 @@ public final class TorchScriptModel implements ServedModel {
    * given) this is the served call, DJL's non-training forward under libtorch's {@code
    * InferenceMode}, and its output is an inference tensor (never feed it to a backward pass). On a
    * model being trained it runs under {@code NoGradGuard} instead, because {@code InferenceMode}
-   * fails there (see {@link #inferenceModeForward}); time a {@link #copy} instead.
+   * fails there (see {@link #inferenceModeForward}); time a module loaded from its {@link #state} instead.
    */
   @Override
   public NDArray forward(NDArray input) {
@@ -204,23 +203,8 @@ public final class TorchScriptModel implements ServedModel {
   }
 
   /**
-   * A fresh module from the original archive with {@code values} copied into its parameters: the
-   * copy a checkpoint is timed with. It never trained and its parameters do not require
-   * gradients, so its {@link #forward} is the served call under {@code InferenceMode}.
-   *
-   * @throws IllegalArgumentException when the names or shapes do not match this module's
-   */
-  public TorchScriptModel copyWith(List<TorchParameter> values) {
-    try {
-      return load(archive, device(), values);
-    } catch (MalformedModelException e) {
-      throw new IllegalStateException("the archive loaded once and not again", e);
-    }
-  }
-
-  /**
-   * A module loaded from {@code archive} with {@code values} copied into its parameters, in one load:
-   * what {@link #copyWith} gives, for a caller that holds the bytes and no module.
+   * A module loaded from {@code archive} with {@code values} copied into its parameters, in one load
+   * (a checkpoint's parameters planted into the file's module, in tests).
    *
    * @throws MalformedModelException when the bytes are not a TorchScript archive libtorch can load
    * @throws IllegalArgumentException when the names or shapes do not match the module's
@@ -246,16 +230,6 @@ public final class TorchScriptModel implements ServedModel {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     JniUtils.writeModule(block, out, false);
     return out.toByteArray();
-  }
-
-  /** A fresh copy of this model's current values with every fp32-subnormal value set to 0: the zeroed control. */
-  public TorchScriptModel zeroedSubnormals() {
-    return copyWith(parameters().stream().map(TorchParameter::withSubnormalsZeroed).toList());
-  }
-
-  /** A fresh copy of this model's current values (an A/A copy, or the timed copy of the trained module). */
-  public TorchScriptModel copy() {
-    return copyWith(parameters());
   }
 
   private void assign(List<TorchParameter> values) {

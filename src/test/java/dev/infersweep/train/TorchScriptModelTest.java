@@ -195,7 +195,8 @@ class TorchScriptModelTest {
       List<TorchParameter> checkpoint = conv.parameters();
       NDArray x = batch.get(0).get("0:1");
       float[] trained = conv.forward(x).toFloatArray();
-      try (TorchScriptModel timed = conv.copyWith(checkpoint)) {
+      // The checkpoint's whole state as libtorch writes it, loaded as a module of its own.
+      try (TorchScriptModel timed = TorchScriptModel.load(ScriptedState.of(conv).archive(), Device.cpu())) {
         for (int i = 0; i < 3; i++) {
           // The served call: DJL's non-training forward, under InferenceMode, no autograd error.
           assertThat(timed.inferenceModeForward(x).toFloatArray()).isEqualTo(trained);
@@ -228,7 +229,9 @@ class TorchScriptModelTest {
         checkpoint.add(q);
       }
       assertThat(subnormals).isGreaterThan(6);
-      try (TorchScriptModel served = mlp.copyWith(checkpoint); TorchScriptModel zeroed = served.zeroedSubnormals()) {
+      try (TorchScriptModel served = TorchScriptModel.load(mlp.archive(), Device.cpu(), checkpoint);
+          TorchScriptModel zeroed = TorchScriptModel.load(
+              dev.infersweep.archive.TorchArchive.read(served.state()).withSubnormalsZeroed().bytes(), Device.cpu())) {
         List<TorchParameter> z = zeroed.parameters();
         for (int t = 0; t < checkpoint.size(); t++) {
           float[] in = checkpoint.get(t).values();
@@ -250,13 +253,14 @@ class TorchScriptModelTest {
   }
 
   @Test
-  void copyWithRefusesParametersOfAnotherModule() throws Exception {
+  void loadingValuesRefusesParametersOfAnotherModule() throws Exception {
     try (TorchScriptModel conv = load("conv.pt"); TorchScriptModel mlp = load("mlp.pt")) {
-      assertThatThrownBy(() -> conv.copyWith(mlp.parameters())).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> TorchScriptModel.load(conv.archive(), Device.cpu(), mlp.parameters()))
+          .isInstanceOf(IllegalArgumentException.class);
       List<TorchParameter> renamed = new ArrayList<>(mlp.parameters());
       TorchParameter first = renamed.get(0);
       renamed.set(0, new TorchParameter("other", first.shape(), first.values()));
-      assertThatThrownBy(() -> mlp.copyWith(renamed)).hasMessageContaining("other");
+      assertThatThrownBy(() -> TorchScriptModel.load(mlp.archive(), Device.cpu(), renamed)).hasMessageContaining("other");
     }
   }
 

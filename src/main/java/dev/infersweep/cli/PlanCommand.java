@@ -90,10 +90,16 @@ public final class PlanCommand implements Callable<Integer> {
       files.append(String.format(Locale.ROOT, "    %s%s %s, %,d bytes%n", m.path(),
           m.steps() == null ? "" : " (steps " + m.steps() + ")", Arrays.toString(m.inputShape()), m.bytes()));
     }
+    StringBuilder cells = new StringBuilder("runs");
+    for (Axis<?> axis : Axes.CELL) {
+      if (c.axes().get(axis).size() > 1 || axis == Axes.BATCH_SIZE) {
+        cells.append(" × ").append(axis.name()).append(' ').append(labels(c, axis));
+      }
+    }
     return String.format(Locale.ROOT, "grid %s (%s)%n%s  files:%n%s  runs: %d (one per file, nothing trained)%n"
-            + "  rows: %d = runs × batch_size %s%n  max_rows: %d%s%n",
+            + "  rows: %d = %s%n  max_rows: %d%s%n",
         c.name(), c.file(), said.toString(java.nio.charset.StandardCharsets.UTF_8).replace("[infersweep] ", "  "),
-        files, c.runCount(), c.rowCount(), labels(c, Axes.BATCH_SIZE), c.maxRows(),
+        files, c.runCount(), c.rowCount(), cells, c.maxRows(),
         c.exceedsMaxRows() ? " (exceeded: run needs --allow-large)" : "");
   }
 

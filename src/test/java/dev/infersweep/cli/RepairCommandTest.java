@@ -43,7 +43,7 @@ class RepairCommandTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
     "missing model     | missing.pt  | 20       | new.pt  | --model MODEL does not exist",
-    "not TorchScript   | text        | 20       | new.pt  | --model MODEL is not a TorchScript archive: ",
+    "not TorchScript   | text        | 20       | new.pt  | --model MODEL is neither a TorchScript archive (a zip file) nor an ONNX model",
     "forward fails     | conv.pt     | 20       | new.pt  | --model MODEL: a forward pass of input_shape [20] (a batch (2, 20)) fails: ",
     "OUT exists        | bn_mlp.pt   | 20       | exists  | --out OUT already exists; repair never overwrites a file",
     "OUT is IN         | bn_mlp.pt   | 20       | same    | --out OUT is the model file itself",

@@ -57,7 +57,7 @@ class WhatToDoTest {
   void theRepairCommandNamesTheModelFileWhereTheRowCarriesIt() {
     StructType schema = SCHEMA.add("model_path", DataTypes.StringType);
     Row r = new GenericRowWithSchema(
-        new Object[] {"s", "cpu", "adam", 3e-4, 1e-2, 1.0, "fp32", 64, 1000, 3L, 9.4, 9.3, null, "/m/step_20000.pt"}, schema);
+        new Object[] {"s", "cpu", "adam", 3e-4, 1e-2, 1.0, "fp32", 64, 1, 1000, 3L, 9.4, 9.3, null, "/m/step_20000.pt"}, schema);
     List<String> advice = Remedies.whatToDo(List.of(r));
     assertThat(advice).hasSize(1);
     assertThat(advice.get(0)).contains(

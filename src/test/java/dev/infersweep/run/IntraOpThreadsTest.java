@@ -94,9 +94,8 @@ class IntraOpThreadsTest {
 
     @Override
     public InterleavedTimer.Result measure(
-        List<UnaryOperator<NDArray>> models,
+        List<Runnable> models,
         List<InterleavedTimer.BlockHook> hooks,
-        NDArray input,
         List<InterleavedTimer.Comparison> comparisons,
         Predicate<List<PairedRatio>> undecided,
         InterleavedTimer.Settings settings,
@@ -141,7 +140,7 @@ class IntraOpThreadsTest {
 
   @Test
   void aCellsCountIsSetForItAndRestoredEvenWhenItFails() {
-    TimeStage.Timer failing = (models, hooks, input, comparisons, undecided, settings, tasks) -> {
+    TimeStage.Timer failing = (models, hooks, comparisons, undecided, settings, tasks) -> {
       throw new IllegalStateException("timer failed at " + JniUtils.getNumThreads() + " threads");
     };
     Map<Point, Outcome> outcomes = TimeStage.time(opened, trained, () -> 1, failing);

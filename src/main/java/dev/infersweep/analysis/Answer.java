@@ -37,7 +37,7 @@ public final class Answer {
         "model_source", "model_path", "network", "steps", "epochs", "cpu_model", "latency_ratio",
         "latency_ratio_ci_low", "latency_ratio_ci_high", "latency_ratio_log_se", "latency_ratio_df", "cause",
         "subnormal_zeroed_ratio", "subnormal_zeroed_ratio_ci_low", "subnormal_zeroed_ratio_ci_high",
-        "flushed_latency_ratio", "flushed_vs_trained", "flushed_vs_trained_ci_low", "flushed_vs_trained_ci_high"));
+        "flushed_latency_ratio", "flushed_vs_trained", "flushed_vs_trained_ci_low", "flushed_vs_trained_ci_high", "engine"));
     AxisColumns.CONFIGURATION.stream().filter(c -> !wanted.contains(c)).forEach(wanted::add);
     List<Row> rows = ResultsTable.read(spark, results)
         .where(col(ResultSchema.SWEEP_ID).equalTo(sweepId).and(col("status").equalTo("ok"))

@@ -23,7 +23,6 @@ import org.apache.spark.sql.Row;
  * file and batch size) and models of a registry (their own zeroed copy and flush twin).
  */
 final class AnswerFindings {
-  static final String FLUSH = "flush-to-zero on every serving thread";
   private static final Pattern SHAPE = Pattern.compile("\\[([0-9, ]+)]");
 
   private AnswerFindings() {}
@@ -78,7 +77,7 @@ final class AnswerFindings {
         Ratio ratio = AnswerRows.of(r, "latency_ratio");
         String subject = text(r, "model_path") + " (steps " + text(r, "steps") + "), batch_size=" + text(r, "batch_size");
         addNotNull(findings, judge(subject, ratio, text(r, "cause"), number(r, "flushed_latency_ratio"),
-            zeroedAtExport(ratio.ratio(), number(r, "subnormal_zeroed_ratio")), repair(r), band));
+            zeroedAtExport(ratio.ratio(), number(r, "subnormal_zeroed_ratio")), repair(r), FlushAdvice.Setting.of(r), band));
       }
     }
     judged += trained(trained, band, findings);
@@ -115,30 +114,35 @@ final class AnswerFindings {
       parts.add("epochs=" + last);
       Ratio ratio = AnswerRows.pooled(runs);
       addNotNull(findings, judge(String.join(", ", parts), ratio, mode(runs, "cause"), geometricMean(runs, "flushed_latency_ratio"),
-          zeroedAtExport(ratio.ratio(), geometricMean(runs, "subnormal_zeroed_ratio")), "zero subnormal weights at export", band));
+          zeroedAtExport(ratio.ratio(), geometricMean(runs, "subnormal_zeroed_ratio")), "zero subnormal weights at export",
+          FlushAdvice.Setting.of(first), band));
     }
     return groups.size();
   }
 
   /** A slowdown or speed-up beyond the band, or null. */
   private static Finding judge(
-      String subject, Ratio ratio, String cause, Double flushed, Double zeroed, String zeroAction, double band) {
+      String subject, Ratio ratio, String cause, Double flushed, Double zeroed, String zeroAction, FlushAdvice.Setting setting,
+      double band) {
     String why = cause == null ? "not determined" : cause;
     if (ratio.above(band)) {
-      return new Finding(Kind.SLOWER, subject, ratio, why, remedy(why, flushed, zeroed, zeroAction, band));
+      return new Finding(Kind.SLOWER, subject, ratio, why, remedy(why, flushed, zeroed, zeroAction, setting, band));
     }
     return ratio.below(band) ? new Finding(Kind.FASTER, subject, ratio, why, null) : null;
   }
 
-  /** The remedy the row's own controls show restoring the baseline's speed (at most 1 + band). */
-  static String remedy(String cause, Double flushed, Double zeroed, String zeroAction, double band) {
+  /**
+   * The remedy the row's own controls show restoring the baseline's speed (at most 1 + band), flushing
+   * worded for the row's engine and intra-op thread count.
+   */
+  static String remedy(String cause, Double flushed, Double zeroed, String zeroAction, FlushAdvice.Setting setting, double band) {
     boolean flushWorks = flushed != null && flushed <= 1 + band;
     boolean zeroWorks = zeroed != null && zeroed <= 1 + band;
     if (zeroWorks && (!flushWorks || cause.equals("subnormal_weights"))) {
       return zeroAction + " (then " + x(zeroed) + ")";
     }
     if (flushWorks) {
-      return FLUSH + " (then " + x(flushed) + ")";
+      return FlushAdvice.brief(setting) + " (then " + x(flushed) + ")";
     }
     if (cause.equals("placement")) {
       return "none: memory placement moves it as much (its A/A copy), not the values";
@@ -167,14 +171,18 @@ final class AnswerFindings {
     String words = w && a && arithmetic.ratio() > weights.ratio() ? "subnormal weights and arithmetic"
         : w ? "subnormal weights" : "subnormal arithmetic";
     Ratio figure = !w ? arithmetic : a && arithmetic.ratio() > weights.ratio() ? arithmetic : weights;
-    String remedy = !w ? FLUSH
-        : words.equals("subnormal weights") ? repair(r) + " (or " + FLUSH + ")"
-        : FLUSH + " (both); " + repair(r) + " removes the weights' part";
+    String flush = FlushAdvice.brief(FlushAdvice.Setting.of(r));
+    String remedy = !w ? flush
+        : words.equals("subnormal weights") ? repair(r) + " (or " + flush + ")"
+        : flush + " (both); " + repair(r) + " removes the weights' part";
     return new Finding(Kind.SUBNORMAL, subject, figure, words, remedy);
   }
 
   /** The repair command for a read model's file. */
   static String repair(Row r) {
+    if (FlushAdvice.Setting.of(r).engine() == FlushAdvice.Engine.ONNXRUNTIME) {
+      return "zero its subnormal initializers at export (the zeroed copy timed; jobs/sweep repair rewrites TorchScript only)";
+    }
     String network = text(r, "network");
     Matcher m = network == null ? null : SHAPE.matcher(network);
     String shape = m != null && m.find() ? m.group(1).replace(" ", "") : "…";

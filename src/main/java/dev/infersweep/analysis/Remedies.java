@@ -52,58 +52,21 @@ final class Remedies {
   static final double RESTORED = 0.05;
 
   /**
-   * What to do, from the {@code causes} rows of one sweep: each remedy only where the sweep's own rows
-   * show it. A slowed configuration is one with a run beyond the band and a ratio above 1.
+   * What to do, from the {@code causes} rows of one sweep (and a checkpoint series' rigorous rows,
+   * which lack {@code beyond_band_runs}: slowed where their cause is not none): each remedy only where
+   * the sweep's own rows show it, said per engine and intra-op thread count ({@link FlushAdvice}). A
+   * slowed configuration is one with a run beyond the band and a ratio above 1.
    */
   static List<String> whatToDo(List<Row> causes) {
-    List<Row> slowed = causes.stream()
-        .filter(r -> r.<Long>getAs("beyond_band_runs") > 0 && r.<Double>getAs("latency_ratio") > 1)
-        .toList();
+    List<Row> slowed = causes.stream().filter(Remedies::slowed).toList();
     List<String> out = new ArrayList<>();
-    if (slowed.isEmpty()) {
-      return out;
-    }
-    int n = slowed.size();
-    List<Row> flushMeasured = slowed.stream().filter(r -> r.getAs("flushed_latency_ratio") != null).toList();
-    List<Row> flushFixes = flushMeasured.stream().filter(r -> restored(r.getAs("flushed_latency_ratio"))).toList();
-    if (!flushFixes.isEmpty()) {
-      out.add(String.format(java.util.Locale.ROOT,
-          "Flush denormals in the serving process: torch.set_flush_denormal(True) in Python, "
-              + "at::globalContext().setFlushDenormal(true) in C++, on every thread that runs the model "
-              + "(one intra-op thread, or each worker thread). In %d of the %d slowed configurations it brings "
-              + "the slowdown (up to %.3g×) back to epoch-0 speed (at most 1.05×)%s.",
-          flushFixes.size(), n, maxRatio(flushFixes),
-          flushMeasured.size() < n ? " (" + (n - flushMeasured.size()) + " without the flush twin measured)" : ""));
-    }
-    List<Row> zeroFixes = slowed.stream().filter(r -> {
-      Double y = zeroedAtExport(r);
-      return y != null && restored(y);
-    }).toList();
-    if (!zeroFixes.isEmpty()) {
-      out.add(String.format(java.util.Locale.ROOT,
-          "Zero tiny weights at export: set every weight whose magnitude is below the precision's smallest "
-              + "normal (1.18e-38 in fp32) to 0 before serving. In %d of the %d slowed configurations that alone "
-              + "restores epoch-0 speed (at most 1.05×, from up to %.3g×)%s.",
-          zeroFixes.size(), n, maxRatio(zeroFixes),
-          zeroFixes.size() < n ? "; in the others subnormal products of normal values remain, which only flushing removes" : "")
-          + repairCommand(zeroFixes));
-    }
-    // AdamW against Adam with the same settings: Adam slowed, AdamW did not.
-    Map<String, Row> adamw = new LinkedHashMap<>();
-    for (Row r : causes) {
-      if ("adamw".equals(r.getAs("optimizer"))) {
-        adamw.put(key(r), r);
-      }
-    }
-    List<Row> adamFixes = new ArrayList<>();
-    for (Row r : slowed) {
-      Row partner = adamw.get(key(r));
-      Double wd = r.getAs("weight_decay");
-      if ("adam".equals(r.getAs("optimizer")) && wd != null && wd > 0 && partner != null
-          && partner.<Long>getAs("beyond_band_runs") == 0) {
-        adamFixes.add(r);
-      }
-    }
+    Map<FlushAdvice.Setting, List<Row>> bySetting = new java.util.TreeMap<>(FlushAdvice.Setting.ORDER);
+    slowed.forEach(r -> bySetting.computeIfAbsent(FlushAdvice.Setting.of(r), k -> new ArrayList<>()).add(r));
+    bySetting.forEach((setting, rows) -> {
+      addNotNull(out, flush(setting, rows, bySetting.size() > 1));
+      addNotNull(out, zero(setting, rows, bySetting.size() > 1));
+    });
+    List<Row> adamFixes = adamFixes(causes, slowed);
     if (!adamFixes.isEmpty()) {
       out.add(String.format(java.util.Locale.ROOT,
           "Train with AdamW (decoupled weight decay) instead of Adam with coupled L2 weight decay: in %d "
@@ -111,6 +74,78 @@ final class Remedies {
           adamFixes.size(), maxRatio(adamFixes)));
     }
     return out;
+  }
+
+  private static boolean slowed(Row r) {
+    Number beyond = AnswerRows.get(r, "beyond_band_runs");
+    Double ratio = AnswerRows.number(r, "latency_ratio");
+    boolean outside = beyond != null ? beyond.longValue() > 0
+        : AnswerRows.text(r, "cause") != null && !"none".equals(AnswerRows.text(r, "cause"));
+    return outside && ratio != null && ratio > 1;
+  }
+
+  /** The flush advice for one engine and thread count, where its flush twin restored the speed; else null. */
+  private static String flush(FlushAdvice.Setting setting, List<Row> slowed, boolean several) {
+    int n = slowed.size();
+    List<Row> measured = slowed.stream().filter(r -> AnswerRows.number(r, "flushed_latency_ratio") != null).toList();
+    List<Row> fixes = measured.stream().filter(r -> restored(AnswerRows.number(r, "flushed_latency_ratio"))).toList();
+    if (fixes.isEmpty()) {
+      return null;
+    }
+    return String.format(java.util.Locale.ROOT,
+        "Flush denormals in the serving process (%s): %s. In %d of the %d slowed configurations%s the flush twin "
+            + "brings the slowdown (up to %.3g×) back to epoch-0 speed (at most 1.05×)%s.",
+        setting.words(), FlushAdvice.how(setting), fixes.size(), n, several ? " with this engine and thread count" : "",
+        maxRatio(fixes), measured.size() < n ? " (" + (n - measured.size()) + " without the flush twin measured)" : "");
+  }
+
+  /** The zeroed copy's advice for one engine and thread count, where it restored the speed; else null. */
+  private static String zero(FlushAdvice.Setting setting, List<Row> slowed, boolean several) {
+    int n = slowed.size();
+    List<Row> fixes = slowed.stream().filter(r -> {
+      Double y = zeroedAtExport(r);
+      return y != null && restored(y);
+    }).toList();
+    if (fixes.isEmpty()) {
+      return null;
+    }
+    boolean onnx = setting.engine() == FlushAdvice.Engine.ONNXRUNTIME;
+    return String.format(java.util.Locale.ROOT,
+        "Zero tiny weights at export%s: set every weight whose magnitude is below the precision's smallest "
+            + "normal (1.18e-38 in fp32) to 0 before serving. In %d of the %d slowed configurations%s that alone "
+            + "restores epoch-0 speed (at most 1.05×, from up to %.3g×)%s.",
+        several ? " (" + setting.words() + ")" : "", fixes.size(), n, several ? " with this engine and thread count" : "",
+        maxRatio(fixes),
+        fixes.size() < n ? "; in the others subnormal products of normal values remain, which only flushing removes" : "")
+        + (onnx ? " For an ONNX file that means its initializers (the zeroed copy infersweep timed); jobs/sweep repair "
+            + "rewrites TorchScript only." : repairCommand(fixes));
+  }
+
+  /** Adam with coupled decay that slowed where AdamW with the same settings did not. */
+  private static List<Row> adamFixes(List<Row> causes, List<Row> slowed) {
+    Map<String, Row> adamw = new LinkedHashMap<>();
+    for (Row r : causes) {
+      if ("adamw".equals(AnswerRows.text(r, "optimizer"))) {
+        adamw.put(key(r), r);
+      }
+    }
+    List<Row> adamFixes = new ArrayList<>();
+    for (Row r : slowed) {
+      Row partner = adamw.get(key(r));
+      Double wd = AnswerRows.number(r, "weight_decay");
+      Number partnerBeyond = partner == null ? null : AnswerRows.get(partner, "beyond_band_runs");
+      if ("adam".equals(AnswerRows.text(r, "optimizer")) && wd != null && wd > 0 && partnerBeyond != null
+          && partnerBeyond.longValue() == 0) {
+        adamFixes.add(r);
+      }
+    }
+    return adamFixes;
+  }
+
+  private static void addNotNull(List<String> out, String s) {
+    if (s != null) {
+      out.add(s);
+    }
   }
 
   /**
@@ -141,7 +176,7 @@ final class Remedies {
   }
 
   private static double maxRatio(List<Row> rows) {
-    return rows.stream().mapToDouble(r -> r.<Double>getAs("latency_ratio")).max().orElse(Double.NaN);
+    return rows.stream().mapToDouble(r -> AnswerRows.number(r, "latency_ratio")).max().orElse(Double.NaN);
   }
 
   /** A {@code causes} row's sweep, CPU model, configuration without the optimizer, and checkpoint. */
@@ -149,7 +184,7 @@ final class Remedies {
     List<String> columns = new ArrayList<>(List.of("sweep_id", "cpu_model"));
     AxisColumns.CONFIGURATION.stream().filter(c -> !c.equals(Axes.OPTIMIZER.name())).forEach(columns::add);
     columns.add("epochs");
-    return String.join("|", columns.stream().map(c -> String.valueOf((Object) r.getAs(c))).toList());
+    return String.join("|", columns.stream().map(c -> String.valueOf(AnswerRows.text(r, c))).toList());
   }
 
 }

@@ -139,7 +139,11 @@ public record ReportData(
     Dataset<Row> rigorous = spark.table("rigorous").where(mine);
     Dataset<Row> causes = spark.table("causes").where(mine);
     List<CauseRow> beyond = new java.util.ArrayList<>(ReportQueries.slowed(causes));
-    beyond.addAll(ReportReadModels.series(rigorous));
+    List<Row> series = ReportReadModels.seriesRows(rigorous);
+    beyond.addAll(ReportReadModels.series(series));
+    // The remedies per engine and thread count: the trained configurations and the series' files.
+    List<Row> remedyRows = new java.util.ArrayList<>(causes.collectAsList());
+    remedyRows.addAll(series);
     return new ReportData(
         sweepId,
         ReportQueries.summary(all),
@@ -153,7 +157,7 @@ public record ReportData(
         beyond.stream().filter(r -> !slower(r)).toList(),
         ReportReadModels.registry(rigorous),
         ReportQueries.cpuNote(causes),
-        Remedies.whatToDo(causes.collectAsList()),
+        Remedies.whatToDo(remedyRows),
         compare);
   }
 

@@ -17,13 +17,9 @@ import org.apache.spark.sql.Row;
 final class ReportReadModels {
   private ReportReadModels() {}
 
-  /** A series' files and batch sizes whose ratio's interval lies beyond the band (cause not none), by path and steps. */
-  static List<CauseRow> series(Dataset<Row> rigorous) {
-    return rigorous
-        .where(col("model_source").equalTo("checkpoints").and(col("cause").isNotNull()).and(col("cause").notEqual("none"))
-            .and(col("latency_ratio").isNotNull()))
-        .orderBy("model_path", "steps", "batch_size")
-        .collectAsList()
+  /** A series' files and batch sizes whose ratio's interval lies beyond the band (cause not none; {@link #seriesRows}). */
+  static List<CauseRow> series(List<Row> seriesRows) {
+    return seriesRows
         .stream()
         .map(r -> new CauseRow(
             r.getAs("cpu_model") == null ? "?" : r.getAs("cpu_model"),
@@ -41,6 +37,15 @@ final class ReportReadModels {
             Remedies.shares(r),
             r.getAs("flush_unavailable")))
         .toList();
+  }
+
+  /** The rigorous rows of a series' files beyond the band, by path, steps and batch size. */
+  static List<Row> seriesRows(Dataset<Row> rigorous) {
+    return rigorous
+        .where(col("model_source").equalTo("checkpoints").and(col("cause").isNotNull()).and(col("cause").notEqual("none"))
+            .and(col("latency_ratio").isNotNull()))
+        .orderBy("model_path", "steps", "batch_size")
+        .collectAsList();
   }
 
   /** A registry's models and batch sizes whose cause (from their own controls, band ±2 %) is not none, by path. */

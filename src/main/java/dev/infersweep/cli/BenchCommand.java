@@ -72,6 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
   Path work;
 
   @Mixin ScanBenchOptions scan = new ScanBenchOptions();
+  @Mixin OrtBenchOptions ort = new OrtBenchOptions();
 
   @Option(names = "--inference-loop", paramLabel = "SECONDS",
       description = "Only run infersweep's batch-1 call in a loop for SECONDS, for a profiler to attach to (jobs/stress/profile-inference).")
@@ -107,20 +108,19 @@ public final class BenchCommand implements Callable<Integer> {
   public Map<String, Object> execute() throws IOException {
     checkOptions();
     scan.check();
-    if (scan.only) {
+    ort.check();
+    if (scan.only || ort.only || q58220Only) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("cpu_model", QFunctionBench.cpuModel());
-      scan.run(out, work != null ? work : Files.createTempDirectory("infersweep-bench"));
-      write(out);
-      return out;
-    }
-    if (q58220Only) {
-      if (q58220Steps == 0) {
-        throw new ConfigException("'--q58220-only' needs '--q58220-steps' above 1000, not 0");
+      if (scan.only) {
+        scan.run(out, work != null ? work : Files.createTempDirectory("infersweep-bench"));
       }
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("cpu_model", QFunctionBench.cpuModel());
-      q58220(out);
+      if (q58220Only) {
+        q58220(out);
+      }
+      if (ort.only) {
+        ort.run(out);
+      }
       write(out);
       return out;
     }
@@ -136,6 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
     putSweepFigures(out, f);
     q58220(out);
     scan.run(out, dir);
+    ort.run(out);
     putTargets(out, f);
     write(out);
     return out;
@@ -144,6 +145,9 @@ public final class BenchCommand implements Callable<Integer> {
   private void checkOptions() {
     if (epochs < 1 || rounds < 1 || sweepRounds < 1) {
       throw new ConfigException("'--epochs', '--rounds' and '--sweep-rounds' must be at least 1");
+    }
+    if (q58220Only && q58220Steps == 0) {
+      throw new ConfigException("'--q58220-only' needs '--q58220-steps' above 1000, not 0");
     }
     if (q58220Steps != 0 && q58220Steps <= 1000) {
       throw new ConfigException("'--q58220-steps' must be 0 (skip) or more than 1000 (the last 1000 are timed), not " + q58220Steps);

@@ -83,7 +83,8 @@ class AnswerTest {
         "answer: 1 slower, 1 faster beyond ±5 % of 3 configurations × batch sizes (each at its last checkpoint, seeds pooled):");
     assertThat(lines.get(1)).startsWith("  slower 1.19× (1.1")
         .contains(", 3 runs): optimizer=adam, batch_size=64, epochs=1000; cause subnormal_arithmetic; "
-            + "remedy: flush-to-zero on every serving thread (then 1.01×)");
+            + "remedy: flush-to-zero on every serving thread (torch.set_flush_denormal(True) before the first parallel op, "
+            + "or on each OpenMP worker) (then 1.01×)");
     assertThat(lines.get(2)).startsWith("  faster 0.780× (0.7").contains("optimizer=adamw, batch_size=64, epochs=1000; cause unexplained")
         .doesNotContain("remedy");
     assertThat(lines.get(3)).isEqualTo("report: jobs/sweep report --results /tmp/r --sweep s1 --out report.html");
@@ -155,8 +156,10 @@ class AnswerTest {
     assertThat(lines.get(0)).isEqualTo(
         "answer: 2 paying for subnormal values (faster zeroed or flushed) beyond ±5 % of 3 model files × batch sizes:");
     assertThat(lines.get(1)).startsWith("  slowed by subnormal arithmetic 1.43× (1.4").contains("reg/b.pt, batch_size=1")
-        .endsWith("remedy: flush-to-zero on every serving thread");
+        .endsWith("remedy: flush-to-zero on every serving thread (torch.set_flush_denormal(True) before the first parallel op, "
+            + "or on each OpenMP worker)");
     assertThat(lines.get(2)).startsWith("  slowed by subnormal weights 1.31× (1.2")
-        .endsWith("remedy: jobs/sweep repair --model reg/a.pt --input-shape 8 --out FIXED.pt (or flush-to-zero on every serving thread)");
+        .endsWith("remedy: jobs/sweep repair --model reg/a.pt --input-shape 8 --out FIXED.pt (or flush-to-zero on every serving "
+            + "thread (torch.set_flush_denormal(True) before the first parallel op, or on each OpenMP worker))");
   }
 }

@@ -83,6 +83,23 @@ class BenchCommandTest {
   }
 
   @Test
+  void theOnnxRuntimeCallFiguresRunOnTheirOwnWithBothTargets() throws Exception {
+    BenchCommand bench = new BenchCommand();
+    new picocli.CommandLine(bench).parseArgs("--ort-only", "--ort-rounds", "1", "--ort-model", "src/test/resources/onnx/mlp.onnx");
+    Map<String, Object> f = bench.execute();
+    for (String t : new String[] {"_t1", "_t2"}) {
+      assertThat((Double) f.get("ort_direct_infer_p50_us" + t)).as(t).isPositive();
+      assertThat((Double) f.get("ort_timed_infer_p50_us" + t)).as(t).isPositive();
+      assertThat((Double) f.get("harness_overhead_fraction" + t))
+          .isCloseTo((Double) f.get("ort_timed_over_direct" + t) - 1, org.assertj.core.api.Assertions.within(0.002));
+    }
+    assertThat(f).containsKeys("harness_ratio_t2_over_t1", "target_ort_infer_le_1.15x_direct", "target_harness_t2_within_1.15x_t1")
+        .doesNotContainKey("train_step_us");
+    assertThat(Main.execute("bench", "--ort-only", "--ort-rounds", "0")).isEqualTo(2);
+    assertThat(Main.execute("bench", "--ort-only", "--ort-model", "no/such.onnx")).isEqualTo(2);
+  }
+
+  @Test
   void loopsTheInferenceCallForAProfiler() {
     BenchCommand bench = new BenchCommand();
     bench.inferenceLoopSeconds = 0.3;

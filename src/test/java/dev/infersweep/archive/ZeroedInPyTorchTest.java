@@ -1,14 +1,11 @@
 package dev.infersweep.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.nio.charset.StandardCharsets;
+import dev.infersweep.reference.DebianPyTorch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,15 +18,10 @@ import org.junit.jupiter.params.provider.FieldSource;
  */
 class ZeroedInPyTorchTest {
   static final List<String> SUBNORMAL = Fixtures.SUBNORMAL;
-  private static final String PYTHON = "/usr/bin/python3";
 
   @BeforeAll
   static void pytorchIsThere() throws Exception {
-    boolean present = Files.isExecutable(Path.of(PYTHON)) && run(List.of(PYTHON, "-c", "import torch")).exit == 0;
-    if (!present && System.getenv("CI") != null) {
-      fail(PYTHON + " -c 'import torch' fails, and CI is set: .ci/run installs python3-torch for this test");
-    }
-    Assumptions.assumeTrue(present, PYTHON + " with torch (Debian's python3-torch) is not installed: skipped");
+    DebianPyTorch.require();
   }
 
   @ParameterizedTest
@@ -40,27 +32,8 @@ class ZeroedInPyTorchTest {
     Path originalFile = dir.resolve(fixture);
     Files.write(zeroedFile, TorchArchive.read(original).withSubnormalsZeroed().bytes());
     Files.write(originalFile, original);
-    Result result = run(List.of(PYTHON, checker().toString(), zeroedFile.toString(), originalFile.toString()));
-    assertThat(result.exit).as(result.output).isZero();
-    assertThat(result.output).contains("no subnormals, nothing else changed");
-  }
-
-  private static Path checker() {
-    Path script = Path.of("jobs/reference/check_zeroed.py").toAbsolutePath();
-    assertThat(script).exists();
-    return script;
-  }
-
-  private record Result(int exit, String output) {}
-
-  private static Result run(List<String> command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    // Not a timing bound: a guard so a hung interpreter cannot hang the build.
-    if (!process.waitFor(10, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      fail(String.join(" ", command) + " did not finish");
-    }
-    return new Result(process.exitValue(), output);
+    DebianPyTorch.Result result = DebianPyTorch.script("check_zeroed.py", zeroedFile.toString(), originalFile.toString());
+    assertThat(result.exit()).as(result.output()).isZero();
+    assertThat(result.output()).contains("no subnormals, nothing else changed");
   }
 }

@@ -1,17 +1,15 @@
 package dev.infersweep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import dev.infersweep.reference.DebianPyTorch;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Skipped without that PyTorch, and failed then when the environment variable CI is set.
  */
 class RepairInPyTorchTest {
-  private static final String PYTHON = "/usr/bin/python3";
   private static final Path FIXTURES = Path.of("src/test/resources/torchscript").toAbsolutePath();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private PrintStream savedOut;
@@ -33,11 +30,7 @@ class RepairInPyTorchTest {
 
   @BeforeAll
   static void pytorchIsThere() throws Exception {
-    boolean present = Files.isExecutable(Path.of(PYTHON)) && run(List.of(PYTHON, "-c", "import torch")).exit == 0;
-    if (!present && System.getenv("CI") != null) {
-      fail(PYTHON + " -c 'import torch' fails, and CI is set: .ci/run installs python3-torch for this test");
-    }
-    Assumptions.assumeTrue(present, PYTHON + " with torch (Debian's python3-torch) is not installed: skipped");
+    DebianPyTorch.require();
   }
 
   @BeforeEach
@@ -58,10 +51,9 @@ class RepairInPyTorchTest {
     int code = Main.execute("repair", "--model", original.toString(), "--input-shape", "20", "--out", repaired.toString(),
         "--timing-seconds", "0");
     assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
-    Result check = run(List.of(PYTHON, Path.of("jobs/reference/check_zeroed.py").toAbsolutePath().toString(),
-        repaired.toString(), original.toString()));
-    assertThat(check.exit).as(check.output).isZero();
-    assertThat(check.output).contains("no subnormals, nothing else changed");
+    DebianPyTorch.Result check = DebianPyTorch.script("check_zeroed.py", repaired.toString(), original.toString());
+    assertThat(check.exit()).as(check.output()).isZero();
+    assertThat(check.output()).contains("no subnormals, nothing else changed");
   }
 
   @Test
@@ -80,9 +72,9 @@ class RepairInPyTorchTest {
         "");
     // torch.jit.script reads the module's source, so the script is a file, not python3 -c.
     Path maker = Files.writeString(tmp.resolve("make_scaled.py"), script);
-    Result made = run(List.of(PYTHON, maker.toString(), model.toString()));
+    DebianPyTorch.Result made = DebianPyTorch.run(List.of(DebianPyTorch.PYTHON, maker.toString(), model.toString()));
     Files.delete(maker);
-    assertThat(made.exit).as(made.output).isZero();
+    assertThat(made.exit()).as(made.output()).isZero();
     Path dest = tmp.resolve("scaled.repaired.pt");
     int code = Main.execute("repair", "--model", model.toString(), "--input-shape", "4", "--out", dest.toString(),
         "--timing-seconds", "0");
@@ -93,18 +85,5 @@ class RepairInPyTorchTest {
     try (var files = Files.list(tmp)) {
       assertThat(files.toList()).as("nothing written, no temporary file").containsExactly(model);
     }
-  }
-
-  private record Result(int exit, String output) {}
-
-  private static Result run(List<String> command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    // Not a timing bound: a guard so a hung interpreter cannot hang the build.
-    if (!process.waitFor(10, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      fail(String.join(" ", command) + " did not finish");
-    }
-    return new Result(process.exitValue(), output);
   }
 }

@@ -1,7 +1,6 @@
 package dev.infersweep.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,21 +10,19 @@ import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridExpander;
 import dev.infersweep.grid.GridLoader;
 import dev.infersweep.net.ScriptedModel;
+import dev.infersweep.reference.DebianPyTorch;
 import dev.infersweep.result.ResultRow;
 import dev.infersweep.result.ResultSchema;
 import dev.infersweep.result.RowStatus;
 import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spec.Precision;
 import dev.infersweep.spec.RunSpec;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * with Debian's PyTorch (jobs/reference/account.py); skipped without it, failed when CI is set.
  */
 class SavedCheckpointsTest {
-  private static final String PYTHON = "/usr/bin/python3";
   @TempDir Path tmp;
 
   @Test
@@ -87,20 +83,11 @@ class SavedCheckpointsTest {
   }
 
   private static JsonNode account(List<Path> files) throws Exception {
-    boolean present = Files.isExecutable(Path.of(PYTHON))
-        && new ProcessBuilder(PYTHON, "-c", "import torch").start().waitFor() == 0;
-    if (!present && System.getenv("CI") != null) {
-      fail(PYTHON + " -c 'import torch' fails, and CI is set: .ci/run installs python3-torch for this test");
-    }
-    Assumptions.assumeTrue(present, PYTHON + " with torch (Debian's python3-torch) is not installed: skipped");
-    List<String> command = new ArrayList<>(List.of(PYTHON, "jobs/reference/account.py"));
-    files.forEach(f -> command.add(f.toString()));
-    Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    // Not a timing bound: a guard so a hung interpreter cannot hang the build.
-    assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
-    assertThat(process.exitValue()).as(err).isZero();
-    return new ObjectMapper().readTree(out);
+    DebianPyTorch.require();
+    DebianPyTorch.Result result = DebianPyTorch.script("account.py", files.stream().map(Path::toString).toArray(String[]::new));
+    assertThat(result.exit()).as(result.output()).isZero();
+    // The JSON is the last line: anything PyTorch warns comes before it.
+    List<String> lines = result.output().strip().lines().toList();
+    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
   }
 }

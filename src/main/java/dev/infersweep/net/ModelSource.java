@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param listed the files the driver found, in run order; empty until it has listed them
  */
 public record ModelSource(Kind kind, List<Pattern> patterns, long[] inputShape, String baseline, List<ReadModel> listed)
-    implements ModelSpec {
+    implements ReadSpec {
   /** How the files relate. */
   public enum Kind {
     /** Checkpoints of one run, ordered by the last integer in each file name (the row's {@code steps}). */
@@ -118,18 +118,6 @@ public record ModelSource(Kind kind, List<Pattern> patterns, long[] inputShape, 
     return inputShape();
   }
 
-  /** Unknown until a file is read: a read model declares no outputs. */
-  @Override
-  public int outputs() {
-    return 0;
-  }
-
-  /** A read model is not trained: it has no loss. */
-  @Override
-  public LossFunction loss() {
-    return null;
-  }
-
   @Override
   public String canonical() {
     return "source=" + kind.key() + ";patterns=" + patterns + ";shape=" + Arrays.toString(inputShape) + ";baseline=" + baseline;
@@ -138,16 +126,6 @@ public record ModelSource(Kind kind, List<Pattern> patterns, long[] inputShape, 
   @Override
   public String describe() {
     return (kind == Kind.SERIES ? "checkpoint series " : "model registry ") + patterns;
-  }
-
-  @Override
-  public String rescaleUnavailableReason() {
-    return ReadModel.NO_LAYERS_RESCALE;
-  }
-
-  @Override
-  public String traceUnavailableReason() {
-    return ReadModel.NO_LAYERS_TRACE;
   }
 
   @Override

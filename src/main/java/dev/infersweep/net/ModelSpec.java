@@ -8,7 +8,7 @@ import java.io.Serializable;
  * outputs, its loss) takes this; the stages that need the layers (the hand-written step, the rescale
  * twin, the numeric trace) take a {@link Network} and say why they do not apply to a scripted model.
  */
-public sealed interface ModelSpec extends Serializable permits Network, ScriptedModel, ModelSource, ReadModel {
+public sealed interface ModelSpec extends Serializable permits Network, ScriptedModel, ReadSpec {
   /** Features per sample, flattened (the product of {@link #sampleShape}). */
   int input();
 

@@ -18,12 +18,7 @@ import java.util.Objects;
  */
 public record ReadModel(
     ModelSource.Kind kind, String path, long[] inputShape, Long steps, String baseline, long bytes, long modified)
-    implements ModelSpec {
-  static final String NO_LAYERS_RESCALE =
-      "a model read from a file has no declared layers; the rescale twin is a control for declared networks";
-  static final String NO_LAYERS_TRACE =
-      "a model read from a file has no declared layers; the numeric trace is recorded for declared networks";
-
+    implements ReadSpec {
   public ReadModel {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(path, "path");
@@ -61,18 +56,6 @@ public record ReadModel(
     return inputShape();
   }
 
-  /** Not declared: a model read from a file has the outputs its file gives. */
-  @Override
-  public int outputs() {
-    return 0;
-  }
-
-  /** A read model is not trained: it has no loss. */
-  @Override
-  public LossFunction loss() {
-    return null;
-  }
-
   /** The file as listed (path, length, time) and how it is timed: its rows' run id hashes this. */
   @Override
   public String canonical() {
@@ -84,16 +67,6 @@ public record ReadModel(
   public String describe() {
     int slash = path.lastIndexOf('/');
     return "torchscript " + path.substring(slash + 1) + " " + Arrays.toString(inputShape) + " (read)";
-  }
-
-  @Override
-  public String rescaleUnavailableReason() {
-    return NO_LAYERS_RESCALE;
-  }
-
-  @Override
-  public String traceUnavailableReason() {
-    return NO_LAYERS_TRACE;
   }
 
   @Override

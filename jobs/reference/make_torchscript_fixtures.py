@@ -24,6 +24,15 @@ and, for the archive reader (dev.infersweep.archive), modules with planted subno
   views.pt        Views: a linear 4 -> 3 and two buffers that are views of its weight's storage (its
                   transpose, strides (1, 4), and a slice at storage offset 5), subnormals planted
 
+and, for the architectures test (dev.infersweep.run.ArchitecturesRunTest), two sequence models with
+their seeded initial parameters (nothing planted, nothing trained):
+
+  lstm.pt         Lstm: nn.LSTM(input 8, hidden 16, batch_first) over [N, 10, 8] -> the last step's
+                  output -> linear 16 -> 2; input [N, 10, 8], 2 outputs (cross_entropy)
+  transformer.pt  Encoder: nn.TransformerEncoder of 1 layer (d_model 16, 2 heads, feed-forward 32,
+                  dropout 0.1, batch_first) over [N, 8, 16] -> mean over the sequence -> linear 16 -> 2;
+                  input [N, 8, 16], 2 outputs (cross_entropy)
+
 Planted values are explicit assignments of constants and seeded uniform_ draws times powers of two
 (exact, the same on every CPU), never trained. Beside them, tensors.json holds PyTorch's own account
 of every fixture, from torch.jit.load of the saved file: its state_dict() in order, each tensor's
@@ -124,6 +133,32 @@ class Views(nn.Module):
         return self.fc(x) + self.tail[0]
 
 
+class Lstm(nn.Module):
+    """An LSTM over [N, 10, 8] whose last step's output feeds a linear 16 -> 2."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(input_size=8, hidden_size=16, batch_first=True)
+        self.fc = nn.Linear(16, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.lstm(x)
+        return self.fc(out[:, -1, :])
+
+
+class Encoder(nn.Module):
+    """A 1-layer Transformer encoder over [N, 8, 16], mean-pooled, then a linear 16 -> 2."""
+
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, num_layers=1, enable_nested_tensor=False)
+        self.fc = nn.Linear(16, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.encoder(x).mean(dim=1))
+
+
 def bn_mlp(dtype):
     """BnMlp in dtype with subnormal values (in dtype) planted by exact arithmetic: fractions with few
     bits times dtype's smallest normal, a power of two, so every planted value is exact in dtype."""
@@ -155,8 +190,10 @@ MODELS = {
     "bn_mlp_fp16.pt": lambda: bn_mlp(torch.float16),
     "bn_mlp_bf16.pt": lambda: bn_mlp(torch.bfloat16),
     "views.pt": Views,
+    "lstm.pt": Lstm,
+    "transformer.pt": Encoder,
 }
-SCRIPTED_CLASSES = (SmallConv, Mlp, NoParameters, BnMlp, Views)
+SCRIPTED_CLASSES = (SmallConv, Mlp, NoParameters, BnMlp, Views, Lstm, Encoder)
 ACCOUNT = "tensors.json"
 
 

@@ -23,17 +23,20 @@ class ShippedGridsTest {
   @Test
   void theShippedGridsGiveTheirDocumentedRows() {
     Map<String, Long> rows =
-        Map.of(
-            "seed.yaml", 144L,
-            "smoke.yaml", 768L,
-            "subnormal.yaml", 80L,
-            "explain.yaml", 288L,
-            "nightly.yaml", 432L,
-            "cases/pytorch-58220.yaml", 48L,
-            "cases/pytorch-58220-classifier.yaml", 32L,
-            "cases/torchscript-cnn.yaml", 16L,
-            "cases/torchscript-mlp.yaml", 24L,
-            "cases/threads.yaml", 16L);
+        Map.ofEntries(
+            Map.entry("seed.yaml", 144L),
+            Map.entry("smoke.yaml", 768L),
+            Map.entry("subnormal.yaml", 80L),
+            Map.entry("explain.yaml", 288L),
+            Map.entry("nightly.yaml", 432L),
+            Map.entry("cases/pytorch-58220.yaml", 48L),
+            Map.entry("cases/pytorch-58220-classifier.yaml", 32L),
+            Map.entry("cases/torchscript-cnn.yaml", 16L),
+            Map.entry("cases/torchscript-mlp.yaml", 24L),
+            Map.entry("cases/threads.yaml", 16L),
+            Map.entry("cases/resnet18-sgd.yaml", 12L),
+            Map.entry("cases/transformer-adam-adamw.yaml", 24L),
+            Map.entry("cases/lstm-adam.yaml", 12L));
     rows.forEach((file, count) -> assertThat(GridLoader.load(conf(file)).rowCount()).as(file).isEqualTo(count));
   }
 

@@ -124,6 +124,23 @@ class Views(nn.Module):
         return self.fc(x) + self.tail[0]
 
 
+# A module whose input is integer token ids (model.input_dtype: int64), declared after the others so
+# that their archives (which record their source lines) keep their bytes:
+#   embedding_mlp.pt  EmbeddingMlp: embedding (100 ids -> 8) over int64 ids [N, 6] -> mean over the
+#                     sequence -> linear 8 -> 16 -> relu -> linear 16 -> 2 (train with cross_entropy)
+class EmbeddingMlp(nn.Module):
+    """Ids [N, 6] in [0, 100) -> embedding 8 -> mean over the sequence -> linear 8 -> 16 -> relu -> 2."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.fc1 = nn.Linear(8, 16)
+        self.fc2 = nn.Linear(16, 2)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.fc2(torch.relu(self.fc1(self.embedding(ids).mean(dim=1))))
+
+
 def bn_mlp(dtype):
     """BnMlp in dtype with subnormal values (in dtype) planted by exact arithmetic: fractions with few
     bits times dtype's smallest normal, a power of two, so every planted value is exact in dtype."""
@@ -155,6 +172,7 @@ MODELS = {
     "bn_mlp_fp16.pt": lambda: bn_mlp(torch.float16),
     "bn_mlp_bf16.pt": lambda: bn_mlp(torch.bfloat16),
     "views.pt": Views,
+    "embedding_mlp.pt": EmbeddingMlp,
 }
 SCRIPTED_CLASSES = (SmallConv, Mlp, NoParameters, BnMlp, Views)
 ACCOUNT = "tensors.json"

@@ -1,6 +1,8 @@
 package dev.infersweep.grid;
 
 import dev.infersweep.net.Activation;
+import dev.infersweep.net.InputType;
+import dev.infersweep.net.InputValues;
 import dev.infersweep.net.Layer;
 import dev.infersweep.net.LossFunction;
 import dev.infersweep.net.ModelSpec;
@@ -28,7 +30,7 @@ final class SettingsReader {
    * another kind than the one declared is refused by that kind's own list.
    */
   static final Set<String> MODEL_KEYS = Set.of("input", "hidden", "output", "layers", "loss", "torchscript",
-      "input_shape", "outputs", "checkpoints", "files", "baseline");
+      "input_shape", "input_dtype", "input_range", "outputs", "checkpoints", "files", "baseline");
 
   private SettingsReader() {}
 
@@ -93,7 +95,7 @@ final class SettingsReader {
    * driver before the sweep (here only its declaration).
    */
   private static ScriptedModel scripted(ConfigNode m, ConfigNode d, DataSpec data) {
-    m.allowOnly(Set.of("torchscript", "input_shape", "outputs", "loss"));
+    m.allowOnly(Set.of("torchscript", "input_shape", "input_dtype", "input_range", "outputs", "loss"));
     String path = m.string("torchscript", null);
     if (path.isBlank()) {
       throw m.error("torchscript", "expected a path to a TorchScript file, found an empty string");
@@ -116,7 +118,42 @@ final class SettingsReader {
     if (data instanceof DataSpec.Table && !loss.classification() && outputs != 1) {
       throw m.error("outputs", "a table has one label column, so an mse model needs 1 output, not " + outputs);
     }
-    return ScriptedModel.declared(path, shape, outputs, loss);
+    InputValues values = inputValues(m);
+    if (values.integer() && data instanceof DataSpec.Table) {
+      throw m.error("input_dtype", values.type().label() + " ids are drawn synthetically from model.input_range;"
+          + " a table (data.parquet) feeds float32 features, so drop model.input_dtype or use synthetic data");
+    }
+    return ScriptedModel.declared(path, shape, values, outputs, loss);
+  }
+
+  /**
+   * {@code input_dtype} (float32 unless given) and, for an integer type, {@code input_range: [low,
+   * high)}, required: a vocabulary's size cannot be guessed.
+   */
+  static InputValues inputValues(ConfigNode m) {
+    if (m.isList("input_dtype")) {
+      throw m.error("input_dtype", "give one type, not a list; allowed: " + String.join(", ", InputType.labels()));
+    }
+    InputType type = m.has("input_dtype")
+        ? m.wordList("input_dtype", null, InputType::parse, InputType.labels()).get(0) : InputType.FLOAT32;
+    if (!type.integer()) {
+      if (m.has("input_range")) {
+        throw m.error("input_range", "applies to integer ids only; set model.input_dtype to int64 or int32, or drop it");
+      }
+      return InputValues.FLOAT32;
+    }
+    if (!m.has("input_range")) {
+      throw m.error("input_range", "missing required key with model.input_dtype " + type.label()
+          + ": the ids' range [low, high), e.g. [0, 30000] for a vocabulary of 30000");
+    }
+    List<Long> range = m.integers("input_range", 0, InputValues.MAX_ID, "ids", "[0, 30000]");
+    if (range.size() != 2) {
+      throw m.error("input_range", "expected [low, high) as two integers, found " + range.size() + " values");
+    }
+    if (range.get(1) <= range.get(0)) {
+      throw m.error("input_range", "[" + range.get(0) + ", " + range.get(1) + ") is empty; high must be above low");
+    }
+    return InputValues.ids(type, range.get(0), range.get(1));
   }
 
   private static LossFunction loss(ConfigNode m) {

@@ -24,6 +24,14 @@ public sealed interface ModelSpec extends Serializable permits Network, Scripted
     return dims;
   }
 
+  /**
+   * What the input holds: float32 features (every declared network, and the default), or integer ids
+   * in a range, which the synthetic data, the forward check and the timed input draw instead.
+   */
+  default InputValues inputValues() {
+    return InputValues.FLOAT32;
+  }
+
   /** Values per sample out of the model (classes for cross-entropy). */
   int outputs();
 

@@ -17,12 +17,13 @@ import java.util.Locale;
  *
  * @param path the file as the grid names it (any Hadoop path)
  * @param inputShape one sample's shape, without the batch dimension
+ * @param inputValues the input's element type and, for integer ids, their range
  * @param archive the file's bytes; null until the driver has read it
  * @param sha256 the bytes' SHA-256, hex; null until read
  * @param parameters the module's floating parameters, by name and shape, in its order; empty until checked
  */
 public record ScriptedModel(
-    String path, long[] inputShape, int outputs, LossFunction loss, byte[] archive, String sha256, List<Parameter> parameters)
+    String path, long[] inputShape, InputValues inputValues, int outputs, LossFunction loss, byte[] archive, String sha256, List<Parameter> parameters)
     implements ModelSpec {
   /** One floating parameter tensor of the module: its name in {@code named_parameters()} and its shape. */
   public record Parameter(String name, List<Long> shape) implements java.io.Serializable {
@@ -38,6 +39,7 @@ public record ScriptedModel(
 
   public ScriptedModel {
     inputShape = inputShape.clone();
+    java.util.Objects.requireNonNull(inputValues, "inputValues");
     parameters = List.copyOf(parameters);
     if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
       throw new IllegalArgumentException("input_shape needs one or more positive sizes, not " + Arrays.toString(inputShape));
@@ -49,12 +51,17 @@ public record ScriptedModel(
 
   /** The grid's declaration, before the file is read. */
   public static ScriptedModel declared(String path, long[] inputShape, int outputs, LossFunction loss) {
-    return new ScriptedModel(path, inputShape, outputs, loss, null, null, List.of());
+    return declared(path, inputShape, InputValues.FLOAT32, outputs, loss);
+  }
+
+  /** The grid's declaration of a model whose input is {@code values} (e.g. int64 ids). */
+  public static ScriptedModel declared(String path, long[] inputShape, InputValues values, int outputs, LossFunction loss) {
+    return new ScriptedModel(path, inputShape, values, outputs, loss, null, null, List.of());
   }
 
   /** The same model with the file's bytes (as the driver read them) and its parameters. */
   public ScriptedModel withArchive(byte[] bytes, List<Parameter> parameters) {
-    return new ScriptedModel(path, inputShape, outputs, loss, bytes.clone(), sha256(bytes), parameters);
+    return new ScriptedModel(path, inputShape, inputValues, outputs, loss, bytes.clone(), sha256(bytes), parameters);
   }
 
   /** Floating parameter values in the module. */
@@ -102,13 +109,13 @@ public record ScriptedModel(
     if (sha256 == null) {
       throw new IllegalStateException("model.torchscript " + path + " has not been read yet");
     }
-    return "torchscript=" + sha256 + ";shape=" + shapeText("x") + ";outputs=" + outputs + ";loss=" + loss.label();
+    return "torchscript=" + sha256 + ";shape=" + shapeText("x") + inputValues.canonical() + ";outputs=" + outputs + ";loss=" + loss.label();
   }
 
   @Override
   public String describe() {
     String name = Path.of(path).getFileName() == null ? path : Path.of(path).getFileName().toString();
-    return "torchscript " + name + " " + Arrays.toString(inputShape) + "→" + outputs + ", " + loss.label();
+    return "torchscript " + name + " " + Arrays.toString(inputShape) + inputValues.describe() + "→" + outputs + ", " + loss.label();
   }
 
   @Override
@@ -143,6 +150,7 @@ public record ScriptedModel(
     return o instanceof ScriptedModel m
         && path.equals(m.path)
         && Arrays.equals(inputShape, m.inputShape)
+        && inputValues.equals(m.inputValues)
         && outputs == m.outputs
         && loss == m.loss
         && java.util.Objects.equals(sha256, m.sha256)
@@ -151,7 +159,7 @@ public record ScriptedModel(
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(path, Arrays.hashCode(inputShape), outputs, loss, sha256, parameters);
+    return java.util.Objects.hash(path, Arrays.hashCode(inputShape), inputValues, outputs, loss, sha256, parameters);
   }
 
   @Override

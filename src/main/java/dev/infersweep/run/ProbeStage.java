@@ -66,7 +66,8 @@ final class ProbeStage {
       Opened opened, ScriptedModel scripted, ScriptedState state, Precision precision, TrainingSet probe) {
     try (NDManager manager = NDManager.newBaseManager(opened.device());
         TorchScriptModel model = TorchScriptModel.load(state.archive(), opened.device())) {
-      NDArray x = manager.create(probe.features(), new Shape(scripted.batchShape(probe.samples())));
+      NDArray x = dev.infersweep.train.ModelInput.create(
+          manager, probe.features(), new Shape(scripted.batchShape(probe.samples())), scripted.inputValues());
       boolean finite;
       try (NDArray out = model.forward(x)) {
         finite = Float.isFinite(out.abs().max().getFloat());

@@ -91,7 +91,7 @@ final class ReadTask {
     try (DjlRuntime.IntraOpThreads scope = DjlRuntime.intraOpThreads(cellThreads);
         NDManager manager = NDManager.newBaseManager(device);
         CellModels models = new CellModels(read, device, cellThreads)) {
-      NDArray input = manager.create(Inputs.values(spec, batch), Inputs.shape(spec, batch));
+      NDArray input = Inputs.create(manager, spec, batch);
       InterleavedTimer.Result r = TimeStage.timed(spec, cell, models, input, activeTasks, InterleavedTimer::measureCalls);
       if (r.ratios() == null) {
         return new Outcome.Failed(

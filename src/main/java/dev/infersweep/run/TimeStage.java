@@ -109,8 +109,9 @@ final class TimeStage {
     // The cell's intra-op count, for its models, checks and blocks; the task's own count after it.
     try (DjlRuntime.IntraOpThreads threads = DjlRuntime.intraOpThreads(cell.get(Axes.INTRA_OP_THREADS));
         NDManager manager = NDManager.newBaseManager(opened.device())) {
-      NDArray input = manager.create(Inputs.values(spec, batch), Inputs.shape(spec, batch));
-      if (input.getDataType() != precision.dataType()) {
+      NDArray input = Inputs.create(manager, spec, batch);
+      // Integer ids stay integers in every precision: only floating features take the cell's type.
+      if (!spec.model().inputValues().integer() && input.getDataType() != precision.dataType()) {
         input = input.toType(precision.dataType(), false);
       }
       try (CellModels cellModels = models(opened, manager, precision, checkpoint, initial, input)) {

@@ -39,7 +39,7 @@ final class ScriptedTraining {
         long start = System.nanoTime();
         // Per-step arrays live in a sub-manager so many steps do not accumulate native memory.
         try (NDManager scratch = manager.newSubManager()) {
-          NDArray x = scratch.create(batch.features(), shape(batch.samples(), scripted));
+          NDArray x = ModelInput.create(scratch, batch.features(), shape(batch.samples(), scripted), scripted.inputValues());
           trainer.step(x, Objective.labels(scratch, scripted, batch));
         }
         return System.nanoTime() - start;
@@ -56,7 +56,7 @@ final class ScriptedTraining {
       TorchScriptModel model, ScriptedModel scripted, NDManager manager, TrainingSet data,
       int epoch, long steps, double seconds, Double stepMicros) {
     try (NDManager eval = manager.newSubManager()) {
-      NDArray x = eval.create(data.features(), shape(data.samples(), scripted));
+      NDArray x = ModelInput.create(eval, data.features(), shape(data.samples(), scripted), scripted.inputValues());
       NDArray y = Objective.labels(eval, scripted, data);
       // Eval mode without autograd (the module is in training, so not InferenceMode: see forward).
       NDArray prediction = model.forward(x);

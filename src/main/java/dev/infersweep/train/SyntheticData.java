@@ -1,5 +1,6 @@
 package dev.infersweep.train;
 
+import dev.infersweep.net.InputValues;
 import dev.infersweep.net.ModelSpec;
 import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.TrainingSet;
@@ -8,6 +9,8 @@ import java.util.SplittableRandom;
 /**
  * Synthetic samples drawn from a seeded Java generator, so that every executor, engine and device
  * sees the same numbers: features as {@code torch.randn} (normal) or {@code torch.rand} (uniform);
+ * integer ids (a model whose {@link ModelSpec#inputValues} is an integer type) uniform in its range
+ * from the same generator, held as exact floats until the tensor is made ({@link ModelInput});
  * classification labels as {@code torch.randint(0, outputs)}, regression targets from the same
  * distribution as the features, one per output.
  */
@@ -23,7 +26,7 @@ public final class SyntheticData {
   public static TrainingSet draw(
       SplittableRandom random, DataSpec.Distribution distribution, int samples, ModelSpec network) {
     int width = network.loss().classification() ? 1 : network.outputs();
-    float[] features = values(random, distribution, samples * network.input());
+    float[] features = features(random, distribution, samples * network.input(), network.inputValues());
     float[] labels;
     if (network.loss().classification()) {
       labels = new float[samples];
@@ -34,6 +37,22 @@ public final class SyntheticData {
       labels = values(random, distribution, samples * width);
     }
     return new TrainingSet(samples, network.input(), width, features, labels);
+  }
+
+  /**
+   * {@code count} input values of one kind: integer ids uniform in {@code [low, high)} (as exact
+   * floats) for an integer input, else {@code distribution}'s floats.
+   */
+  public static float[] features(
+      SplittableRandom random, DataSpec.Distribution distribution, int count, InputValues input) {
+    if (!input.integer()) {
+      return values(random, distribution, count);
+    }
+    float[] ids = new float[count];
+    for (int i = 0; i < count; i++) {
+      ids[i] = random.nextLong(input.low(), input.high());
+    }
+    return ids;
   }
 
   /** {@code count} independent standard-normal values. */

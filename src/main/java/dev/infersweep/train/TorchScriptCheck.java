@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.infersweep.error.ConfigException;
+import dev.infersweep.net.InputValues;
 import dev.infersweep.spec.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +61,15 @@ public final class TorchScriptCheck {
    * @param inputShape one sample's shape, without the batch dimension
    */
   public static Facts check(String path, byte[] archive, long[] inputShape, int outputs, Collection<Precision> precisions) {
+    return check(path, archive, inputShape, InputValues.FLOAT32, outputs, precisions);
+  }
+
+  /**
+   * {@link #check} with an input of {@code values}: integer ids are checked with a batch of the
+   * range's lowest and highest ids in the declared integer type ({@link ModelInput#extremes}).
+   */
+  public static Facts check(
+      String path, byte[] archive, long[] inputShape, InputValues values, int outputs, Collection<Precision> precisions) {
     String file = "model.torchscript: " + path;
     if (dev.infersweep.archive.ModelFormat.detect(archive) == dev.infersweep.archive.ModelFormat.ONNX) {
       throw new ConfigException(file + " is " + dev.infersweep.archive.ModelFormat.ONNX.description()
@@ -81,11 +91,13 @@ public final class TorchScriptCheck {
       System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
       NDArray output;
       try {
-        output = model.forward(manager.ones(new Shape(shape)));
+        output = model.forward(ModelInput.extremes(manager, new Shape(shape), values));
       } catch (RuntimeException e) {
         throw new ConfigException(
             file + ": a forward pass of input_shape " + Arrays.toString(inputShape) + " (a batch "
-                + new Shape(shape) + ") fails: " + reason(e), e);
+                + new Shape(shape) + (values.integer() ? " of" + values.describe() : "") + ") fails: " + reason(e)
+                + (!values.integer() && reason(e).contains("'indices'")
+                    ? "; for integer ids declare model.input_dtype (int64, int32) and model.input_range" : ""), e);
       }
       long[] got = output.getShape().getShape();
       if (!Arrays.equals(got, new long[] {BATCH, outputs})) {

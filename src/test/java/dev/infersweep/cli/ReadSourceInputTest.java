@@ -77,6 +77,19 @@ class ReadSourceInputTest {
   }
 
   @Test
+  void scanTakesAnInputTypeAndRangeAndRefusesARangeWithoutAnIntegerType() {
+    ScanCommand ids = new picocli.CommandLine(new ScanCommand()).<ScanCommand>getCommand();
+    new picocli.CommandLine(ids).parseArgs("--models", "m/*.pt", "--input-shape", "6", "--input-dtype", "int64",
+        "--input-range", "0,100", "--out", "r");
+    assertThat(ids.grid().model().inputValues()).isEqualTo(dev.infersweep.net.InputValues.ids(dev.infersweep.net.InputType.INT64, 0, 100));
+    int code = Main.execute("scan", "--models", tmp.resolve("s/*.pt").toString(), "--input-shape", "6",
+        "--input-range", "0,100", "--out", tmp.resolve("r").toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip()).contains("model.input_range: applies to integer ids only").hasLineCount(1);
+    assertThat(tmp.resolve("r")).doesNotExist();
+  }
+
+  @Test
   void scanWithoutAnInputShapeIsAUsageError() {
     int code = Main.execute("scan", "--models", tmp.resolve("s/*.pt").toString(), "--out", tmp.resolve("r").toString());
     assertThat(code).isEqualTo(2);

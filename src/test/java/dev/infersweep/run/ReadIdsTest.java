@@ -62,6 +62,18 @@ class ReadIdsTest {
   }
 
   @Test
+  void theIdsTypeAndRangeAreInTheRunIdAndTheResumeFingerprint() {
+    String files = "model: {files: ['m/*.pt'], input_shape: [6]";
+    GridConfig floats = GridLoader.parse("r.yaml", "r", files + "}\n");
+    GridConfig ids = GridLoader.parse("r.yaml", "r", files + ", input_dtype: int64, input_range: [0, 100]}\n");
+    GridConfig wider = GridLoader.parse("r.yaml", "r", files + ", input_dtype: int64, input_range: [0, 200]}\n");
+    var fingerprint = dev.infersweep.grid.GridFingerprint.of(ids, DeviceKind.CPU).settings();
+    assertThat(fingerprint).containsEntry("model.input_dtype", "int64").containsEntry("model.input_range", "[0, 100)");
+    assertThat(dev.infersweep.grid.GridFingerprint.of(floats, DeviceKind.CPU).settings()).doesNotContainKey("model.input_dtype");
+    assertThat(List.of(floats.model().canonical(), ids.model().canonical(), wider.model().canonical())).doesNotHaveDuplicates();
+  }
+
+  @Test
   void theSameFileDeclaredAsFloatFeaturesIsAFailedRowNamingTheForwardPass() throws Exception {
     for (ResultRow r : scan("")) {
       assertThat(r.status()).isEqualTo(RowStatus.FAILED);

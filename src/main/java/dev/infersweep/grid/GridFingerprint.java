@@ -71,8 +71,12 @@ public record GridFingerprint(Map<String, String> settings, Map<String, List<Str
   private static void model(Map<String, String> s, ModelSpec spec) {
     if (spec instanceof ScriptedModel m) {
       s.put("model.torchscript_sha256", String.valueOf(m.sha256()));
-      s.put("model.input_shape", m.shapeText(","));
-      inputValues(s, m.inputValues());
+      if (m.singleInput()) {
+        s.put("model.input_shape", m.shapeText(","));
+        inputValues(s, m.inputs().get(0).values());
+      } else {
+        s.put("model.inputs", m.inputs().toString());
+      }
       s.put("model.outputs", Integer.toString(m.outputs()));
       s.put("model.loss", m.loss().label());
       // Said here so that a reader of the manifest knows what the seed axis varies for this model.

@@ -91,7 +91,7 @@ final class SourceReader {
     if (baseline != null && baseline.isBlank()) {
       throw m.error("baseline", "expected a path, found an empty string");
     }
-    return ModelSource.declared(kind, patterns, shape, SettingsReader.inputValues(m), baseline);
+    return ModelSource.declared(kind, patterns, shape, InputsReader.values(m, "input_dtype", "input_range"), baseline);
   }
 
   private static ModelSource.Pattern pattern(ConfigNode element, ModelSource.Kind kind, long[] shape) {

@@ -123,6 +123,11 @@ public record ModelSource(
   }
 
   @Override
+  public List<InputSpec> inputs() {
+    return inputShape == null ? List.of() : List.of(new InputSpec(inputShape, inputValues));
+  }
+
+  @Override
   public long[] sampleShape() {
     return inputShape();
   }

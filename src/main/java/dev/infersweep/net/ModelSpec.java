@@ -25,11 +25,12 @@ public sealed interface ModelSpec extends Serializable permits Network, Scripted
   }
 
   /**
-   * What the input holds: float32 features (every declared network, and the default), or integer ids
-   * in a range, which the synthetic data, the forward check and the timed input draw instead.
+   * The inputs forward takes, in order, each with what it holds: one input of float32 features of
+   * {@link #sampleShape} (every declared network), or integer ids in a range, or several ({@code
+   * model.inputs}); the synthetic data, the forward check, the timed input and the probe draw these.
    */
-  default InputValues inputValues() {
-    return InputValues.FLOAT32;
+  default java.util.List<InputSpec> inputs() {
+    return java.util.List.of(new InputSpec(sampleShape(), InputValues.FLOAT32));
   }
 
   /** Values per sample out of the model (classes for cross-entropy). */

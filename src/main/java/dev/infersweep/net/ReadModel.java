@@ -1,6 +1,7 @@
 package dev.infersweep.net;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -41,6 +42,11 @@ public record ReadModel(
       n = Math.multiplyExact(n, d);
     }
     return Math.toIntExact(n);
+  }
+
+  @Override
+  public List<InputSpec> inputs() {
+    return List.of(new InputSpec(inputShape, inputValues));
   }
 
   /** Whether the model is timed against a baseline (a series) rather than against itself alone. */

@@ -14,6 +14,7 @@ import dev.infersweep.archive.StoredTensor;
 import dev.infersweep.archive.TensorKind;
 import dev.infersweep.archive.TensorType;
 import dev.infersweep.archive.TorchArchive;
+import dev.infersweep.net.InputSpec;
 import dev.infersweep.net.InputValues;
 import dev.infersweep.spec.Precision;
 import dev.infersweep.train.ModelInput;
@@ -88,7 +89,7 @@ public final class ModelCheck {
       System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
       long[] out;
       boolean finite;
-      try (NDArray output = model.forward(ModelInput.extremes(manager, new Shape(shape), values))) {
+      try (NDArray output = model.forward(ModelInput.extremes(manager, BATCH, List.of(new InputSpec(inputShape, values))).singletonOrThrow())) {
         if (output.getDataType() != DataType.FLOAT32 && output.getDataType() != DataType.FLOAT64
             && output.getDataType() != DataType.FLOAT16) {
           // DJL 0.36 aborts the JVM on bfloat16 arrays it reads, so such an output is refused here.

@@ -1,7 +1,7 @@
 package dev.infersweep.run;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.RunSpec;
@@ -23,11 +23,11 @@ final class Inputs {
 
   static float[] values(RunSpec spec, int batchSize) {
     return SyntheticData.features(new SplittableRandom(spec.timing().inputSeed()), DataSpec.Distribution.NORMAL,
-        batchSize * spec.model().input(), spec.model().inputValues());
+        batchSize, spec.model().inputs());
   }
 
-  /** The timed batch as a tensor of the model's input type. */
-  static NDArray create(NDManager manager, RunSpec spec, int batchSize) {
-    return ModelInput.create(manager, values(spec, batchSize), shape(spec, batchSize), spec.model().inputValues());
+  /** The timed batch: one tensor per input of the model, each of its type. */
+  static NDList create(NDManager manager, RunSpec spec, int batchSize) {
+    return ModelInput.create(manager, values(spec, batchSize), batchSize, spec.model().inputs());
   }
 }

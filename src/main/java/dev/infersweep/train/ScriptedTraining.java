@@ -3,6 +3,7 @@ package dev.infersweep.train;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.infersweep.net.ScriptedModel;
@@ -39,7 +40,7 @@ final class ScriptedTraining {
         long start = System.nanoTime();
         // Per-step arrays live in a sub-manager so many steps do not accumulate native memory.
         try (NDManager scratch = manager.newSubManager()) {
-          NDArray x = ModelInput.create(scratch, batch.features(), shape(batch.samples(), scripted), scripted.inputValues());
+          NDList x = ModelInput.create(scratch, batch.features(), batch.samples(), scripted.inputs());
           trainer.step(x, Objective.labels(scratch, scripted, batch));
         }
         return System.nanoTime() - start;
@@ -56,7 +57,7 @@ final class ScriptedTraining {
       TorchScriptModel model, ScriptedModel scripted, NDManager manager, TrainingSet data,
       int epoch, long steps, double seconds, Double stepMicros) {
     try (NDManager eval = manager.newSubManager()) {
-      NDArray x = ModelInput.create(eval, data.features(), shape(data.samples(), scripted), scripted.inputValues());
+      NDList x = ModelInput.create(eval, data.features(), data.samples(), scripted.inputs());
       NDArray y = Objective.labels(eval, scripted, data);
       // Eval mode without autograd (the module is in training, so not InferenceMode: see forward).
       NDArray prediction = model.forward(x);

@@ -52,7 +52,7 @@ class ReadSourceInputTest {
     "baseline not a model   | {checkpoints: ['DIR/s/step_*.pt'], input_shape: [20], baseline: 'DIR/notes.pt'} | | model.baseline: file:DIR/notes.pt is neither a TorchScript archive (a zip file) nor an ONNX model",
     "unknown key            | {files: ['DIR/s/*.pt'], input_shape: [20], outputs: 2}                | | model.outputs: unknown key; allowed: baseline, checkpoints, files, input_dtype, input_range, input_shape",
     "range without int type | {files: ['DIR/e/ids.pt'], input_shape: [6], input_range: [0, 100]}     | | model.input_range: applies to integer ids only",
-    "int type without range | {files: ['DIR/e/ids.pt'], input_shape: [6], input_dtype: int32}        | | model.input_range: missing required key with model.input_dtype int32",
+    "int type without range | {files: ['DIR/e/ids.pt'], input_shape: [6], input_dtype: int32}        | | model.input_range: missing required key with input_dtype int32",
     "ids past the vocabulary | {files: ['DIR/e/ids.pt'], input_shape: [6], input_dtype: int64, input_range: [0, 101]} | | file:DIR/e/ids.pt: a forward pass of input_shape [6] (a batch (2, 6) of int64 ids in [0, 101)) fails: ",
     "ids as floats          | {files: ['DIR/e/ids.pt'], input_shape: [6]}                            | | file:DIR/e/ids.pt: a forward pass of input_shape [6] (a batch (2, 6)) fails: ",
     "ids into an ONNX model | {files: ['DIR/o/mlp.onnx'], input_shape: [20], input_dtype: int64, input_range: [0, 9]} | | model.input_dtype int64 is timed for TorchScript files only",
@@ -81,7 +81,7 @@ class ReadSourceInputTest {
     ScanCommand ids = new picocli.CommandLine(new ScanCommand()).<ScanCommand>getCommand();
     new picocli.CommandLine(ids).parseArgs("--models", "m/*.pt", "--input-shape", "6", "--input-dtype", "int64",
         "--input-range", "0,100", "--out", "r");
-    assertThat(ids.grid().model().inputValues()).isEqualTo(dev.infersweep.net.InputValues.ids(dev.infersweep.net.InputType.INT64, 0, 100));
+    assertThat(ids.grid().model().inputs().get(0).values()).isEqualTo(dev.infersweep.net.InputValues.ids(dev.infersweep.net.InputType.INT64, 0, 100));
     int code = Main.execute("scan", "--models", tmp.resolve("s/*.pt").toString(), "--input-shape", "6",
         "--input-range", "0,100", "--out", tmp.resolve("r").toString());
     assertThat(code).isEqualTo(2);

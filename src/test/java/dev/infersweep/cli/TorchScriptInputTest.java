@@ -62,7 +62,13 @@ class TorchScriptInputTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
     "range without an integer type | conv.pt          | input_shape: [3, 32, 32], input_range: [0, 100]                     | model.input_range: applies to integer ids only",
-    "integer type without a range  | embedding_mlp.pt | input_shape: [6], input_dtype: int64                                | model.input_range: missing required key with model.input_dtype int64",
+    "integer type without a range  | embedding_mlp.pt | input_shape: [6], input_dtype: int64                                | model.input_range: missing required key with input_dtype int64",
+    "inputs and input_shape        | ids_mask.pt      | input_shape: [6], inputs: [{shape: [6], dtype: int64, range: [0, 100]}]  | model.input_shape: give model.inputs (several inputs) or model.input_shape with input_dtype and input_range (one input), not both",
+    "an input without its range    | ids_mask.pt      | inputs: [{shape: [6], dtype: int64}, {shape: [6]}]                  | model.inputs[0].range: missing required key with dtype int64",
+    "an input's unknown key        | ids_mask.pt      | inputs: [{shape: [6], dtype: int64, range: [0, 100], vocab: 100}]  | model.inputs[0].vocab: unknown key",
+    "an empty input list           | ids_mask.pt      | inputs: []                                                          | model.inputs",
+    "one input of two              | ids_mask.pt      | inputs: [{shape: [6], dtype: int64, range: [0, 100]}]               | a forward pass of input_shape [6] (a batch (2, 6) of int64 ids in [0, 100)) fails: ",
+    "inputs in the wrong order     | ids_mask.pt      | inputs: [{shape: [6]}, {shape: [6], dtype: int64, range: [0, 100]}] | a forward pass of model.inputs [[6], [6] int64 ids in [0, 100)] (batches [(2, 6), (2, 6)]) fails: ",
     "an unknown type               | embedding_mlp.pt | input_shape: [6], input_dtype: float64, input_range: [0, 100]       | model.input_dtype: 'float64' is not allowed; allowed: float32, int64, int32",
     "an empty range                | embedding_mlp.pt | input_shape: [6], input_dtype: int64, input_range: [5, 5]           | model.input_range: [5, 5) is empty; high must be above low",
     "an inverted range             | embedding_mlp.pt | input_shape: [6], input_dtype: int64, input_range: [50, 2]          | model.input_range: [50, 2) is empty",
@@ -86,7 +92,7 @@ class TorchScriptInputTest {
         "model: {torchscript: '" + FIXTURES.resolve("embedding_mlp.pt") + "', input_shape: [6], input_dtype: int64,"
             + " input_range: [0, 100], outputs: 2}\n"
             + "data: {parquet: t.parquet, features: [a, b, c, d, e, f], label: y}\ngrid: {epochs: [0, 1]}\n");
-    assertExitsTwo(grid, "model.input_dtype: int64 ids are drawn synthetically from model.input_range;"
+    assertExitsTwo(grid, "model.input_dtype: int64 ids are drawn synthetically from their range;"
         + " a table (data.parquet) feeds float32 features");
   }
 

@@ -78,7 +78,7 @@ class NumericKeysTest {
    * {@code ConfigNode.sizes}, {@code integers} and {@code integer} as the keys here and refused in their own tests
    * ({@code TorchScriptInputTest}, {@code ReadSourceInputTest}, {@code GridLoaderTest}).
    */
-  private static final Set<String> OTHER_MODELS = Set.of("model.input_shape", "model.input_range", "model.outputs");
+  private static final Set<String> OTHER_MODELS = Set.of("model.input_shape", "model.input_range", "model.inputs", "model.outputs");
 
   /** Every numeric key: each numeric axis at its key (a list) and its single-value key, then the settings. */
   static List<Key> keys() {

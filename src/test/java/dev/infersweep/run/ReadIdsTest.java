@@ -49,7 +49,7 @@ class ReadIdsTest {
   @Test
   void anEmbeddingReadFromAFileIsTimedOnInt64Ids() throws Exception {
     List<ResultRow> rows = scan(", input_dtype: int64, input_range: [0, 100]");
-    assertThat(rows.get(0).run().model().inputValues().type()).isEqualTo(InputType.INT64);
+    assertThat(rows.get(0).run().model().inputs().get(0).values().type()).isEqualTo(InputType.INT64);
     for (ResultRow r : rows) {
       assertThat(r.status()).as("%s", r.outcome().errorTrace()).isEqualTo(RowStatus.OK);
       Row row = ResultSchema.toRow(r);

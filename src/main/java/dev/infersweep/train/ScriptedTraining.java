@@ -5,7 +5,6 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.infersweep.net.ScriptedModel;
 import dev.infersweep.spec.RunSpec;
 import dev.infersweep.spec.TrainingSet;
@@ -46,11 +45,6 @@ final class ScriptedTraining {
         return System.nanoTime() - start;
       });
     }
-  }
-
-  /** A batch of {@code samples} inputs of the model's sample shape. */
-  static Shape shape(long samples, ScriptedModel scripted) {
-    return new Shape(scripted.batchShape(samples));
   }
 
   private static Checkpoint checkpoint(

@@ -159,6 +159,41 @@ class Encoder(nn.Module):
         return self.fc(self.encoder(x).mean(dim=1))
 
 
+# A module whose input is integer token ids (model.input_dtype: int64), declared after the others so
+# that their archives (which record their source lines) keep their bytes:
+#   embedding_mlp.pt  EmbeddingMlp: embedding (100 ids -> 8) over int64 ids [N, 6] -> mean over the
+#                     sequence -> linear 8 -> 16 -> relu -> linear 16 -> 2 (train with cross_entropy)
+class EmbeddingMlp(nn.Module):
+    """Ids [N, 6] in [0, 100) -> embedding 8 -> mean over the sequence -> linear 8 -> 16 -> relu -> 2."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.fc1 = nn.Linear(8, 16)
+        self.fc2 = nn.Linear(16, 2)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.fc2(torch.relu(self.fc1(self.embedding(ids).mean(dim=1))))
+
+
+#   ids_mask.pt  IdsMask: two inputs (model.inputs), int64 ids [N, 6] in [0, 100) and a float mask [N, 6]:
+#                embedding 8 weighted by the mask, summed over the sequence and divided by the mask's
+#                sum (at least 1) -> linear 8 -> 16 -> relu -> linear 16 -> 2 (train with cross_entropy)
+class IdsMask(nn.Module):
+    """Ids [N, 6] and a mask [N, 6] -> masked mean of an embedding 8 -> linear 8 -> 16 -> relu -> 2."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.fc1 = nn.Linear(8, 16)
+        self.fc2 = nn.Linear(16, 2)
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        weighted = (self.embedding(ids) * mask.unsqueeze(-1)).sum(dim=1)
+        pooled = weighted / mask.sum(dim=1, keepdim=True).clamp(min=1.0)
+        return self.fc2(torch.relu(self.fc1(pooled)))
+
+
 def bn_mlp(dtype):
     """BnMlp in dtype with subnormal values (in dtype) planted by exact arithmetic: fractions with few
     bits times dtype's smallest normal, a power of two, so every planted value is exact in dtype."""
@@ -192,6 +227,8 @@ MODELS = {
     "views.pt": Views,
     "lstm.pt": Lstm,
     "transformer.pt": Encoder,
+    "embedding_mlp.pt": EmbeddingMlp,
+    "ids_mask.pt": IdsMask,
 }
 SCRIPTED_CLASSES = (SmallConv, Mlp, NoParameters, BnMlp, Views, Lstm, Encoder)
 ACCOUNT = "tensors.json"

@@ -35,6 +35,14 @@ public final class ScanCommand implements Callable<Integer> {
       description = "One sample's shape without the batch dimension, e.g. 20 or 3,32,32.")
   List<Long> inputShape;
 
+  @Option(names = "--input-dtype", paramLabel = "TYPE",
+      description = "The input's element type: float32 (default), int64 or int32 (token ids; needs --input-range).")
+  String inputDtype;
+
+  @Option(names = "--input-range", split = ",", paramLabel = "N",
+      description = "Integer ids' range low,high (high excluded), e.g. 0,30000; with --input-dtype int64 or int32.")
+  List<Long> inputRange;
+
   @Option(names = "--series", description = "The files are checkpoints of one run, ordered by the last number in each name.")
   boolean series;
 
@@ -67,6 +75,12 @@ public final class ScanCommand implements Callable<Integer> {
     Map<String, Object> model = new LinkedHashMap<>();
     model.put(series || baseline != null ? "checkpoints" : "files", new ArrayList<>(models));
     model.put("input_shape", inputShape);
+    if (inputDtype != null) {
+      model.put("input_dtype", inputDtype);
+    }
+    if (inputRange != null) {
+      model.put("input_range", inputRange);
+    }
     if (baseline != null) {
       model.put("baseline", baseline);
     }

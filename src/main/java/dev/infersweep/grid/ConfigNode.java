@@ -206,15 +206,20 @@ final class ConfigNode {
 
   /** A shape: one or more positive sizes, repeats allowed ({@code [3, 32, 32]}). */
   List<Long> sizes(String key, long max) {
+    return integers(key, 1, max, "sizes", "[3, 32, 32]");
+  }
+
+  /** A non-empty list of whole numbers in [min, max], repeats allowed (a shape, a range such as {@code [0, 30000]}). */
+  List<Long> integers(String key, long min, long max, String what, String example) {
     JsonNode child = node.get(key);
     if (child == null || !child.isArray() || child.isEmpty()) {
-      throw error(key, "expected a list of one or more sizes, such as [3, 32, 32], found " + (child == null ? "nothing" : describe(child)));
+      throw error(key, "expected a list of one or more " + what + ", such as " + example + ", found " + (child == null ? "nothing" : describe(child)));
     }
-    List<Long> sizes = new ArrayList<>();
+    List<Long> values = new ArrayList<>();
     for (int i = 0; i < child.size(); i++) {
-      sizes.add(NumberRules.integer(this, key + "[" + i + "]", child.get(i), 1, max));
+      values.add(NumberRules.integer(this, key + "[" + i + "]", child.get(i), min, max));
     }
-    return sizes;
+    return values;
   }
 
   List<Double> numberList(

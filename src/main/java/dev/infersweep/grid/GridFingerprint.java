@@ -60,10 +60,23 @@ public record GridFingerprint(Map<String, String> settings, Map<String, List<Str
     return new GridFingerprint(s, a);
   }
 
+  /** Integer ids' type and range; nothing for float32, so the fingerprints of earlier sweeps stay as they were. */
+  private static void inputValues(Map<String, String> s, dev.infersweep.net.InputValues values) {
+    if (values.integer()) {
+      s.put("model.input_dtype", values.type().label());
+      s.put("model.input_range", "[" + values.low() + ", " + values.high() + ")");
+    }
+  }
+
   private static void model(Map<String, String> s, ModelSpec spec) {
     if (spec instanceof ScriptedModel m) {
       s.put("model.torchscript_sha256", String.valueOf(m.sha256()));
-      s.put("model.input_shape", m.shapeText(","));
+      if (m.singleInput()) {
+        s.put("model.input_shape", m.shapeText(","));
+        inputValues(s, m.inputs().get(0).values());
+      } else {
+        s.put("model.inputs", m.inputs().toString());
+      }
       s.put("model.outputs", Integer.toString(m.outputs()));
       s.put("model.loss", m.loss().label());
       // Said here so that a reader of the manifest knows what the seed axis varies for this model.
@@ -74,6 +87,7 @@ public record GridFingerprint(Map<String, String> settings, Map<String, List<Str
       // The source as declared: a resumed scan re-lists the files, and a changed file is a new run.
       s.put("model." + m.kind().key(), m.patterns().toString());
       s.put("model.input_shape", java.util.Arrays.toString(m.inputShape()));
+      inputValues(s, m.inputValues());
       s.put("model.baseline", String.valueOf(m.baseline()));
       return;
     }

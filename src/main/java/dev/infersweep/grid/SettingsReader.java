@@ -1,6 +1,8 @@
 package dev.infersweep.grid;
 
 import dev.infersweep.net.Activation;
+import dev.infersweep.net.InputType;
+import dev.infersweep.net.InputSpec;
 import dev.infersweep.net.Layer;
 import dev.infersweep.net.LossFunction;
 import dev.infersweep.net.ModelSpec;
@@ -28,7 +30,7 @@ final class SettingsReader {
    * another kind than the one declared is refused by that kind's own list.
    */
   static final Set<String> MODEL_KEYS = Set.of("input", "hidden", "output", "layers", "loss", "torchscript",
-      "input_shape", "outputs", "checkpoints", "files", "baseline");
+      "input_shape", "input_dtype", "input_range", "inputs", "outputs", "checkpoints", "files", "baseline");
 
   private SettingsReader() {}
 
@@ -93,30 +95,29 @@ final class SettingsReader {
    * driver before the sweep (here only its declaration).
    */
   private static ScriptedModel scripted(ConfigNode m, ConfigNode d, DataSpec data) {
-    m.allowOnly(Set.of("torchscript", "input_shape", "outputs", "loss"));
+    m.allowOnly(Set.of("torchscript", "input_shape", "input_dtype", "input_range", "inputs", "outputs", "loss"));
     String path = m.string("torchscript", null);
     if (path.isBlank()) {
       throw m.error("torchscript", "expected a path to a TorchScript file, found an empty string");
     }
-    long[] shape = m.sizes("input_shape", MAX_ARRAY).stream().mapToLong(Long::longValue).toArray();
-    long input = 1;
-    for (long size : shape) {
-      input = Math.min(MAX_ARRAY + 1, input * size);
-    }
-    if (input > MAX_ARRAY || (long) data.samples() * input > MAX_ARRAY) {
-      throw m.error("input_shape", data.samples() + " samples of " + java.util.Arrays.toString(shape)
-          + " do not fit one array (at most " + MAX_ARRAY + " values)");
-    }
+    List<InputSpec> inputs = InputsReader.inputs(m, data.samples());
+    long input = InputSpec.size(inputs);
+    String shape = inputs.size() == 1 ? java.util.Arrays.toString(inputs.get(0).shape()) : inputs.toString();
     LossFunction loss = loss(m);
     int outputs = (int) m.integer("outputs", null, loss.classification() ? 2 : 1, MAX_UNITS);
     if (data instanceof DataSpec.Table t && t.features().size() != input) {
-      throw d.error("features", t.features().size() + " columns do not fill model.input_shape "
-          + java.util.Arrays.toString(shape) + " (" + input + " values per sample)");
+      throw d.error("features", t.features().size() + " columns do not fill model." + (inputs.size() == 1 ? "input_shape " : "inputs ")
+          + shape + " (" + input + " values per sample)");
     }
     if (data instanceof DataSpec.Table && !loss.classification() && outputs != 1) {
       throw m.error("outputs", "a table has one label column, so an mse model needs 1 output, not " + outputs);
     }
-    return ScriptedModel.declared(path, shape, outputs, loss);
+    if (data instanceof DataSpec.Table && inputs.stream().anyMatch(i -> i.values().integer())) {
+      InputType type = inputs.stream().filter(i -> i.values().integer()).findFirst().orElseThrow().values().type();
+      throw m.error(m.has("inputs") ? "inputs" : "input_dtype", type.label() + " ids are drawn synthetically from their range;"
+          + " a table (data.parquet) feeds float32 features, so declare float32 inputs or use synthetic data");
+    }
+    return ScriptedModel.declared(path, inputs, outputs, loss);
   }
 
   private static LossFunction loss(ConfigNode m) {

@@ -22,7 +22,7 @@ import java.util.TreeSet;
  */
 final class SourceReader {
   /** The model keys of a read source. */
-  static final Set<String> MODEL_KEYS = Set.of("checkpoints", "files", "input_shape", "baseline");
+  static final Set<String> MODEL_KEYS = Set.of("checkpoints", "files", "input_shape", "input_dtype", "input_range", "baseline");
 
   private SourceReader() {}
 
@@ -67,7 +67,10 @@ final class SourceReader {
     return axis == Axes.EPOCHS ? List.of(0) : axis.defaults();
   }
 
-  /** {@code model.checkpoints} / {@code model.files} with {@code input_shape} and {@code baseline}. */
+  /**
+   * {@code model.checkpoints} / {@code model.files} with {@code input_shape}, {@code input_dtype} and
+   * {@code input_range} (for every pattern, as a TorchScript model's) and {@code baseline}.
+   */
   static ModelSource source(ConfigNode m) {
     if (m.has("checkpoints") && m.has("files")) {
       throw m.error("files", "give model.checkpoints (a series) or model.files (a registry), not both");
@@ -88,7 +91,7 @@ final class SourceReader {
     if (baseline != null && baseline.isBlank()) {
       throw m.error("baseline", "expected a path, found an empty string");
     }
-    return ModelSource.declared(kind, patterns, shape, baseline);
+    return ModelSource.declared(kind, patterns, shape, InputsReader.values(m, "input_dtype", "input_range"), baseline);
   }
 
   private static ModelSource.Pattern pattern(ConfigNode element, ModelSource.Kind kind, long[] shape) {

@@ -13,10 +13,12 @@ import java.util.Objects;
  * @param kind series or registry
  * @param patterns globs or paths over any Hadoop file system, each with its own input shape or null
  * @param inputShape the shape of one sample for every pattern without its own; null when each has one
+ * @param inputValues the input's element type for every pattern (and, for integer ids, their range)
  * @param baseline the series' baseline file; null for the series' first checkpoint (and for a registry)
  * @param listed the files the driver found, in run order; empty until it has listed them
  */
-public record ModelSource(Kind kind, List<Pattern> patterns, long[] inputShape, String baseline, List<ReadModel> listed)
+public record ModelSource(
+    Kind kind, List<Pattern> patterns, long[] inputShape, InputValues inputValues, String baseline, List<ReadModel> listed)
     implements ReadSpec {
   /** How the files relate. */
   public enum Kind {
@@ -67,6 +69,7 @@ public record ModelSource(Kind kind, List<Pattern> patterns, long[] inputShape, 
 
   public ModelSource {
     Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(inputValues, "inputValues");
     patterns = List.copyOf(patterns);
     listed = List.copyOf(listed);
     inputShape = inputShape == null ? null : inputShape.clone();
@@ -85,12 +88,18 @@ public record ModelSource(Kind kind, List<Pattern> patterns, long[] inputShape, 
 
   /** The grid's declaration, before the driver lists the files. */
   public static ModelSource declared(Kind kind, List<Pattern> patterns, long[] inputShape, String baseline) {
-    return new ModelSource(kind, patterns, inputShape, baseline, List.of());
+    return declared(kind, patterns, inputShape, InputValues.FLOAT32, baseline);
+  }
+
+  /** The grid's declaration of models whose input is {@code values} (e.g. int64 ids), for every pattern. */
+  public static ModelSource declared(
+      Kind kind, List<Pattern> patterns, long[] inputShape, InputValues values, String baseline) {
+    return new ModelSource(kind, patterns, inputShape, values, baseline, List.of());
   }
 
   /** The same source with the files the driver found. */
   public ModelSource withListing(List<ReadModel> files) {
-    return new ModelSource(kind, patterns, inputShape, baseline, files);
+    return new ModelSource(kind, patterns, inputShape, inputValues, baseline, files);
   }
 
   /** Whether the driver has listed the files. */
@@ -114,13 +123,18 @@ public record ModelSource(Kind kind, List<Pattern> patterns, long[] inputShape, 
   }
 
   @Override
+  public List<InputSpec> inputs() {
+    return inputShape == null ? List.of() : List.of(new InputSpec(inputShape, inputValues));
+  }
+
+  @Override
   public long[] sampleShape() {
     return inputShape();
   }
 
   @Override
   public String canonical() {
-    return "source=" + kind.key() + ";patterns=" + patterns + ";shape=" + Arrays.toString(inputShape) + ";baseline=" + baseline;
+    return "source=" + kind.key() + ";patterns=" + patterns + ";shape=" + Arrays.toString(inputShape) + inputValues.canonical() + ";baseline=" + baseline;
   }
 
   @Override
@@ -131,11 +145,11 @@ public record ModelSource(Kind kind, List<Pattern> patterns, long[] inputShape, 
   @Override
   public boolean equals(Object o) {
     return o instanceof ModelSource s && kind == s.kind && patterns.equals(s.patterns)
-        && Arrays.equals(inputShape, s.inputShape) && Objects.equals(baseline, s.baseline) && listed.equals(s.listed);
+        && Arrays.equals(inputShape, s.inputShape) && inputValues.equals(s.inputValues) && Objects.equals(baseline, s.baseline) && listed.equals(s.listed);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, patterns, Arrays.hashCode(inputShape), baseline, listed);
+    return Objects.hash(kind, patterns, Arrays.hashCode(inputShape), inputValues, baseline, listed);
   }
 }

@@ -24,6 +24,15 @@ public sealed interface ModelSpec extends Serializable permits Network, Scripted
     return dims;
   }
 
+  /**
+   * The inputs forward takes, in order, each with what it holds: one input of float32 features of
+   * {@link #sampleShape} (every declared network), or integer ids in a range, or several ({@code
+   * model.inputs}); the synthetic data, the forward check, the timed input and the probe draw these.
+   */
+  default java.util.List<InputSpec> inputs() {
+    return java.util.List.of(new InputSpec(sampleShape(), InputValues.FLOAT32));
+  }
+
   /** Values per sample out of the model (classes for cross-entropy). */
   int outputs();
 

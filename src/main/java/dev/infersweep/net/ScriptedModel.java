@@ -16,13 +16,13 @@ import java.util.Locale;
  * order of the data.
  *
  * @param path the file as the grid names it (any Hadoop path)
- * @param inputShape one sample's shape, without the batch dimension
+ * @param inputs the inputs forward takes, in order: each one sample's shape and what it holds
  * @param archive the file's bytes; null until the driver has read it
  * @param sha256 the bytes' SHA-256, hex; null until read
  * @param parameters the module's floating parameters, by name and shape, in its order; empty until checked
  */
 public record ScriptedModel(
-    String path, long[] inputShape, int outputs, LossFunction loss, byte[] archive, String sha256, List<Parameter> parameters)
+    String path, List<InputSpec> inputs, int outputs, LossFunction loss, byte[] archive, String sha256, List<Parameter> parameters)
     implements ModelSpec {
   /** One floating parameter tensor of the module: its name in {@code named_parameters()} and its shape. */
   public record Parameter(String name, List<Long> shape) implements java.io.Serializable {
@@ -37,10 +37,10 @@ public record ScriptedModel(
   }
 
   public ScriptedModel {
-    inputShape = inputShape.clone();
+    inputs = List.copyOf(inputs);
     parameters = List.copyOf(parameters);
-    if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
-      throw new IllegalArgumentException("input_shape needs one or more positive sizes, not " + Arrays.toString(inputShape));
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException("a model takes one or more inputs");
     }
     if (outputs < 1 || (loss.classification() && outputs < 2)) {
       throw new IllegalArgumentException("outputs must be at least " + (loss.classification() ? 2 : 1) + ", not " + outputs);
@@ -49,12 +49,22 @@ public record ScriptedModel(
 
   /** The grid's declaration, before the file is read. */
   public static ScriptedModel declared(String path, long[] inputShape, int outputs, LossFunction loss) {
-    return new ScriptedModel(path, inputShape, outputs, loss, null, null, List.of());
+    return declared(path, inputShape, InputValues.FLOAT32, outputs, loss);
+  }
+
+  /** The grid's declaration of a model whose input is {@code values} (e.g. int64 ids). */
+  public static ScriptedModel declared(String path, long[] inputShape, InputValues values, int outputs, LossFunction loss) {
+    return declared(path, List.of(new InputSpec(inputShape, values)), outputs, loss);
+  }
+
+  /** The grid's declaration of a model whose forward takes {@code inputs} ({@code model.inputs}). */
+  public static ScriptedModel declared(String path, List<InputSpec> inputs, int outputs, LossFunction loss) {
+    return new ScriptedModel(path, inputs, outputs, loss, null, null, List.of());
   }
 
   /** The same model with the file's bytes (as the driver read them) and its parameters. */
   public ScriptedModel withArchive(byte[] bytes, List<Parameter> parameters) {
-    return new ScriptedModel(path, inputShape, outputs, loss, bytes.clone(), sha256(bytes), parameters);
+    return new ScriptedModel(path, inputs, outputs, loss, bytes.clone(), sha256(bytes), parameters);
   }
 
   /** Floating parameter values in the module. */
@@ -67,9 +77,9 @@ public record ScriptedModel(
     return archive != null;
   }
 
-  @Override
-  public long[] inputShape() {
-    return inputShape.clone();
+  /** Whether forward takes one input (then {@link #sampleShape} is its shape). */
+  public boolean singleInput() {
+    return inputs.size() == 1;
   }
 
   @Override
@@ -77,18 +87,15 @@ public record ScriptedModel(
     return archive == null ? null : archive.clone();
   }
 
+  /** One input's shape; several inputs' values side by side, flattened ({@link #input} per sample). */
   @Override
   public long[] sampleShape() {
-    return inputShape();
+    return singleInput() ? inputs.get(0).shape() : new long[] {input()};
   }
 
   @Override
   public int input() {
-    long n = 1;
-    for (long d : inputShape) {
-      n = Math.multiplyExact(n, d);
-    }
-    return Math.toIntExact(n);
+    return InputSpec.size(inputs);
   }
 
   /**
@@ -102,13 +109,13 @@ public record ScriptedModel(
     if (sha256 == null) {
       throw new IllegalStateException("model.torchscript " + path + " has not been read yet");
     }
-    return "torchscript=" + sha256 + ";shape=" + shapeText("x") + ";outputs=" + outputs + ";loss=" + loss.label();
+    return "torchscript=" + sha256 + ";shape=" + shapes() + ";outputs=" + outputs + ";loss=" + loss.label();
   }
 
   @Override
   public String describe() {
     String name = Path.of(path).getFileName() == null ? path : Path.of(path).getFileName().toString();
-    return "torchscript " + name + " " + Arrays.toString(inputShape) + "→" + outputs + ", " + loss.label();
+    return "torchscript " + name + " " + (singleInput() ? inputs.get(0).describe() : inputs.toString()) + "→" + outputs + ", " + loss.label();
   }
 
   @Override
@@ -121,10 +128,15 @@ public record ScriptedModel(
     return "a TorchScript module has no declared layers; the numeric trace is recorded for declared networks";
   }
 
-  /** The input shape joined by {@code separator}, e.g. {@code 3x32x32}. */
+  /** The canonical inputs: one input as before several were possible (so its run ids stay), else each. */
+  private String shapes() {
+    return singleInput() ? shapeText("x") + inputs.get(0).values().canonical() : "inputs=" + inputs;
+  }
+
+  /** The first input's shape joined by {@code separator}, e.g. {@code 3x32x32}. */
   public String shapeText(String separator) {
     StringBuilder s = new StringBuilder();
-    for (long d : inputShape) {
+    for (long d : inputs.get(0).shape()) {
       s.append(s.length() == 0 ? "" : separator).append(d);
     }
     return s.toString();
@@ -142,7 +154,7 @@ public record ScriptedModel(
   public boolean equals(Object o) {
     return o instanceof ScriptedModel m
         && path.equals(m.path)
-        && Arrays.equals(inputShape, m.inputShape)
+        && inputs.equals(m.inputs)
         && outputs == m.outputs
         && loss == m.loss
         && java.util.Objects.equals(sha256, m.sha256)
@@ -151,7 +163,7 @@ public record ScriptedModel(
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(path, Arrays.hashCode(inputShape), outputs, loss, sha256, parameters);
+    return java.util.Objects.hash(path, inputs, outputs, loss, sha256, parameters);
   }
 
   @Override

@@ -14,7 +14,10 @@ import dev.infersweep.archive.StoredTensor;
 import dev.infersweep.archive.TensorKind;
 import dev.infersweep.archive.TensorType;
 import dev.infersweep.archive.TorchArchive;
+import dev.infersweep.net.InputSpec;
+import dev.infersweep.net.InputValues;
 import dev.infersweep.spec.Precision;
+import dev.infersweep.train.ModelInput;
 import dev.infersweep.train.TorchScriptCheck;
 import dev.infersweep.train.TorchScriptModel;
 import java.util.Arrays;
@@ -42,11 +45,23 @@ public final class ModelCheck {
    * @throws UnreadableModel with one line naming {@code path} and the problem
    */
   public static Checked check(String path, byte[] bytes, long[] inputShape) throws UnreadableModel {
+    return check(path, bytes, inputShape, InputValues.FLOAT32);
+  }
+
+  /**
+   * {@link #check} with an input of {@code values}: integer ids are checked with a batch of the
+   * range's lowest and highest ids ({@link ModelInput#extremes}); ONNX models take float input only.
+   */
+  public static Checked check(String path, byte[] bytes, long[] inputShape, InputValues values) throws UnreadableModel {
     ModelFormat format = ModelFormat.detect(bytes);
     if (format == null) {
       throw new UnreadableModel(path + " is " + ModelFormat.describe(bytes) + "; a model file is one of them");
     }
-    return format == ModelFormat.ONNX ? OnnxCheck.check(path, bytes, inputShape) : torchScript(path, bytes, inputShape);
+    if (format == ModelFormat.ONNX && values.integer()) {
+      throw new UnreadableModel(path + " is " + ModelFormat.ONNX.description() + "; model.input_dtype "
+          + values.type().label() + " is timed for TorchScript files only (ONNX models take float32 input here)");
+    }
+    return format == ModelFormat.ONNX ? OnnxCheck.check(path, bytes, inputShape) : torchScript(path, bytes, inputShape, values);
   }
 
   /** Whether batch size {@code batch} can be timed with the checked file; null when it can, else why not. */
@@ -54,7 +69,7 @@ public final class ModelCheck {
     return checked.model() instanceof OnnxModel onnx ? OnnxCheck.batchRefusal(path, onnx, batch) : null;
   }
 
-  private static Checked torchScript(String path, byte[] bytes, long[] inputShape) throws UnreadableModel {
+  private static Checked torchScript(String path, byte[] bytes, long[] inputShape, InputValues values) throws UnreadableModel {
     TorchArchive archive;
     try {
       archive = TorchArchive.read(bytes);
@@ -74,7 +89,7 @@ public final class ModelCheck {
       System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
       long[] out;
       boolean finite;
-      try (NDArray output = model.forward(manager.ones(new Shape(shape)))) {
+      try (NDArray output = model.forward(ModelInput.extremes(manager, BATCH, List.of(new InputSpec(inputShape, values))).singletonOrThrow())) {
         if (output.getDataType() != DataType.FLOAT32 && output.getDataType() != DataType.FLOAT64
             && output.getDataType() != DataType.FLOAT16) {
           // DJL 0.36 aborts the JVM on bfloat16 arrays it reads, so such an output is refused here.
@@ -87,7 +102,7 @@ public final class ModelCheck {
         }
       } catch (RuntimeException e) {
         throw new UnreadableModel(path + ": a forward pass of input_shape " + Arrays.toString(inputShape) + " (a batch "
-            + new Shape(shape) + ") fails: " + TorchScriptCheck.reason(e), e);
+            + new Shape(shape) + (values.integer() ? " of" + values.describe() : "") + ") fails: " + TorchScriptCheck.reason(e), e);
       }
       return new Checked(archive, precision, out, finite);
     }

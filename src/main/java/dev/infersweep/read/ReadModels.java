@@ -1,5 +1,6 @@
 package dev.infersweep.read;
 
+import dev.infersweep.net.InputValues;
 import dev.infersweep.net.ReadModel;
 import java.io.IOException;
 
@@ -18,11 +19,11 @@ public record ReadModels(ReadModel spec, ReadFile model, ReadFile baseline) {
    * @throws UnreadableModel with one line naming the file and what is wrong
    */
   public static ReadModels read(ReadModel spec, FileReader files) throws UnreadableModel {
-    ReadFile model = file(spec.path(), spec.inputShape(), files);
+    ReadFile model = file(spec.path(), spec.inputShape(), spec.inputValues(), files);
     if (!spec.hasBaseline()) {
       return new ReadModels(spec, model, null);
     }
-    ReadFile baseline = spec.baseline().equals(spec.path()) ? model : file(spec.baseline(), spec.inputShape(), files);
+    ReadFile baseline = spec.baseline().equals(spec.path()) ? model : file(spec.baseline(), spec.inputShape(), spec.inputValues(), files);
     if (model.format() != baseline.format()) {
       // A series is one format: its checkpoints are timed against a baseline in the same engine.
       throw new UnreadableModel(spec.path() + " is " + model.format().description() + " but the series' baseline "
@@ -36,7 +37,7 @@ public record ReadModels(ReadModel spec, ReadFile model, ReadFile baseline) {
   }
 
   /** Reads and checks one file. */
-  public static ReadFile file(String path, long[] inputShape, FileReader files) throws UnreadableModel {
+  public static ReadFile file(String path, long[] inputShape, InputValues values, FileReader files) throws UnreadableModel {
     byte[] bytes;
     try {
       bytes = files.read(path);
@@ -44,6 +45,6 @@ public record ReadModels(ReadModel spec, ReadFile model, ReadFile baseline) {
       throw new UnreadableModel(e.getMessage() != null && e.getMessage().startsWith(path)
           ? e.getMessage() : path + " cannot be read: " + e, e);
     }
-    return new ReadFile(path, ReadFile.sha256(bytes), ModelCheck.check(path, bytes, inputShape));
+    return new ReadFile(path, ReadFile.sha256(bytes), ModelCheck.check(path, bytes, inputShape, values));
   }
 }

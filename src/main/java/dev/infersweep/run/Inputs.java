@@ -1,11 +1,18 @@
 package dev.infersweep.run;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.RunSpec;
+import dev.infersweep.train.ModelInput;
 import dev.infersweep.train.SyntheticData;
 import java.util.SplittableRandom;
 
-/** The inference input: standard-normal, from the grid's input seed, the same for every run. */
+/**
+ * The inference input, from the grid's input seed, the same for every run: standard-normal features,
+ * or integer ids uniform in the model's {@code input_range} ({@link ModelInput} makes the tensor).
+ */
 final class Inputs {
   private Inputs() {}
 
@@ -15,7 +22,12 @@ final class Inputs {
   }
 
   static float[] values(RunSpec spec, int batchSize) {
-    return SyntheticData.standardNormal(
-        new SplittableRandom(spec.timing().inputSeed()), batchSize * spec.model().input());
+    return SyntheticData.features(new SplittableRandom(spec.timing().inputSeed()), DataSpec.Distribution.NORMAL,
+        batchSize, spec.model().inputs());
+  }
+
+  /** The timed batch: one tensor per input of the model, each of its type. */
+  static NDList create(NDManager manager, RunSpec spec, int batchSize) {
+    return ModelInput.create(manager, values(spec, batchSize), batchSize, spec.model().inputs());
   }
 }

@@ -66,7 +66,7 @@ final class ProbeStage {
       Opened opened, ScriptedModel scripted, ScriptedState state, Precision precision, TrainingSet probe) {
     try (NDManager manager = NDManager.newBaseManager(opened.device());
         TorchScriptModel model = TorchScriptModel.load(state.archive(), opened.device())) {
-      NDArray x = manager.create(probe.features(), new Shape(scripted.batchShape(probe.samples())));
+      ai.djl.ndarray.NDList x = dev.infersweep.train.ModelInput.create(manager, probe.features(), probe.samples(), scripted.inputs());
       boolean finite;
       try (NDArray out = model.forward(x)) {
         finite = Float.isFinite(out.abs().max().getFloat());

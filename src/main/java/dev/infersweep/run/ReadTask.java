@@ -2,6 +2,7 @@ package dev.infersweep.run;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.net.ReadModel;
@@ -91,7 +92,7 @@ final class ReadTask {
     try (DjlRuntime.IntraOpThreads scope = DjlRuntime.intraOpThreads(cellThreads);
         NDManager manager = NDManager.newBaseManager(device);
         CellModels models = new CellModels(read, device, cellThreads)) {
-      NDArray input = manager.create(Inputs.values(spec, batch), Inputs.shape(spec, batch));
+      NDList input = Inputs.create(manager, spec, batch);
       InterleavedTimer.Result r = TimeStage.timed(spec, cell, models, input, activeTasks, InterleavedTimer::measureCalls);
       if (r.ratios() == null) {
         return new Outcome.Failed(

@@ -25,7 +25,7 @@ public final class ScriptedCheck {
   public static ScriptedModel checked(String file, ScriptedModel declared, byte[] bytes, Collection<Precision> precisions) {
     TorchScriptCheck.Facts facts;
     try {
-      facts = TorchScriptCheck.check(declared.path(), bytes, declared.inputShape(), declared.outputs(), precisions);
+      facts = TorchScriptCheck.check(declared.path(), bytes, declared.inputs(), declared.outputs(), precisions);
     } catch (ConfigException e) {
       throw new ConfigException(file + ": " + e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package dev.infersweep.run;
 
 import dev.infersweep.error.ConfigException;
+import dev.infersweep.net.InputValues;
 import dev.infersweep.read.ReadFile;
 import dev.infersweep.read.ReadModels;
 import dev.infersweep.read.UnreadableModel;
@@ -18,9 +19,10 @@ public final class SourceCheck {
    * @param key the grid key that named the file ({@code model.baseline}, {@code model.files[0]})
    * @return the file's precision label and tensor count, for the console
    */
-  public static String check(String file, String key, String path, long[] inputShape, ModelFiles files) {
+  public static String check(
+      String file, String key, String path, long[] inputShape, InputValues values, ModelFiles files) {
     try {
-      ReadFile read = ReadModels.file(path, inputShape, files);
+      ReadFile read = ReadModels.file(path, inputShape, values, files);
       return read.precision().label() + ", " + read.stored().tensors().size() + " tensors, " + read.format().label();
     } catch (UnreadableModel e) {
       throw new ConfigException(file + ": " + key + ": " + e.getMessage(), e);

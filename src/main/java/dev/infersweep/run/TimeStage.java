@@ -1,6 +1,7 @@
 package dev.infersweep.run;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.infersweep.engine.DjlRuntime;
 import dev.infersweep.engine.FlushToZero;
@@ -109,10 +110,7 @@ final class TimeStage {
     // The cell's intra-op count, for its models, checks and blocks; the task's own count after it.
     try (DjlRuntime.IntraOpThreads threads = DjlRuntime.intraOpThreads(cell.get(Axes.INTRA_OP_THREADS));
         NDManager manager = NDManager.newBaseManager(opened.device())) {
-      NDArray input = manager.create(Inputs.values(spec, batch), Inputs.shape(spec, batch));
-      if (input.getDataType() != precision.dataType()) {
-        input = input.toType(precision.dataType(), false);
-      }
+      NDList input = cast(Inputs.create(manager, spec, batch), precision);
       try (CellModels cellModels = models(opened, manager, precision, checkpoint, initial, input)) {
         InterleavedTimer.Result r = timed(spec, cell, cellModels, input, activeTasks, timer);
         if (r.ratios() == null) {
@@ -126,13 +124,22 @@ final class TimeStage {
     }
   }
 
+  /** Integer ids stay integers in every precision: only floating features take the cell's type. */
+  private static NDList cast(NDList input, Precision precision) {
+    NDList out = new NDList(input.size());
+    for (NDArray x : input) {
+      out.add(x.getDataType().isFloating() && x.getDataType() != precision.dataType() ? x.toType(precision.dataType(), false) : x);
+    }
+    return out;
+  }
+
   private static CellModels models(
-      Opened opened, NDManager manager, Precision precision, Checkpoint checkpoint, Checkpoint initial, NDArray input) {
+      Opened opened, NDManager manager, Precision precision, Checkpoint checkpoint, Checkpoint initial, NDList input) {
     if (opened.spec().model() instanceof ScriptedModel scripted) {
       return new CellModels(
           scripted, opened.device(), (ScriptedState) checkpoint.snapshot(), (ScriptedState) initial.snapshot());
     }
-    return new CellModels(manager, opened.device(), precision, checkpoint, initial, input);
+    return new CellModels(manager, opened.device(), precision, checkpoint, initial, input.singletonOrThrow());
   }
 
   /**
@@ -140,7 +147,7 @@ final class TimeStage {
    * intervals cannot tell yet is measured past timing.max_seconds ({@link Cause#undecided}).
    */
   static InterleavedTimer.Result timed(
-      RunSpec spec, Point cell, CellModels cellModels, NDArray input, IntSupplier activeTasks, Timer timer) {
+      RunSpec spec, Point cell, CellModels cellModels, NDList input, IntSupplier activeTasks, Timer timer) {
     Map<TimedModel, ServedModel> models = cellModels.models;
     List<TimedModel> order = new ArrayList<>(models.keySet());
     List<Runnable> calls = new ArrayList<>();

@@ -62,7 +62,7 @@ final class ModelListing {
         ? series(file, source, found, shapes, hadoop)
         : found.values().stream().sorted(Comparator.comparing(s -> s.getPath().toString()))
             .map(s -> new ReadModel(ModelSource.Kind.REGISTRY, s.getPath().toString(), shapes.get(s.getPath().toString()),
-                null, null, s.getLen(), s.getModificationTime()))
+                source.inputValues(), null, null, s.getLen(), s.getModificationTime()))
             .toList();
   }
 
@@ -88,7 +88,7 @@ final class ModelListing {
         : bySteps.values().iterator().next().getPath().toString();
     List<ReadModel> out = new ArrayList<>();
     bySteps.forEach((steps, s) -> out.add(new ReadModel(ModelSource.Kind.SERIES, s.getPath().toString(),
-        shapes.get(s.getPath().toString()), steps, baseline, s.getLen(), s.getModificationTime())));
+        shapes.get(s.getPath().toString()), source.inputValues(), steps, baseline, s.getLen(), s.getModificationTime())));
     return out;
   }
 

@@ -3,8 +3,8 @@ package dev.infersweep.train;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.infersweep.net.ScriptedModel;
 import dev.infersweep.spec.RunSpec;
 import dev.infersweep.spec.TrainingSet;
@@ -39,7 +39,7 @@ final class ScriptedTraining {
         long start = System.nanoTime();
         // Per-step arrays live in a sub-manager so many steps do not accumulate native memory.
         try (NDManager scratch = manager.newSubManager()) {
-          NDArray x = scratch.create(batch.features(), shape(batch.samples(), scripted));
+          NDList x = ModelInput.create(scratch, batch.features(), batch.samples(), scripted.inputs());
           trainer.step(x, Objective.labels(scratch, scripted, batch));
         }
         return System.nanoTime() - start;
@@ -47,16 +47,11 @@ final class ScriptedTraining {
     }
   }
 
-  /** A batch of {@code samples} inputs of the model's sample shape. */
-  static Shape shape(long samples, ScriptedModel scripted) {
-    return new Shape(scripted.batchShape(samples));
-  }
-
   private static Checkpoint checkpoint(
       TorchScriptModel model, ScriptedModel scripted, NDManager manager, TrainingSet data,
       int epoch, long steps, double seconds, Double stepMicros) {
     try (NDManager eval = manager.newSubManager()) {
-      NDArray x = eval.create(data.features(), shape(data.samples(), scripted));
+      NDList x = ModelInput.create(eval, data.features(), data.samples(), scripted.inputs());
       NDArray y = Objective.labels(eval, scripted, data);
       // Eval mode without autograd (the module is in training, so not InferenceMode: see forward).
       NDArray prediction = model.forward(x);

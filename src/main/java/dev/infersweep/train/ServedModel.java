@@ -26,6 +26,11 @@ public interface ServedModel extends AutoCloseable {
     };
   }
 
+  /** The timed call on a model's inputs: one input as {@link #call(NDArray)}; a model of several overrides it. */
+  default Runnable call(ai.djl.ndarray.NDList input) {
+    return call(input.singletonOrThrow());
+  }
+
   @Override
   void close();
 }

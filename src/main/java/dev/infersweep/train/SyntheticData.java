@@ -1,13 +1,18 @@
 package dev.infersweep.train;
 
+import dev.infersweep.net.InputSpec;
+import dev.infersweep.net.InputValues;
 import dev.infersweep.net.ModelSpec;
 import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.TrainingSet;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Synthetic samples drawn from a seeded Java generator, so that every executor, engine and device
  * sees the same numbers: features as {@code torch.randn} (normal) or {@code torch.rand} (uniform);
+ * integer ids (a model whose {@link ModelSpec#inputs} holds integer types) uniform in its range
+ * from the same generator, held as exact floats until the tensor is made ({@link ModelInput});
  * classification labels as {@code torch.randint(0, outputs)}, regression targets from the same
  * distribution as the features, one per output.
  */
@@ -23,7 +28,7 @@ public final class SyntheticData {
   public static TrainingSet draw(
       SplittableRandom random, DataSpec.Distribution distribution, int samples, ModelSpec network) {
     int width = network.loss().classification() ? 1 : network.outputs();
-    float[] features = values(random, distribution, samples * network.input());
+    float[] features = features(random, distribution, samples, network.inputs());
     float[] labels;
     if (network.loss().classification()) {
       labels = new float[samples];
@@ -34,6 +39,27 @@ public final class SyntheticData {
       labels = values(random, distribution, samples * width);
     }
     return new TrainingSet(samples, network.input(), width, features, labels);
+  }
+
+  /**
+   * {@code samples} samples of {@code inputs}, sample after sample, each input's values after the
+   * previous input's: integer ids uniform in {@code [low, high)} (as exact floats) for an integer
+   * input, else {@code distribution}'s floats. One input draws exactly as before several could.
+   */
+  public static float[] features(
+      SplittableRandom random, DataSpec.Distribution distribution, int samples, List<InputSpec> inputs) {
+    float[] out = new float[Math.multiplyExact(samples, InputSpec.size(inputs))];
+    int at = 0;
+    for (int s = 0; s < samples; s++) {
+      for (InputSpec input : inputs) {
+        InputValues v = input.values();
+        for (int i = 0, n = input.size(); i < n; i++) {
+          out[at++] = v.integer() ? random.nextLong(v.low(), v.high())
+              : (float) (distribution == DataSpec.Distribution.NORMAL ? random.nextGaussian() : random.nextDouble());
+        }
+      }
+    }
+    return out;
   }
 
   /** {@code count} independent standard-normal values. */

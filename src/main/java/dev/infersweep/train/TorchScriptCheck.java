@@ -3,10 +3,13 @@ package dev.infersweep.train;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.infersweep.error.ConfigException;
+import dev.infersweep.net.InputSpec;
+import dev.infersweep.net.InputValues;
 import dev.infersweep.spec.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +63,20 @@ public final class TorchScriptCheck {
    * @param inputShape one sample's shape, without the batch dimension
    */
   public static Facts check(String path, byte[] archive, long[] inputShape, int outputs, Collection<Precision> precisions) {
+    return check(path, archive, inputShape, InputValues.FLOAT32, outputs, precisions);
+  }
+
+  /**
+   * {@link #check} with an input of {@code values}: integer ids are checked with a batch of the
+   * range's lowest and highest ids in the declared integer type ({@link ModelInput#extremes}).
+   */
+  public static Facts check(
+      String path, byte[] archive, long[] inputShape, InputValues values, int outputs, Collection<Precision> precisions) {
+    return check(path, archive, List.of(new InputSpec(inputShape, values)), outputs, precisions);
+  }
+
+  /** {@link #check} of a model whose forward takes {@code inputs}, in order: a batch of two of each. */
+  public static Facts check(String path, byte[] archive, List<InputSpec> inputs, int outputs, Collection<Precision> precisions) {
     String file = "model.torchscript: " + path;
     if (dev.infersweep.archive.ModelFormat.detect(archive) == dev.infersweep.archive.ModelFormat.ONNX) {
       throw new ConfigException(file + " is " + dev.infersweep.archive.ModelFormat.ONNX.description()
@@ -76,21 +93,20 @@ public final class TorchScriptCheck {
       throw new ConfigException(file + " is not a TorchScript archive: " + reason(e), e);
     }
     try (model; NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      long[] shape = new long[inputShape.length + 1];
-      shape[0] = BATCH;
-      System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+      NDList batch = ModelInput.extremes(manager, BATCH, inputs);
+      String shape = inputs.size() == 1 ? batch.head().getShape().toString() : Arrays.toString(batch.getShapes());
       NDArray output;
       try {
-        output = model.forward(manager.ones(new Shape(shape)));
+        output = model.forward(batch);
       } catch (RuntimeException e) {
-        throw new ConfigException(
-            file + ": a forward pass of input_shape " + Arrays.toString(inputShape) + " (a batch "
-                + new Shape(shape) + ") fails: " + reason(e), e);
+        throw new ConfigException(file + ": " + forwardFails(inputs, shape) + reason(e)
+            + (!ModelInput.anyInteger(inputs) && reason(e).contains("'indices'")
+                ? "; for integer ids declare model.input_dtype (int64, int32) and model.input_range" : ""), e);
       }
       long[] got = output.getShape().getShape();
       if (!Arrays.equals(got, new long[] {BATCH, outputs})) {
         throw new ConfigException(
-            file + " gives output shape " + output.getShape() + " for a batch " + new Shape(shape)
+            file + " gives output shape " + output.getShape() + " for a batch " + shape
                 + "; outputs: " + outputs + " needs (" + BATCH + ", " + outputs + ")");
       }
       if (!output.getDataType().isFloating()) {
@@ -112,6 +128,16 @@ public final class TorchScriptCheck {
       }
       return new Facts(parameters, got);
     }
+  }
+
+  /** {@code a forward pass of input_shape [6] (a batch (2, 6) of int64 ids in [0, 100)) fails: }, or of model.inputs. */
+  private static String forwardFails(List<InputSpec> inputs, String batch) {
+    if (inputs.size() > 1) {
+      return "a forward pass of model.inputs " + inputs + " (batches " + batch + ") fails: ";
+    }
+    InputSpec in = inputs.get(0);
+    return "a forward pass of input_shape " + Arrays.toString(in.shape()) + " (a batch " + batch
+        + (in.values().integer() ? " of" + in.values().describe() : "") + ") fails: ";
   }
 
   static boolean isZip(byte[] bytes) {

@@ -144,6 +144,11 @@ public final class TorchScriptModel implements ServedModel {
    */
   @Override
   public NDArray forward(NDArray input) {
+    return forward(new NDList(input));
+  }
+
+  /** {@link #forward(NDArray)} of a model whose forward takes several inputs, in order. */
+  public NDArray forward(NDList input) {
     if (!trained) {
       return inferenceModeForward(input);
     }
@@ -152,7 +157,7 @@ public final class TorchScriptModel implements ServedModel {
     JniUtils.enableInferenceMode(block);
     try {
       // DJL's training flag, so that DJL neither toggles the mode nor enters InferenceMode.
-      return block.forward(store, new NDList(input), true, null).singletonOrThrow();
+      return block.forward(store, input, true, null).singletonOrThrow();
     } finally {
       JniUtils.enableTrainingMode(block);
       JniUtils.setGradMode(grad);
@@ -165,13 +170,22 @@ public final class TorchScriptModel implements ServedModel {
    * differentiable graph here and fails with "Inference tensors cannot be saved for backward" (DJL
    * issues #2144, #2159); {@code TorchScriptModelTest} documents it.
    */
-  NDArray inferenceModeForward(NDArray input) {
-    return block.forward(store, new NDList(input), false, null).singletonOrThrow();
+  NDArray inferenceModeForward(NDList input) {
+    return block.forward(store, input, false, null).singletonOrThrow();
   }
 
   /** The training call: train mode, recorded by autograd when a gradient collector is open. */
-  NDArray forwardTraining(NDArray input) {
-    return block.forward(store, new NDList(input), true, null).singletonOrThrow();
+  NDArray forwardTraining(NDList input) {
+    return block.forward(store, input, true, null).singletonOrThrow();
+  }
+
+  @Override
+  public Runnable call(NDList input) {
+    return () -> {
+      try (NDArray result = forward(input)) {
+        result.toByteBuffer();
+      }
+    };
   }
 
   /** The DJL block (for the tests that document DJL's limits). */

@@ -40,11 +40,16 @@ public final class TorchScriptTrainer {
    * @param labels class indices ({@code [n]}) for cross-entropy, targets ({@code [n, outputs]}) for MSE
    */
   public float step(NDArray input, NDArray labels) {
+    return step(new NDList(input), labels);
+  }
+
+  /** {@link #step(NDArray, NDArray)} of a model whose forward takes several inputs, in order. */
+  public float step(NDList input, NDArray labels) {
     float value;
     // The step's arrays (prediction, loss, the backward seed) live in a scratch manager, freed here.
-    try (NDManager scratch = input.getManager().newSubManager()) {
+    try (NDManager scratch = input.head().getManager().newSubManager()) {
       synchronized (DjlRuntime.AUTOGRAD) {
-        try (GradientCollector collector = input.getManager().getEngine().newGradientCollector()) {
+        try (GradientCollector collector = input.head().getManager().getEngine().newGradientCollector()) {
           NDArray prediction = model.forwardTraining(input);
           prediction.attach(scratch);
           NDArray l = loss.evaluate(new NDList(labels), new NDList(prediction));

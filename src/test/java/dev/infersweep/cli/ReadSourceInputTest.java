@@ -50,12 +50,19 @@ class ReadSourceInputTest {
     "training keys refused  | {checkpoints: ['DIR/s/step_*.pt'], input_shape: [20]}                 | grid: {weight_decay: [0.01]} | grid: a grid of models that are read (model.checkpoints or model.files) trains nothing; remove 'grid'",
     "baseline in a registry | {files: ['DIR/s/*.pt'], input_shape: [20], baseline: 'DIR/s/step_0.pt'} | | model.baseline: a registry (model.files) has no baseline",
     "baseline not a model   | {checkpoints: ['DIR/s/step_*.pt'], input_shape: [20], baseline: 'DIR/notes.pt'} | | model.baseline: file:DIR/notes.pt is neither a TorchScript archive (a zip file) nor an ONNX model",
-    "unknown key            | {files: ['DIR/s/*.pt'], input_shape: [20], outputs: 2}                | | model.outputs: unknown key; allowed: baseline, checkpoints, files, input_shape",
+    "unknown key            | {files: ['DIR/s/*.pt'], input_shape: [20], outputs: 2}                | | model.outputs: unknown key; allowed: baseline, checkpoints, files, input_dtype, input_range, input_shape",
+    "range without int type | {files: ['DIR/e/ids.pt'], input_shape: [6], input_range: [0, 100]}     | | model.input_range: applies to integer ids only",
+    "int type without range | {files: ['DIR/e/ids.pt'], input_shape: [6], input_dtype: int32}        | | model.input_range: missing required key with input_dtype int32",
+    "ids past the vocabulary | {files: ['DIR/e/ids.pt'], input_shape: [6], input_dtype: int64, input_range: [0, 101]} | | file:DIR/e/ids.pt: a forward pass of input_shape [6] (a batch (2, 6) of int64 ids in [0, 101)) fails: ",
+    "ids as floats          | {files: ['DIR/e/ids.pt'], input_shape: [6]}                            | | file:DIR/e/ids.pt: a forward pass of input_shape [6] (a batch (2, 6)) fails: ",
+    "ids into an ONNX model | {files: ['DIR/o/mlp.onnx'], input_shape: [20], input_dtype: int64, input_range: [0, 9]} | | model.input_dtype int64 is timed for TorchScript files only",
   })
   void exitsTwoWithOneLineBeforeSparkStarts(String what, String model, String extra, String expected) throws Exception {
     Files.createDirectories(tmp.resolve("t"));
     Files.copy(FIXTURES.resolve("bn_mlp.pt"), tmp.resolve("t/model_10.pt"));
     Files.writeString(tmp.resolve("notes.pt"), "not a model");
+    Files.copy(FIXTURES.resolve("embedding_mlp.pt"), Files.createDirectories(tmp.resolve("e")).resolve("ids.pt"));
+    Files.copy(FIXTURES.resolve("../onnx/mlp.onnx").normalize(), Files.createDirectories(tmp.resolve("o")).resolve("mlp.onnx"));
     String dir = tmp.toString();
     Path grid = Files.writeString(tmp.resolve("g.yaml"),
         "model: " + model.replace("DIR", dir) + "\n" + (extra == null ? "" : extra + "\n"));
@@ -67,6 +74,19 @@ class ReadSourceInputTest {
     assertThat(text).contains(expected.replace("DIR", dir));
     assertThat(text.lines()).as("one line").hasSize(1);
     assertThat(results).doesNotExist();
+  }
+
+  @Test
+  void scanTakesAnInputTypeAndRangeAndRefusesARangeWithoutAnIntegerType() {
+    ScanCommand ids = new picocli.CommandLine(new ScanCommand()).<ScanCommand>getCommand();
+    new picocli.CommandLine(ids).parseArgs("--models", "m/*.pt", "--input-shape", "6", "--input-dtype", "int64",
+        "--input-range", "0,100", "--out", "r");
+    assertThat(ids.grid().model().inputs().get(0).values()).isEqualTo(dev.infersweep.net.InputValues.ids(dev.infersweep.net.InputType.INT64, 0, 100));
+    int code = Main.execute("scan", "--models", tmp.resolve("s/*.pt").toString(), "--input-shape", "6",
+        "--input-range", "0,100", "--out", tmp.resolve("r").toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip()).contains("model.input_range: applies to integer ids only").hasLineCount(1);
+    assertThat(tmp.resolve("r")).doesNotExist();
   }
 
   @Test

@@ -128,7 +128,7 @@ class GridLoaderTest {
   @Test
   void anUnknownModelKeyListsTheKeysOfEveryKindOfModel() {
     rejects("model: {input: 3, checkpoint: ['a.pt']}\ngrid: {epochs: [1]}", "model.checkpoint: unknown key (did you mean 'checkpoints'?);"
-        + " allowed: baseline, checkpoints, files, hidden, input, input_shape, layers, loss, output, outputs, torchscript");
+        + " allowed: baseline, checkpoints, files, hidden, input, input_dtype, input_range, input_shape, inputs, layers, loss, output, outputs, torchscript");
     // A key of another kind of model: that kind's own list.
     rejects("model: {input: 3, outputs: 2}\ngrid: {epochs: [1]}", "model.outputs: unknown key", "allowed: hidden, input, layers, loss, output");
   }

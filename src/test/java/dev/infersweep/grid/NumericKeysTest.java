@@ -70,15 +70,15 @@ class NumericKeysTest {
   /** Keys that hold no number: the name, the sections, and word axes (read from {@link Axes}). */
   private static final Set<String> NOT_NUMERIC =
       Set.of("name", "model", "data", "train", "grid", "timing", "model.layers", "model.loss", "data.kind", "data.fresh",
-          "model.torchscript", "model.checkpoints", "model.files", "model.baseline", "train.save_checkpoints");
+          "model.torchscript", "model.input_dtype", "model.checkpoints", "model.files", "model.baseline", "train.save_checkpoints");
 
   /**
    * Numeric keys of the other kinds of model, which the model section's message lists with the
-   * declared network's: a TorchScript file's and a read source's shapes and outputs, read by the same
-   * {@code ConfigNode.sizes} and {@code integer} as the keys here and refused in their own tests
+   * declared network's: a TorchScript file's and a read source's shapes, id ranges and outputs, read by the same
+   * {@code ConfigNode.sizes}, {@code integers} and {@code integer} as the keys here and refused in their own tests
    * ({@code TorchScriptInputTest}, {@code ReadSourceInputTest}, {@code GridLoaderTest}).
    */
-  private static final Set<String> OTHER_MODELS = Set.of("model.input_shape", "model.outputs");
+  private static final Set<String> OTHER_MODELS = Set.of("model.input_shape", "model.input_range", "model.inputs", "model.outputs");
 
   /** Every numeric key: each numeric axis at its key (a list) and its single-value key, then the settings. */
   static List<Key> keys() {

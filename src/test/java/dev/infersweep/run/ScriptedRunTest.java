@@ -115,6 +115,30 @@ class ScriptedRunTest {
   }
 
   @Test
+  void theEmbeddingFixtureTrainsOnSyntheticInt64IdsAndIsTimedOnIds() throws Exception {
+    List<ResultRow> rows = run("embedding_mlp.pt",
+        "model: {torchscript: embedding_mlp.pt, input_shape: [6], input_dtype: int64, input_range: [0, 100], outputs: 2}\n"
+            + "data: {samples: 32}\ntrain: {optimizer: adam, learning_rate: 0.05, batch_size: 8}\ngrid: {epochs: [0, 10]}\n");
+    assertThat(rows.get(1).training().trainLoss()).isLessThan(rows.get(0).training().trainLoss());
+    assertThat(rows.get(1).training().trainAccuracy()).isNotNull();
+    rows.forEach(ScriptedRunTest::timedWithEveryControlItHas);
+    assertThat(layers(rows.get(0))).extracting(l -> l.<String>getAs("name"))
+        .containsExactly("embedding.weight", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias");
+    assertThat(rows.get(0).run().model().describe()).contains("int64 ids in [0, 100)");
+  }
+
+  @Test
+  void aModelOfTwoInputsTrainsOnIdsAndAMaskAndIsTimedOnBoth() throws Exception {
+    List<ResultRow> rows = run("ids_mask.pt",
+        "model: {torchscript: ids_mask.pt, inputs: [{shape: [6], dtype: int64, range: [0, 100]}, {shape: [6]}], outputs: 2}\n"
+            + "data: {kind: uniform, samples: 32}\ntrain: {optimizer: adam, learning_rate: 0.05, batch_size: 8}\n"
+            + "grid: {epochs: [0, 10]}\n");
+    assertThat(rows.get(1).training().trainLoss()).isLessThan(rows.get(0).training().trainLoss());
+    rows.forEach(ScriptedRunTest::timedWithEveryControlItHas);
+    assertThat(rows.get(0).run().model().describe()).contains("[[6] int64 ids in [0, 100), [6]]");
+  }
+
+  @Test
   void theMlpFixtureTrainsOnATableTheDriverShipped() throws Exception {
     int n = 48;
     SplittableRandom random = new SplittableRandom(3);

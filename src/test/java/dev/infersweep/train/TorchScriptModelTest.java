@@ -199,7 +199,7 @@ class TorchScriptModelTest {
       try (TorchScriptModel timed = TorchScriptModel.load(ScriptedState.of(conv).archive(), Device.cpu())) {
         for (int i = 0; i < 3; i++) {
           // The served call: DJL's non-training forward, under InferenceMode, no autograd error.
-          assertThat(timed.inferenceModeForward(x).toFloatArray()).isEqualTo(trained);
+          assertThat(timed.inferenceModeForward(new NDList(x)).toFloatArray()).isEqualTo(trained);
         }
         assertThat(timed.parameters()).isEqualTo(checkpoint);
         // Training the original further leaves the copy as the checkpoint was.
@@ -282,14 +282,14 @@ class TorchScriptModelTest {
           new TorchScriptTrainer(mlp, TorchScriptTrainer.optimizer(Optimizer.SGD, 0.01f, 0, 0), LossFunction.MSE);
       train(trainer, batch, 1);
       for (int call = 0; call < 2; call++) {
-        assertThatThrownBy(() -> mlp.inferenceModeForward(batch.get(0)))
+        assertThatThrownBy(() -> mlp.inferenceModeForward(new NDList(batch.get(0))))
             .isInstanceOf(EngineException.class)
             .hasMessageContaining("Inference tensors cannot be saved for backward");
       }
       // The no-grad forward works, and so does InferenceMode once the parameters are frozen.
       float[] noGrad = mlp.forward(batch.get(0)).toFloatArray();
       mlp.trainable().forEach(p -> p.freeze(true));
-      assertThat(mlp.inferenceModeForward(batch.get(0)).toFloatArray()).isEqualTo(noGrad);
+      assertThat(mlp.inferenceModeForward(new NDList(batch.get(0))).toFloatArray()).isEqualTo(noGrad);
     }
   }
 

@@ -25,6 +25,7 @@ final class TorchUnpickler extends Unpickler {
   private static final short DICT = 'd';
   private static final short SETITEMS = 'u';
   private static final short BUILD = 'b';
+  private static final short BINPERSID = 'Q';
 
   static Object load(byte[] pickle) throws ArchiveException {
     TorchUnpickler unpickler = new TorchUnpickler();
@@ -50,6 +51,9 @@ final class TorchUnpickler extends Unpickler {
         String name = (String) stack.pop();
         stack.add(global((String) stack.pop(), name));
       }
+      // Handled here, not by the library's persistentLoad: pickle 1.3 (Spark 3.5) passes it the id's
+      // text, pickle 1.5 (Spark 4) the tuple itself; this reader needs the tuple under both.
+      case BINPERSID -> stack.add(storage(stack.pop()));
       case EMPTY_DICT -> stack.add(new LinkedHashMap<>());
       case DICT -> {
         Map<Object, Object> map = new LinkedHashMap<>();
@@ -123,8 +127,7 @@ final class TorchUnpickler extends Unpickler {
   }
 
   /** ('storage', storage class, key, location, numel), as torch.jit.save writes each tensor's storage. */
-  @Override
-  protected Object persistentLoad(Object pid) {
+  private static Object storage(Object pid) {
     Object[] id = pid instanceof Object[] tuple ? tuple : new Object[0];
     if (id.length < 5 || !"storage".equals(id[0])) {
       throw new PickleException("a persistent id that is not ('storage', type, key, location, numel)");

@@ -230,7 +230,7 @@ MODELS = {
     "embedding_mlp.pt": EmbeddingMlp,
     "ids_mask.pt": IdsMask,
 }
-SCRIPTED_CLASSES = (SmallConv, Mlp, NoParameters, BnMlp, Views, Lstm, Encoder)
+SCRIPTED_CLASSES = (SmallConv, Mlp, NoParameters, BnMlp, Views, Lstm, Encoder, EmbeddingMlp, IdsMask)
 ACCOUNT = "tensors.json"
 
 

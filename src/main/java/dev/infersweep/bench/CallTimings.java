@@ -114,16 +114,21 @@ final class CallTimings {
 
   /** p50 in microseconds of {@value #CALLS} timed calls after {@value #WARMUP_CALLS} untimed ones. */
   private static double p50(Runnable call) {
-    for (int i = 0; i < WARMUP_CALLS; i++) {
+    return p50(call, WARMUP_CALLS, CALLS);
+  }
+
+  /** p50 in microseconds of {@code calls} calls, each timed, after {@code warmup} untimed ones. */
+  static double p50(Runnable call, int warmup, int calls) {
+    for (int i = 0; i < warmup; i++) {
       call.run();
     }
-    long[] samples = new long[CALLS];
-    for (int i = 0; i < CALLS; i++) {
+    long[] samples = new long[calls];
+    for (int i = 0; i < calls; i++) {
       long t0 = System.nanoTime();
       call.run();
       samples[i] = System.nanoTime() - t0;
     }
     Arrays.sort(samples);
-    return samples[CALLS / 2] / 1e3;
+    return samples[calls / 2] / 1e3;
   }
 }

@@ -140,16 +140,6 @@ public final class OrtCallBench {
 
   /** p50 in microseconds of {@value #CALLS} calls, each timed, after {@value #WARMUP_CALLS} untimed ones. */
   private static double p50(Runnable call) {
-    for (int i = 0; i < WARMUP_CALLS; i++) {
-      call.run();
-    }
-    long[] samples = new long[CALLS];
-    for (int i = 0; i < CALLS; i++) {
-      long t0 = System.nanoTime();
-      call.run();
-      samples[i] = System.nanoTime() - t0;
-    }
-    Arrays.sort(samples);
-    return samples[CALLS / 2] / 1e3;
+    return CallTimings.p50(call, WARMUP_CALLS, CALLS);
   }
 }

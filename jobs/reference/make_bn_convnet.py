@@ -35,9 +35,7 @@ step 400: 0 subnormal fused conv weights, 16 + 32 subnormal fused biases, 314 su
 """
 import argparse
 import os
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn as nn
@@ -114,32 +112,15 @@ def main():
     model = BnConvNet()
     x, y = torch.randn(a.samples, *SHAPE), torch.randint(0, CLASSES, (a.samples,))
     optimizer = make_optimizer(a, model.parameters())
-    wanted = rc.checkpoint_steps(a.steps, a.every)
-    checkpoints, step_ns, losses = [], [], []
-    started = time.perf_counter()
-    for step in range(a.steps + 1):
-        if step in wanted:
-            rec = {"step": step, **rc.save_checkpoint(model, work, f"step_{step}", x[:1], a.onnx)}
-            report = rc.tensor_report(model)
-            rec.update(report)
-            if step > 0:
-                rec["window_step_us_median"] = round(statistics.median(step_ns[-a.every:]) / 1000, 1)
-                rec["window_loss_mean"] = round(statistics.fmean(losses[-a.every:]), 6)
-            checkpoints.append(rec)
-            rc.print_tensor_line(step, report)
-            if step > 0:
-                print(f"  median step {rec['window_step_us_median']} us, loss {rec['window_loss_mean']:.4f}, "
-                      f"elapsed {time.perf_counter() - started:.0f} s", flush=True)
-        if step == a.steps:
-            break
-        model.train()
-        t0 = time.perf_counter_ns()
+
+    def step():
         optimizer.zero_grad()
         loss = F.cross_entropy(model(x), y)
         loss.backward()
         optimizer.step()
-        step_ns.append(time.perf_counter_ns() - t0)
-        losses.append(loss.item())
+        return loss
+
+    checkpoints, wall_s = rc.train_with_checkpoints(model, step, a.steps, a.every, work, x[:1], a.onnx)
     rc.write_json(os.path.join(work, "manifest.json"), {
         "maker": "jobs/reference/make_bn_convnet.py",
         "argv": sys.argv[1:],
@@ -153,7 +134,7 @@ def main():
                   "threads": a.threads, "openblas_threads": blas_threads,
                   "subnormal": "(t != 0) & (|t| < torch.finfo(t.dtype).tiny)"},
         "environment": rc.environment(),
-        "wall_s": round(time.perf_counter() - started, 1),
+        "wall_s": wall_s,
         "checkpoints": checkpoints,
     })
     os.rename(work, a.out)

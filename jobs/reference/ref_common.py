@@ -6,13 +6,16 @@ references only, never a runtime dependency of infersweep).
   alternative names; with OpenBLAS (pthread build) that library keeps its own worker pool, sized from
   the core count at load time, which torch.set_num_threads does NOT change. set_blas_threads does.
 - subnormal counts per tensor: (t != 0) & (|t| < finfo(t.dtype).tiny), for floating tensors;
-- saving one checkpoint: TorchScript (torch.jit.script of an eval-mode copy) and optionally ONNX.
+- saving one checkpoint: TorchScript (torch.jit.script of an eval-mode copy) and optionally ONNX;
+- the makers' training loop, which saves those checkpoints with their subnormal counts and step times.
 """
 import copy
 import ctypes
 import json
 import os
 import platform
+import statistics
+import time
 
 import torch
 
@@ -172,3 +175,39 @@ def print_tensor_line(step, report, file=None):
     parts = [f"{name} {s['subnormal_share']:.4f}" for name, s in report["tensors"].items()]
     print(f"step {step}: subnormal {report['subnormal']}/{report['numel']} "
           f"({report['subnormal_share']:.4f}); per tensor: " + ", ".join(parts), file=file, flush=True)
+
+
+def train_with_checkpoints(model, step, steps, every, out_dir, example, with_onnx, extra=None):
+    """Trains model for `steps` steps, saving a checkpoint (save_checkpoint, tensor_report) at step 0,
+    every `every` steps and the last. `step()` runs one optimizer step and returns its loss tensor; it
+    is timed alone (model.train() and loss.item() stay outside the clock). `extra()`, if given, adds
+    its dict to each checkpoint after step 0 (e.g. the optimizer's state). Returns (checkpoints,
+    wall seconds)."""
+    wanted = set(checkpoint_steps(steps, every))
+    checkpoints, step_ns, losses = [], [], []
+    started = time.perf_counter()
+    for s in range(steps + 1):
+        if s in wanted:
+            rec = {"step": s, **save_checkpoint(model, out_dir, f"step_{s}", example, with_onnx)}
+            report = tensor_report(model)
+            rec.update(report)
+            if s > 0:
+                window = step_ns[-every:]
+                rec.update(extra() if extra else {})
+                rec["window_steps"] = len(window)
+                rec["window_step_us_median"] = round(statistics.median(window) / 1000, 1)
+                rec["window_loss_mean"] = round(statistics.fmean(losses[-every:]), 6)
+            checkpoints.append(rec)
+            print_tensor_line(s, report)
+            if s > 0:
+                print(f"  median step {rec['window_step_us_median']} us over the last {rec['window_steps']} "
+                      f"steps, loss {rec['window_loss_mean']:.4f}, elapsed "
+                      f"{time.perf_counter() - started:.0f} s", flush=True)
+        if s == steps:
+            break
+        model.train()
+        t0 = time.perf_counter_ns()
+        loss = step()
+        step_ns.append(time.perf_counter_ns() - t0)
+        losses.append(loss.item())
+    return checkpoints, round(time.perf_counter() - started, 1)

@@ -28,9 +28,7 @@ them were subnormal (training slows too, PyTorch #51539).
 """
 import argparse
 import os
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn as nn
@@ -111,37 +109,18 @@ def main():
     model = Critic()
     opt_cls = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[a.optimizer]
     optimizer = opt_cls(model.parameters(), lr=LR, weight_decay=a.weight_decay)
-    wanted = rc.checkpoint_steps(a.steps, a.every)
     example = torch.rand(1, INPUT)  # drawn before training: the export input, not part of the batch stream
-    checkpoints, step_ns, losses = [], [], []
-    started = time.perf_counter()
-    for step in range(a.steps + 1):
-        if step in wanted:
-            rec = {"step": step, **rc.save_checkpoint(model, work, f"step_{step}", example, a.onnx)}
-            report = rc.tensor_report(model)
-            rec.update(report)
-            if step > 0:
-                window = step_ns[-a.every:]
-                rec["optimizer_state"] = optimizer_report(optimizer)
-                rec["window_steps"] = len(window)
-                rec["window_step_us_median"] = round(statistics.median(window) / 1000, 1)
-                rec["window_loss_mean"] = round(statistics.fmean(losses[-a.every:]), 6)
-            checkpoints.append(rec)
-            rc.print_tensor_line(step, report)
-            if step > 0:
-                print(f"  median step {rec['window_step_us_median']} us over the last {rec['window_steps']} "
-                      f"steps, loss {rec['window_loss_mean']:.4f}, elapsed "
-                      f"{time.perf_counter() - started:.0f} s", flush=True)
-        if step == a.steps:
-            break
-        t0 = time.perf_counter_ns()
+
+    def step():
         x, y = torch.rand(BATCH, INPUT), torch.randint(0, CLASSES, (BATCH,))
         optimizer.zero_grad()
         loss = F.cross_entropy(model(x), y)
         loss.backward()
         optimizer.step()
-        step_ns.append(time.perf_counter_ns() - t0)
-        losses.append(loss.item())
+        return loss
+
+    checkpoints, wall_s = rc.train_with_checkpoints(model, step, a.steps, a.every, work, example, a.onnx,
+                                                    extra=lambda: {"optimizer_state": optimizer_report(optimizer)})
     rc.write_json(os.path.join(work, "manifest.json"), {
         "maker": "jobs/reference/train_58220_checkpoints.py",
         "argv": sys.argv[1:],
@@ -154,7 +133,7 @@ def main():
                   "threads": a.threads, "openblas_threads": blas_threads,
                   "subnormal": "(t != 0) & (|t| < torch.finfo(t.dtype).tiny)"},
         "environment": rc.environment(),
-        "wall_s": round(time.perf_counter() - started, 1),
+        "wall_s": wall_s,
         "checkpoints": checkpoints,
     })
     os.rename(work, a.out)

@@ -91,10 +91,11 @@ public final class RunCommand implements Callable<Integer> {
       try {
         summary = SweepJob.run(spark, request, console);
       } catch (SweepException e) {
-        if (e.kind() == SweepException.Kind.USAGE) {
+        if (e.kind() != SweepException.Kind.CONFLICT) {
           throw e;
         }
-        // The options that act on a sweep id that exists, is being written or has rows kept.
+        // A conflict is about a sweep id that exists, is being written or has rows kept: name the
+        // options that act on it (an I/O error is not helped by them).
         throw new SweepException(e.kind(), e.getMessage() + " (options: --sweep-id, --resume, --overwrite)", e);
       }
       print(summary, console);

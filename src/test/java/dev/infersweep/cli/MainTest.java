@@ -2,42 +2,21 @@ package dev.infersweep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Exit codes and messages of the command line, without starting Spark for the error cases. */
 class MainTest {
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private PrintStream savedErr;
-  private PrintStream savedOut;
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   @TempDir Path tmp;
 
-  @BeforeEach
-  void capture() {
-    savedErr = System.err;
-    savedOut = System.out;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setErr(savedErr);
-    System.setOut(savedOut);
-  }
-
   private String errText() {
-    return err.toString(StandardCharsets.UTF_8);
+    return console.err();
   }
 
   @Test
@@ -45,7 +24,7 @@ class MainTest {
     assertThat(Main.execute("--help")).isZero();
     assertThat(Main.execute("run", "--help")).isZero();
     assertThat(Main.execute("sql", "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--grid").contains("--results").contains("Exit codes");
+    assertThat(console.out()).contains("--grid").contains("--results").contains("Exit codes");
   }
 
   @Test
@@ -104,11 +83,11 @@ class MainTest {
             tmp.resolve("p.yaml"),
             "grid: {epochs: [0, 5], seed: [1, 2, 3], precision: [fp32, fp16], protocol: [rigorous, seed]}\n");
     assertThat(Main.execute("plan", "--grid", grid.toString())).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("runs: 3").contains("rows: 24")
+    assertThat(console.out()).contains("runs: 3").contains("rows: 24")
         .contains("network: 10→50 relu→2, cross_entropy (hand-written gradients)").contains("training: full batch, 1 step(s) per epoch");
-    out.reset();
+    console.reset();
     assertThat(Main.execute("plan", "--grid", grid.toString(), "--rows-only")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("24\n");
+    assertThat(console.out()).isEqualTo("24\n");
   }
 
   @Test
@@ -119,7 +98,7 @@ class MainTest {
             "model: {input: 4, loss: mse, layers: [{dense: 8, activation: gelu}, {dense: 1}]}\n"
                 + "data: {samples: 100}\ntrain: {batch_size: 32, momentum: 0.9}\ngrid: {steps: [0, 8]}\n");
     assertThat(Main.execute("plan", "--grid", grid.toString())).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(console.out())
         .contains("network: 4→8 gelu→1, mse (DJL autograd)")
         .contains("training: minibatch 32, 4 step(s) per epoch, momentum 0.9")
         .contains("epochs [0, 2]");

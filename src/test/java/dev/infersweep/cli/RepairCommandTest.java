@@ -2,43 +2,22 @@ package dev.infersweep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code sweep repair}'s exit codes: every bad input is exit 2 with one line, and nothing is written. */
 class RepairCommandTest {
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
   private static final Path FIXTURES = Path.of("src/test/resources/torchscript").toAbsolutePath();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private PrintStream savedErr;
-  private PrintStream savedOut;
 
   @TempDir Path tmp;
-
-  @BeforeEach
-  void capture() {
-    savedErr = System.err;
-    savedOut = System.out;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setErr(savedErr);
-    System.setOut(savedOut);
-  }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
@@ -66,7 +45,7 @@ class RepairCommandTest {
     List<Path> before = listing();
     int code = Main.execute("repair", "--model", model.toString(), "--input-shape", shape, "--out", dest.toString(),
         "--timing-seconds", "0");
-    String text = err.toString(StandardCharsets.UTF_8).strip();
+    String text = console.err().strip();
     assertThat(code).as(text).isEqualTo(2);
     assertThat(text).startsWith("infersweep: error: "
         + expected.replace("MODEL", model.toString()).replace("OUT", dest.toString()));
@@ -82,9 +61,9 @@ class RepairCommandTest {
     Path dest = tmp.resolve("bn.repaired.pt");
     int code = Main.execute("repair", "--model", FIXTURES.resolve("bn_mlp.pt").toString(), "--input-shape", "20",
         "--out", dest.toString(), "--timing-seconds", "0");
-    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(code).as(console.err()).isZero();
     assertThat(dest).exists();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("wrote " + dest);
+    assertThat(console.out()).contains("wrote " + dest);
   }
 
   private List<Path> listing() throws Exception {

@@ -2,15 +2,11 @@ package dev.infersweep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,26 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code _checkpoints} where the folder must go: permission bits would not stop a build running as root.
  */
 class SavedCheckpointsFolderTest {
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private PrintStream savedErr;
-  private PrintStream savedOut;
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   @TempDir Path tmp;
-
-  @BeforeEach
-  void capture() {
-    savedErr = System.err;
-    savedOut = System.out;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setErr(savedErr);
-    System.setOut(savedOut);
-  }
 
   @Test
   void aCheckpointFolderThatCannotBeWrittenIsExitFiveBeforeAnyRunTrains() throws Exception {
@@ -53,14 +32,14 @@ class SavedCheckpointsFolderTest {
 
     int code = Main.execute("run", "--grid", grid.toString(), "--out", results.toString());
 
-    String text = err.toString(StandardCharsets.UTF_8).strip();
+    String text = console.err().strip();
     assertThat(code).as(text).isEqualTo(Main.IO_ERROR).isEqualTo(5);
     assertThat(text.lines().filter(l -> l.startsWith("infersweep: error: ")))
         .singleElement().asString()
         .contains("train.save_checkpoints: cannot write checkpoints under ")
         .contains(results.resolve("_checkpoints").toString())
         .endsWith("; nothing was trained");
-    assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("checkpoints: ");
+    assertThat(console.out()).doesNotContain("checkpoints: ");
     try (Stream<Path> files = Files.walk(results)) {
       assertThat(files.filter(Files::isRegularFile)).as("only the blocking file; no rows, no checkpoint")
           .containsExactly(results.resolve("_checkpoints"));

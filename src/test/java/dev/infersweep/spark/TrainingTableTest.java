@@ -3,6 +3,7 @@ package dev.infersweep.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.infersweep.cli.ConsoleCapture;
 import dev.infersweep.cli.Main;
 import dev.infersweep.error.ConfigException;
 import dev.infersweep.grid.GridConfig;
@@ -29,10 +30,9 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,14 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * validated, broadcast; each bad table exits 2 with one line and writes nothing.
  */
 class TrainingTableTest {
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
   private static SparkSession spark;
 
   @TempDir static Path tmp;
-
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private PrintStream savedErr;
-  private PrintStream savedOut;
 
   /** Four features of mixed numeric types (double, float, integer, decimal) over 64 rows. */
   private static final String FEATURES =
@@ -66,20 +62,6 @@ class TrainingTableTest {
   @AfterAll
   static void stop() {
     spark.stop();
-  }
-
-  @BeforeEach
-  void capture() {
-    savedErr = System.err;
-    savedOut = System.out;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setErr(savedErr);
-    System.setOut(savedOut);
   }
 
   /** Writes {@code select} (over {@code range(n) t(i)}) as a Parquet file with DuckDB. */
@@ -127,7 +109,7 @@ class TrainingTableTest {
     Path grid = grid("ce", table(table, "a, b, c, d", "y"), "{layers: [{dense: 8}, {dense: 2}]}", "");
     Path results = tmp.resolve("results-ce");
     assertThat(Main.execute("run", "--grid", grid.toString(), "--out", results.toString(), "--sweep-id", "ce")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("data: table " + table + ": 64 rows × 4 features");
+    assertThat(console.out()).contains("data: table " + table + ": 64 rows × 4 features");
     assertTrains(rows(results), table);
   }
 
@@ -207,16 +189,16 @@ class TrainingTableTest {
   void planDescribesATableGridWithoutReadingIt() throws Exception {
     Path grid = grid("plan", table(tmp.resolve("not-there.parquet"), "a, b", "y"), "{layers: [{dense: 4}, {dense: 2}]}", "");
     assertThat(Main.execute("plan", "--grid", grid.toString())).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(console.out())
         .contains("data: table " + tmp.resolve("not-there.parquet") + ", features [a, b], label y, read when the sweep starts");
   }
 
   /** Runs {@code grid} and expects exit 2, one line naming {@code path} and {@code problem}, nothing written. */
   private void refused(Path grid, Path path, String... problem) throws Exception {
-    err.reset();
+    console.reset();
     Path results = tmp.resolve("results-" + grid.getFileName().toString().replace(".yaml", ""));
     int code = Main.execute("run", "--grid", grid.toString(), "--out", results.toString(), "--sweep-id", "bad");
-    String text = err.toString(StandardCharsets.UTF_8);
+    String text = console.err();
     assertThat(code).as(text).isEqualTo(2);
     assertThat(text.strip().lines()).as(text).hasSize(1);
     assertThat(text).startsWith("infersweep: error: " + grid + ": data.parquet " + path + ": ").contains(problem);

@@ -60,7 +60,7 @@ final class CallBenchOptions {
     if (ptRounds > 0 && !Files.isRegularFile(ptModel)) {
       throw new ConfigException("'--pt-model' " + ptModel + " does not exist");
     }
-    if (ptInputShape.length == 0 || Arrays.stream(ptInputShape).anyMatch(d -> d < 1)) {
+    if (ptRounds > 0 && (ptInputShape == null || ptInputShape.length == 0 || Arrays.stream(ptInputShape).anyMatch(d -> d < 1))) {
       throw new ConfigException("'--pt-input-shape' must be positive sizes separated by commas, not " + Arrays.toString(ptInputShape));
     }
   }

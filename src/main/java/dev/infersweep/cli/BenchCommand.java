@@ -72,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
   Path work;
 
   @Mixin ScanBenchOptions scan = new ScanBenchOptions();
-  @Mixin OrtBenchOptions ort = new OrtBenchOptions();
+  @Mixin CallBenchOptions calls = new CallBenchOptions();
 
   @Option(names = "--inference-loop", paramLabel = "SECONDS",
       description = "Only run infersweep's batch-1 call in a loop for SECONDS, for a profiler to attach to (jobs/stress/profile-inference).")
@@ -108,8 +108,8 @@ public final class BenchCommand implements Callable<Integer> {
   public Map<String, Object> execute() throws IOException {
     checkOptions();
     scan.check();
-    ort.check();
-    if (scan.only || ort.only || q58220Only) {
+    calls.check();
+    if (scan.only || calls.only() || q58220Only) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("cpu_model", QFunctionBench.cpuModel());
       if (scan.only) {
@@ -118,8 +118,8 @@ public final class BenchCommand implements Callable<Integer> {
       if (q58220Only) {
         q58220(out);
       }
-      if (ort.only) {
-        ort.run(out);
+      if (calls.only()) {
+        calls.run(out);
       }
       write(out);
       return out;
@@ -136,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
     putSweepFigures(out, f);
     q58220(out);
     scan.run(out, dir);
-    ort.run(out);
+    calls.run(out);
     putTargets(out, f);
     write(out);
     return out;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.infersweep.engine.FlushToZero;
+import dev.infersweep.engine.OrtPoolProbe;
 import dev.infersweep.probe.TimedArithmetic;
 import dev.infersweep.spec.Precision;
 import dev.infersweep.train.Checkpoint;
@@ -22,6 +23,7 @@ import dev.infersweep.archive.ModelFormat;
 import dev.infersweep.read.OrtModel;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The models one rigorous cell times, by name, with the numeric trace of the trained model's call
@@ -95,12 +97,21 @@ final class CellModels implements AutoCloseable {
    * (libtorch for TorchScript, ONNX Runtime for ONNX, with {@code threads} intra-op threads).
    */
   CellModels(ReadModels files, Device device, int threads) {
+    this(files, device, threads, OrtPoolProbe::unavailableReason);
+  }
+
+  /**
+   * As above, with {@code poolCheck} the verdict on ONNX Runtime's pool at a thread count above 1
+   * (null when the twin's options flush every worker; {@link OrtPoolProbe} in a task, a fixed
+   * verdict in tests).
+   */
+  CellModels(ReadModels files, Device device, int threads, IntFunction<String> poolCheck) {
     trace = null;
     exponents = new int[0];
     rescaleComplete = false;
     rescaleNote = files.spec().rescaleUnavailableReason();
     try {
-      flushUnavailable = files.model().format() == ModelFormat.ONNX ? onnx(files, threads) : torchScript(files, device);
+      flushUnavailable = files.model().format() == ModelFormat.ONNX ? onnx(files, threads, poolCheck) : torchScript(files, device);
     } catch (MalformedModelException | OrtException e) {
       close();
       throw new IllegalStateException("the checked model file does not load again: " + e.getMessage(), e);
@@ -139,8 +150,10 @@ final class CellModels implements AutoCloseable {
    * of its own with ONNX Runtime's {@code session.set_denormal_as_zero} (its pool threads), and the
    * timer's flush hook for its blocks (the calling thread, where one intra-op thread runs every
    * kernel and which ONNX Runtime's option does not reach: {@link dev.infersweep.engine.OnnxRuntime}).
+   * Above one thread the twin is timed only where {@code poolCheck} saw the option flush the pool's
+   * workers: never a twin that flushes the caller alone.
    */
-  private String onnx(ReadModels files, int threads) throws OrtException {
+  private String onnx(ReadModels files, int threads, IntFunction<String> poolCheck) throws OrtException {
     byte[] model = files.model().bytes();
     byte[] baseline = files.baseline() == null ? null : files.baseline().bytes();
     put(TimedModel.TRAINED, OrtModel.load(model, threads, false));
@@ -153,6 +166,9 @@ final class CellModels implements AutoCloseable {
       put(TimedModel.BASELINE_COPY, OrtModel.load(baseline, threads, false));
     }
     String unavailable = FlushToZero.unavailableReason();
+    if (unavailable == null && threads > 1) {
+      unavailable = poolCheck.apply(threads);
+    }
     if (unavailable == null) {
       put(TimedModel.FLUSHED, OrtModel.load(model, threads, true));
       if (baseline != null) {

@@ -100,6 +100,28 @@ class BenchCommandTest {
   }
 
   @Test
+  void thePyTorchCallFiguresRunOnTheirOwnWithTheThreadsTarget() throws Exception {
+    dev.infersweep.engine.DjlRuntime.engine();
+    int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    BenchCommand bench = new BenchCommand();
+    new picocli.CommandLine(bench).parseArgs("--pt-only", "--pt-rounds", "1");
+    Map<String, Object> f = bench.execute();
+    for (String t : new String[] {"_t1", "_t2"}) {
+      assertThat((Double) f.get("pt_direct_infer_p50_us" + t)).as(t).isPositive();
+      assertThat((Double) f.get("pt_timed_infer_p50_us" + t)).as(t).isPositive();
+      assertThat((Double) f.get("pt_harness_overhead_fraction" + t))
+          .isCloseTo((Double) f.get("pt_timed_over_direct" + t) - 1, org.assertj.core.api.Assertions.within(0.002));
+    }
+    assertThat(f).containsKeys("pt_version", "pt_harness_ratio_t2_over_t1", "target_pt_harness_t2_within_1.15x_t1")
+        .doesNotContainKeys("ort_version", "train_step_us");
+    // The bench set libtorch's count on its own thread for each side and restored it.
+    assertThat(ai.djl.pytorch.jni.JniUtils.getNumThreads()).isEqualTo(before);
+    assertThat(Main.execute("bench", "--pt-only", "--pt-rounds", "0")).isEqualTo(2);
+    assertThat(Main.execute("bench", "--pt-only", "--pt-model", "no/such.pt")).isEqualTo(2);
+    assertThat(Main.execute("bench", "--pt-only", "--pt-input-shape", "0")).isEqualTo(2);
+  }
+
+  @Test
   void loopsTheInferenceCallForAProfiler() {
     BenchCommand bench = new BenchCommand();
     bench.inferenceLoopSeconds = 0.3;

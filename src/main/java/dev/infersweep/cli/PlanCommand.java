@@ -88,7 +88,7 @@ public final class PlanCommand implements Callable<Integer> {
     StringBuilder files = new StringBuilder();
     for (ReadModel m : source.listed()) {
       files.append(String.format(Locale.ROOT, "    %s%s %s, %,d bytes%n", m.path(),
-          m.steps() == null ? "" : " (steps " + m.steps() + ")", Arrays.toString(m.inputShape()), m.bytes()));
+          m.steps() == null ? "" : " (steps " + m.steps() + ")", m.singleInput() ? Arrays.toString(m.inputShape()) : m.inputs().toString(), m.bytes()));
     }
     StringBuilder cells = new StringBuilder("runs");
     for (Axis<?> axis : Axes.CELL) {

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.onnxruntime.OrtException;
 import dev.infersweep.archive.ArchiveException;
 import dev.infersweep.archive.OnnxModel;
-import dev.infersweep.archive.TensorType;
 import dev.infersweep.net.InputSpec;
 import dev.infersweep.net.InputType;
 import dev.infersweep.spec.Precision;

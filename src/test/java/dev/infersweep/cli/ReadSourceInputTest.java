@@ -128,6 +128,22 @@ class ReadSourceInputTest {
   }
 
   @Test
+  void planListsEachFileWithItsInputsAfterCheckingOne() throws Exception {
+    Files.copy(FIXTURES.resolve("ids_mask.pt"), Files.createDirectories(tmp.resolve("m")).resolve("ids_mask.pt"));
+    Path grid = Files.writeString(tmp.resolve("p.yaml"), "model: {files: ['" + tmp.resolve("m/*.pt")
+        + "'], inputs: [{shape: [6], dtype: int64, range: [0, 100]}, {shape: [6]}]}\n");
+    PrintStream saved = System.out;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertThat(Main.execute("plan", "--grid", grid.toString())).isZero();
+    } finally {
+      System.setOut(saved);
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("ids_mask.pt [[6] int64 ids in [0, 100), [6]], ");
+  }
+
+  @Test
   void scanWithoutAnInputShapeIsAUsageError() {
     int code = Main.execute("scan", "--models", tmp.resolve("s/*.pt").toString(), "--out", tmp.resolve("r").toString());
     assertThat(code).isEqualTo(2);

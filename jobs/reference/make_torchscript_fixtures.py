@@ -325,6 +325,8 @@ def check():
 #   mlp.onnx            Mlp
 #   mlp_batch4.onnx     Mlp exported with a fixed batch of 4 (a timed batch size other than 4 is refused)
 #   conv.onnx           SmallConv, input [N, 3, 32, 32]
+#   embedding_mlp.onnx  EmbeddingMlp: one int64 input "ids" [N, 6] (token ids in [0, 100))
+#   ids_mask.onnx       IdsMask: two inputs, int64 "ids" [N, 6] and a float32 "mask" [N, 6], in that order
 #
 # initializers.json is the onnx package's own account of each file, read back from it:
 # onnx.numpy_helper.to_array over model.graph.initializer in order, each one's dtype, shape, count,
@@ -333,22 +335,28 @@ def check():
 # so --check compares these bytes too.
 ONNX_FIXTURES = os.path.join(REPO, "src", "test", "resources", "onnx")
 ONNX_OPSET = 13
+# name: (factory, its inputs as (name, example shape, dtype) in forward's order, dynamic batch)
 ONNX_MODELS = {
-    "bn_mlp.onnx": (lambda: bn_mlp(torch.float32), (2, 20), True),
-    "mlp.onnx": (Mlp, (2, 20), True),
-    "mlp_batch4.onnx": (Mlp, (4, 20), False),
-    "conv.onnx": (SmallConv, (2, 3, 32, 32), True),
+    "bn_mlp.onnx": (lambda: bn_mlp(torch.float32), [("x", (2, 20), torch.float32)], True),
+    "mlp.onnx": (Mlp, [("x", (2, 20), torch.float32)], True),
+    "mlp_batch4.onnx": (Mlp, [("x", (4, 20), torch.float32)], False),
+    "conv.onnx": (SmallConv, [("x", (2, 3, 32, 32), torch.float32)], True),
+    "embedding_mlp.onnx": (EmbeddingMlp, [("ids", (2, 6), torch.int64)], True),
+    "ids_mask.onnx": (IdsMask, [("ids", (2, 6), torch.int64), ("mask", (2, 6), torch.float32)], True),
 }
 ONNX_ACCOUNT = "initializers.json"
 
 
 def make_onnx(out_dir):
     os.makedirs(out_dir, exist_ok=True)
-    for name, (factory, shape, dynamic) in ONNX_MODELS.items():
+    for name, (factory, inputs, dynamic) in ONNX_MODELS.items():
         torch.manual_seed(SEED)
         module = factory().eval()
-        axes = {"x": {0: "batch"}, "y": {0: "batch"}} if dynamic else None
-        torch.onnx.export(module, torch.zeros(shape), os.path.join(out_dir, name), input_names=["x"],
+        names = [n for n, _, _ in inputs]
+        axes = {n: {0: "batch"} for n in names + ["y"]} if dynamic else None
+        # Zeros are valid ids (every vocabulary holds 0) as well as floats.
+        example = tuple(torch.zeros(shape, dtype=dtype) for _, shape, dtype in inputs)
+        torch.onnx.export(module, example, os.path.join(out_dir, name), input_names=names,
                           output_names=["y"], dynamic_axes=axes, opset_version=ONNX_OPSET,
                           do_constant_folding=True)
     with open(os.path.join(out_dir, ONNX_ACCOUNT), "w") as f:

@@ -6,7 +6,6 @@ import dev.infersweep.net.ModelSource;
 import dev.infersweep.net.ReadModel;
 import dev.infersweep.spark.ReadSource;
 import dev.infersweep.spark.TorchScriptFile;
-import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
 import dev.infersweep.net.Network;
 import dev.infersweep.net.ScriptedModel;
@@ -88,7 +87,7 @@ public final class PlanCommand implements Callable<Integer> {
     StringBuilder files = new StringBuilder();
     for (ReadModel m : source.listed()) {
       files.append(String.format(Locale.ROOT, "    %s%s %s, %,d bytes%n", m.path(),
-          m.steps() == null ? "" : " (steps " + m.steps() + ")", Arrays.toString(m.inputShape()), m.bytes()));
+          m.steps() == null ? "" : " (steps " + m.steps() + ")", m.singleInput() ? m.inputs().get(0).describe() : m.inputs().toString(), m.bytes()));
     }
     StringBuilder cells = new StringBuilder("runs");
     for (Axis<?> axis : Axes.CELL) {

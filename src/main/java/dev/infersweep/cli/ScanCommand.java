@@ -31,9 +31,14 @@ public final class ScanCommand implements Callable<Integer> {
       description = "Model files: paths or globs over any Hadoop file system (** matches any folders).")
   List<String> models;
 
-  @Option(names = "--input-shape", required = true, split = ",", arity = "1..*", paramLabel = "N",
-      description = "One sample's shape without the batch dimension, e.g. 20 or 3,32,32.")
+  @Option(names = "--input-shape", split = ",", arity = "1..*", paramLabel = "N",
+      description = "One sample's shape without the batch dimension, e.g. 20 or 3,32,32 (or --input, for several inputs).")
   List<Long> inputShape;
+
+  @Option(names = "--input", paramLabel = "SHAPE[:TYPE[:LOW,HIGH]]",
+      description = "One input of a model that takes several, in forward's order (repeat it): its shape, type and ids' range,"
+          + " e.g. --input 16:int64:0,30000 --input 16 (model.inputs).")
+  List<String> input;
 
   @Option(names = "--input-dtype", paramLabel = "TYPE",
       description = "The input's element type: float32 (default), int64 or int32 (token ids; needs --input-range).")
@@ -70,11 +75,48 @@ public final class ScanCommand implements Callable<Integer> {
     return RunCommand.execute(grid(), runOptions, console);
   }
 
+  /**
+   * One {@code --input SHAPE[:TYPE[:LOW,HIGH]]} as the grid's {@code {shape, dtype, range}}; the
+   * loader checks the values, so a bad one is the grid's message naming {@code model.inputs[k]}.
+   */
+  static Map<String, Object> input(String text) {
+    String[] parts = text.split(":", -1);
+    if (parts.length > 3 || parts[0].isBlank()) {
+      throw new ConfigException("scan options: --input " + text + ": expected SHAPE[:TYPE[:LOW,HIGH]], e.g. 16:int64:0,30000 or 3,32,32");
+    }
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("shape", numbers(text, parts[0]));
+    if (parts.length > 1) {
+      spec.put("dtype", parts[1]);
+    }
+    if (parts.length > 2) {
+      spec.put("range", numbers(text, parts[2]));
+    }
+    return spec;
+  }
+
+  private static List<Long> numbers(String text, String list) {
+    try {
+      return java.util.Arrays.stream(list.split(",", -1)).map(String::strip).map(Long::valueOf).toList();
+    } catch (NumberFormatException e) {
+      throw new ConfigException("scan options: --input " + text + ": '" + list + "' is not a list of integers"
+          + " (expected SHAPE[:TYPE[:LOW,HIGH]], e.g. 16:int64:0,30000)", e);
+    }
+  }
+
   /** The grid these options stand for. */
   GridConfig grid() {
     Map<String, Object> model = new LinkedHashMap<>();
     model.put(series || baseline != null ? "checkpoints" : "files", new ArrayList<>(models));
-    model.put("input_shape", inputShape);
+    if (inputShape != null) {
+      model.put("input_shape", inputShape);
+    }
+    if (input != null) {
+      model.put("inputs", input.stream().map(ScanCommand::input).toList());
+    }
+    if (inputShape == null && input == null) {
+      throw new ConfigException("scan options: --input-shape (one input) or --input (each of several) is required");
+    }
     if (inputDtype != null) {
       model.put("input_dtype", inputDtype);
     }

@@ -86,8 +86,12 @@ public record GridFingerprint(Map<String, String> settings, Map<String, List<Str
     if (spec instanceof ModelSource m) {
       // The source as declared: a resumed scan re-lists the files, and a changed file is a new run.
       s.put("model." + m.kind().key(), m.patterns().toString());
-      s.put("model.input_shape", java.util.Arrays.toString(m.inputShape()));
-      inputValues(s, m.inputValues());
+      if (m.inputs().size() > 1) {
+        s.put("model.inputs", m.inputs().toString());
+      } else {
+        s.put("model.input_shape", java.util.Arrays.toString(m.inputShape()));
+        inputValues(s, m.inputValues());
+      }
       s.put("model.baseline", String.valueOf(m.baseline()));
       return;
     }

@@ -1,7 +1,6 @@
 package dev.infersweep.grid;
 
 import dev.infersweep.net.Activation;
-import dev.infersweep.net.InputType;
 import dev.infersweep.net.InputSpec;
 import dev.infersweep.net.Layer;
 import dev.infersweep.net.LossFunction;
@@ -111,11 +110,6 @@ final class SettingsReader {
     }
     if (data instanceof DataSpec.Table && !loss.classification() && outputs != 1) {
       throw m.error("outputs", "a table has one label column, so an mse model needs 1 output, not " + outputs);
-    }
-    if (data instanceof DataSpec.Table && inputs.stream().anyMatch(i -> i.values().integer())) {
-      InputType type = inputs.stream().filter(i -> i.values().integer()).findFirst().orElseThrow().values().type();
-      throw m.error(m.has("inputs") ? "inputs" : "input_dtype", type.label() + " ids are drawn synthetically from their range;"
-          + " a table (data.parquet) feeds float32 features, so declare float32 inputs or use synthetic data");
     }
     return ScriptedModel.declared(path, inputs, outputs, loss);
   }

@@ -1,5 +1,7 @@
 package dev.infersweep.grid;
 
+import dev.infersweep.net.InputSpec;
+import dev.infersweep.net.InputValues;
 import dev.infersweep.net.ModelSource;
 import dev.infersweep.spec.Axes;
 import dev.infersweep.spec.Axis;
@@ -22,7 +24,7 @@ import java.util.TreeSet;
  */
 final class SourceReader {
   /** The model keys of a read source. */
-  static final Set<String> MODEL_KEYS = Set.of("checkpoints", "files", "input_shape", "input_dtype", "input_range", "baseline");
+  static final Set<String> MODEL_KEYS = Set.of("checkpoints", "files", "input_shape", "input_dtype", "input_range", "inputs", "baseline");
 
   private SourceReader() {}
 
@@ -69,7 +71,8 @@ final class SourceReader {
 
   /**
    * {@code model.checkpoints} / {@code model.files} with {@code input_shape}, {@code input_dtype} and
-   * {@code input_range} (for every pattern, as a TorchScript model's) and {@code baseline}.
+   * {@code input_range}, or {@code inputs} (for every pattern, as a TorchScript model's), and {@code
+   * baseline}. With {@code inputs} no entry has a shape of its own: that is one input's.
    */
   static ModelSource source(ConfigNode m) {
     if (m.has("checkpoints") && m.has("files")) {
@@ -78,9 +81,14 @@ final class SourceReader {
     m.allowOnly(SettingsReader.MODEL_KEYS);
     m.allowOnly(MODEL_KEYS);
     ModelSource.Kind kind = m.has("checkpoints") ? ModelSource.Kind.SERIES : ModelSource.Kind.REGISTRY;
-    long[] shape = m.has("input_shape") ? shape(m) : null;
+    List<InputSpec> several = m.has("inputs") ? InputsReader.inputs(m, 1) : null;
+    long[] shape = several != null ? several.get(0).shape() : m.has("input_shape") ? shape(m) : null;
     List<ModelSource.Pattern> patterns = new ArrayList<>();
     for (ConfigNode element : m.elements(kind.key())) {
+      if (several != null && element.isMapping() && element.has("input_shape")) {
+        throw element.error("input_shape", "an entry's own input_shape is one input; with model.inputs every file takes"
+            + " the declared inputs (drop it, or give the entry a grid of its own)");
+      }
       patterns.add(pattern(element, kind, shape));
     }
     String baseline = m.string("baseline", null);
@@ -91,7 +99,12 @@ final class SourceReader {
     if (baseline != null && baseline.isBlank()) {
       throw m.error("baseline", "expected a path, found an empty string");
     }
-    return ModelSource.declared(kind, patterns, shape, InputsReader.values(m, "input_dtype", "input_range"), baseline);
+    if (several != null && several.size() > 1) {
+      return ModelSource.declared(kind, patterns, several, baseline);
+    }
+    // One input declared either way is the same source, with the same run ids.
+    InputValues values = several != null ? several.get(0).values() : InputsReader.values(m, "input_dtype", "input_range");
+    return ModelSource.declared(kind, patterns, shape, values, baseline);
   }
 
   private static ModelSource.Pattern pattern(ConfigNode element, ModelSource.Kind kind, long[] shape) {

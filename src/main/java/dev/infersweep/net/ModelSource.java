@@ -12,13 +12,16 @@ import java.util.Objects;
  *
  * @param kind series or registry
  * @param patterns globs or paths over any Hadoop file system, each with its own input shape or null
- * @param inputShape the shape of one sample for every pattern without its own; null when each has one
- * @param inputValues the input's element type for every pattern (and, for integer ids, their range)
+ * @param inputs the inputs of every pattern without a shape of its own, in the order forward takes
+ *     them: one ({@code input_shape} with {@code input_dtype}/{@code input_range}) or several ({@code
+ *     model.inputs}); empty when each pattern has its own shape
+ * @param inputValues what a pattern's own {@code input_shape} holds ({@code input_dtype}/{@code
+ *     input_range}); float32 with {@code model.inputs}, where no pattern has a shape of its own
  * @param baseline the series' baseline file; null for the series' first checkpoint (and for a registry)
  * @param listed the files the driver found, in run order; empty until it has listed them
  */
 public record ModelSource(
-    Kind kind, List<Pattern> patterns, long[] inputShape, InputValues inputValues, String baseline, List<ReadModel> listed)
+    Kind kind, List<Pattern> patterns, List<InputSpec> inputs, InputValues inputValues, String baseline, List<ReadModel> listed)
     implements ReadSpec {
   /** How the files relate. */
   public enum Kind {
@@ -72,13 +75,16 @@ public record ModelSource(
     Objects.requireNonNull(inputValues, "inputValues");
     patterns = List.copyOf(patterns);
     listed = List.copyOf(listed);
-    inputShape = inputShape == null ? null : inputShape.clone();
+    inputs = List.copyOf(inputs);
     if (patterns.isEmpty()) {
       throw new IllegalArgumentException("model." + kind.key() + " needs at least one path or glob");
     }
     for (Pattern p : patterns) {
-      if (p.inputShape() == null && inputShape == null) {
+      if (p.inputShape() == null && inputs.isEmpty()) {
         throw new IllegalArgumentException("model.input_shape is missing: " + p.glob() + " has no input shape of its own");
+      }
+      if (p.inputShape() != null && inputs.size() > 1) {
+        throw new IllegalArgumentException("a pattern's own input_shape is one input; " + p.glob() + " is declared with model.inputs");
       }
     }
     if (kind == Kind.REGISTRY && baseline != null) {
@@ -94,12 +100,18 @@ public record ModelSource(
   /** The grid's declaration of models whose input is {@code values} (e.g. int64 ids), for every pattern. */
   public static ModelSource declared(
       Kind kind, List<Pattern> patterns, long[] inputShape, InputValues values, String baseline) {
-    return new ModelSource(kind, patterns, inputShape, values, baseline, List.of());
+    List<InputSpec> inputs = inputShape == null ? List.of() : List.of(new InputSpec(inputShape, values));
+    return new ModelSource(kind, patterns, inputs, values, baseline, List.of());
+  }
+
+  /** The grid's declaration of models whose forward takes several {@code inputs} ({@code model.inputs}), for every pattern. */
+  public static ModelSource declared(Kind kind, List<Pattern> patterns, List<InputSpec> inputs, String baseline) {
+    return new ModelSource(kind, patterns, inputs, InputValues.FLOAT32, baseline, List.of());
   }
 
   /** The same source with the files the driver found. */
   public ModelSource withListing(List<ReadModel> files) {
-    return new ModelSource(kind, patterns, inputShape, inputValues, baseline, files);
+    return new ModelSource(kind, patterns, inputs, inputValues, baseline, files);
   }
 
   /** Whether the driver has listed the files. */
@@ -107,34 +119,35 @@ public record ModelSource(
     return !listed.isEmpty();
   }
 
-  /** The input shape of the models {@code pattern} matches. */
+  /** The input shape of the models {@code pattern} matches (of their one input). */
   public long[] shapeOf(Pattern pattern) {
-    return pattern.inputShape() != null ? pattern.inputShape() : inputShape.clone();
+    return inputsOf(pattern).get(0).shape();
   }
 
-  @Override
+  /** The inputs of the models {@code pattern} matches: its own shape's one input, else the source's. */
+  public List<InputSpec> inputsOf(Pattern pattern) {
+    return pattern.inputShape() != null ? List.of(new InputSpec(pattern.inputShape(), inputValues)) : inputs;
+  }
+
+  /** The one input's shape for every pattern without its own; null when each has one, or with several inputs. */
   public long[] inputShape() {
-    return inputShape == null ? null : inputShape.clone();
+    return inputs.size() == 1 ? inputs.get(0).shape() : null;
   }
 
   @Override
   public int input() {
-    return inputShape == null ? 0 : ReadModel.product(inputShape);
-  }
-
-  @Override
-  public List<InputSpec> inputs() {
-    return inputShape == null ? List.of() : List.of(new InputSpec(inputShape, inputValues));
+    return inputs.isEmpty() ? 0 : InputSpec.size(inputs);
   }
 
   @Override
   public long[] sampleShape() {
-    return inputShape();
+    return inputs.size() > 1 ? new long[] {input()} : inputShape();
   }
 
   @Override
   public String canonical() {
-    return "source=" + kind.key() + ";patterns=" + patterns + ";shape=" + Arrays.toString(inputShape) + inputValues.canonical() + ";baseline=" + baseline;
+    String in = inputs.size() > 1 ? ";inputs=" + inputs : ";shape=" + Arrays.toString(inputShape()) + inputValues.canonical();
+    return "source=" + kind.key() + ";patterns=" + patterns + in + ";baseline=" + baseline;
   }
 
   @Override
@@ -145,11 +158,11 @@ public record ModelSource(
   @Override
   public boolean equals(Object o) {
     return o instanceof ModelSource s && kind == s.kind && patterns.equals(s.patterns)
-        && Arrays.equals(inputShape, s.inputShape) && inputValues.equals(s.inputValues) && Objects.equals(baseline, s.baseline) && listed.equals(s.listed);
+        && inputs.equals(s.inputs) && inputValues.equals(s.inputValues) && Objects.equals(baseline, s.baseline) && listed.equals(s.listed);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, patterns, Arrays.hashCode(inputShape), inputValues, baseline, listed);
+    return Objects.hash(kind, patterns, inputs, inputValues, baseline, listed);
   }
 }

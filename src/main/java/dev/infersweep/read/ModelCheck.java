@@ -3,9 +3,9 @@ package dev.infersweep.read;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.infersweep.archive.ArchiveException;
 import dev.infersweep.archive.ModelFormat;
 import dev.infersweep.archive.OnnxModel;
@@ -45,23 +45,21 @@ public final class ModelCheck {
    * @throws UnreadableModel with one line naming {@code path} and the problem
    */
   public static Checked check(String path, byte[] bytes, long[] inputShape) throws UnreadableModel {
-    return check(path, bytes, inputShape, InputValues.FLOAT32);
+    return check(path, bytes, List.of(new InputSpec(inputShape, InputValues.FLOAT32)));
   }
 
   /**
-   * {@link #check} with an input of {@code values}: integer ids are checked with a batch of the
-   * range's lowest and highest ids ({@link ModelInput#extremes}); ONNX models take float input only.
+   * {@link #check} of a model whose forward takes {@code inputs}, in order (one, or several: {@code
+   * model.inputs}): integer ids are checked with a batch of the range's lowest and highest ids
+   * ({@link ModelInput#extremes}); an ONNX model's graph inputs must be as many, each of the declared
+   * element type ({@link OnnxCheck}).
    */
-  public static Checked check(String path, byte[] bytes, long[] inputShape, InputValues values) throws UnreadableModel {
+  public static Checked check(String path, byte[] bytes, List<InputSpec> inputs) throws UnreadableModel {
     ModelFormat format = ModelFormat.detect(bytes);
     if (format == null) {
       throw new UnreadableModel(path + " is " + ModelFormat.describe(bytes) + "; a model file is one of them");
     }
-    if (format == ModelFormat.ONNX && values.integer()) {
-      throw new UnreadableModel(path + " is " + ModelFormat.ONNX.description() + "; model.input_dtype "
-          + values.type().label() + " is timed for TorchScript files only (ONNX models take float32 input here)");
-    }
-    return format == ModelFormat.ONNX ? OnnxCheck.check(path, bytes, inputShape) : torchScript(path, bytes, inputShape, values);
+    return format == ModelFormat.ONNX ? OnnxCheck.check(path, bytes, inputs) : torchScript(path, bytes, inputs);
   }
 
   /** Whether batch size {@code batch} can be timed with the checked file; null when it can, else why not. */
@@ -69,7 +67,7 @@ public final class ModelCheck {
     return checked.model() instanceof OnnxModel onnx ? OnnxCheck.batchRefusal(path, onnx, batch) : null;
   }
 
-  private static Checked torchScript(String path, byte[] bytes, long[] inputShape, InputValues values) throws UnreadableModel {
+  private static Checked torchScript(String path, byte[] bytes, List<InputSpec> inputs) throws UnreadableModel {
     TorchArchive archive;
     try {
       archive = TorchArchive.read(bytes);
@@ -84,12 +82,10 @@ public final class ModelCheck {
       throw new UnreadableModel(path + ": libtorch cannot load it: " + TorchScriptCheck.reason(e), e);
     }
     try (model; NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      long[] shape = new long[inputShape.length + 1];
-      shape[0] = BATCH;
-      System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+      NDList batch = ModelInput.extremes(manager, BATCH, inputs);
       long[] out;
       boolean finite;
-      try (NDArray output = model.forward(ModelInput.extremes(manager, BATCH, List.of(new InputSpec(inputShape, values))).singletonOrThrow())) {
+      try (NDArray output = model.forward(batch)) {
         if (output.getDataType() != DataType.FLOAT32 && output.getDataType() != DataType.FLOAT64
             && output.getDataType() != DataType.FLOAT16) {
           // DJL 0.36 aborts the JVM on bfloat16 arrays it reads, so such an output is refused here.
@@ -101,11 +97,15 @@ public final class ModelCheck {
           finite = Double.isFinite(max.getDouble());
         }
       } catch (RuntimeException e) {
-        throw new UnreadableModel(path + ": a forward pass of input_shape " + Arrays.toString(inputShape) + " (a batch "
-            + new Shape(shape) + (values.integer() ? " of" + values.describe() : "") + ") fails: " + TorchScriptCheck.reason(e), e);
+        throw new UnreadableModel(path + ": " + TorchScriptCheck.forwardFails(inputs, batchText(batch)) + TorchScriptCheck.reason(e), e);
       }
       return new Checked(archive, precision, out, finite);
     }
+  }
+
+  /** {@code (2, 6)} for one input, {@code [(2, 6), (2, 6)]} for several, as the messages name batches. */
+  static String batchText(NDList batch) {
+    return batch.size() == 1 ? batch.head().getShape().toString() : Arrays.toString(batch.getShapes());
   }
 
   /**

@@ -2,59 +2,76 @@ package dev.infersweep.read;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OrtException;
 import dev.infersweep.archive.ArchiveException;
 import dev.infersweep.archive.OnnxModel;
-import dev.infersweep.archive.TensorType;
+import dev.infersweep.net.InputSpec;
+import dev.infersweep.net.InputType;
 import dev.infersweep.spec.Precision;
-import java.util.Arrays;
+import dev.infersweep.train.ModelInput;
+import dev.infersweep.train.TorchScriptCheck;
+import java.util.List;
 
 /**
- * The check of an ONNX file: its initializers read ({@link OnnxModel}), one float input, a session
- * ONNX Runtime creates, and a forward pass of the declared input shape at a batch of two (or at the
- * input's fixed batch, where the file fixes one) giving one floating tensor.
+ * The check of an ONNX file: its initializers read ({@link OnnxModel}), graph inputs as many as the
+ * declared inputs, each of the declared element type (float32 for a float32 or float64 input, int64
+ * or int32 ids), a session ONNX Runtime creates, and a forward pass of the declared inputs at a batch
+ * of two (or at the first input's fixed batch, where the file fixes one) giving one floating tensor.
  */
 final class OnnxCheck {
   private OnnxCheck() {}
 
-  static ModelCheck.Checked check(String path, byte[] bytes, long[] inputShape) throws UnreadableModel {
+  static ModelCheck.Checked check(String path, byte[] bytes, List<InputSpec> inputs) throws UnreadableModel {
     OnnxModel model;
     try {
       model = OnnxModel.read(bytes);
     } catch (ArchiveException e) {
       throw new UnreadableModel(path + " is not a readable ONNX model: " + e.getMessage(), e);
     }
-    if (model.inputs().size() != 1) {
-      throw new UnreadableModel(path + " has " + model.inputs().size() + " graph inputs "
-          + model.inputs().stream().map(OnnxModel.Input::name).toList() + "; a served model takes one tensor");
+    List<OnnxModel.Input> graph = model.inputs();
+    if (graph.size() != inputs.size()) {
+      throw new UnreadableModel(path + " has " + graph.size() + " graph input" + (graph.size() == 1 ? " " : "s ")
+          + graph.stream().map(OnnxModel.Input::name).toList() + "; " + (inputs.size() == 1 ? "model.input_shape" : "model.inputs")
+          + " declares " + inputs.size() + " (give model.inputs, one per graph input in the graph's order)");
     }
-    OnnxModel.Input input = model.inputs().get(0);
-    if (input.type() != TensorType.FLOAT32 && input.type() != TensorType.FLOAT64) {
-      throw new UnreadableModel(path + "'s input " + input.name() + " is " + input.type().label()
-          + "; the timed input is float32 or float64");
+    for (int k = 0; k < graph.size(); k++) {
+      matchType(path, graph.get(k), inputs.get(k).values().type(), inputs.size() == 1 ? "model.input_dtype" : "model.inputs[" + k + "].dtype");
     }
     Precision precision = ModelCheck.precision(path, model.tensors());
-    Long fixed = input.fixedBatch();
-    long batch = fixed != null ? fixed : ModelCheck.BATCH;
-    long[] shape = new long[inputShape.length + 1];
-    shape[0] = batch;
-    System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+    Long fixed = graph.get(0).fixedBatch();
+    int batch = fixed != null ? Math.toIntExact(fixed) : ModelCheck.BATCH;
     try (OrtModel session = OrtModel.load(bytes, 1, false); NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      NDArray x = manager.ones(new Shape(shape));
-      if (input.type() == TensorType.FLOAT64) {
-        x = x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
-      }
+      NDList x = ModelInput.extremes(manager, batch, inputs);
       try (NDArray out = session.forward(x)) {
         boolean finite = Double.isFinite(out.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).abs().max().getDouble());
         return new ModelCheck.Checked(model, precision, out.getShape().getShape(), finite);
       } catch (RuntimeException e) {
-        throw new UnreadableModel(path + ": a forward pass of input_shape " + Arrays.toString(inputShape) + " (a batch "
-            + new Shape(shape) + ") fails in ONNX Runtime: " + oneLine(e), e);
+        String fails = TorchScriptCheck.forwardFails(inputs, ModelCheck.batchText(x));
+        throw new UnreadableModel(path + ": " + fails.substring(0, fails.length() - 2) + " in ONNX Runtime: " + oneLine(e), e);
       }
     } catch (OrtException e) {
       throw new UnreadableModel(path + ": ONNX Runtime cannot load it: " + oneLine(e), e);
+    }
+  }
+
+  /**
+   * The declared element type against the graph input's: float32 feeds a float32 or float64 input
+   * (the timed values are float32 either way), int64 and int32 ids feed an input of their own type.
+   */
+  private static void matchType(String path, OnnxModel.Input input, InputType declared, String key) throws UnreadableModel {
+    InputType wanted = switch (input.type()) {
+      case FLOAT32, FLOAT64 -> InputType.FLOAT32;
+      case INT64 -> InputType.INT64;
+      case INT32 -> InputType.INT32;
+      default -> throw new UnreadableModel(path + "'s input " + input.name() + " is " + input.type().label()
+          + "; the timed input is float32, float64, int64 or int32");
+    };
+    if (wanted != declared) {
+      throw new UnreadableModel(path + "'s input " + input.name() + " is " + input.type().label() + " but " + key + " is "
+          + declared.label() + "; declare " + wanted.label() + (wanted.integer() ? " with its range (the ids' [low, high))" : "")
+          + " to match the file");
     }
   }
 

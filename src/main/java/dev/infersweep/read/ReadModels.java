@@ -1,8 +1,9 @@
 package dev.infersweep.read;
 
-import dev.infersweep.net.InputValues;
+import dev.infersweep.net.InputSpec;
 import dev.infersweep.net.ReadModel;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * One task's files: the model it times and, in a series, the baseline it is timed against, each
@@ -19,11 +20,11 @@ public record ReadModels(ReadModel spec, ReadFile model, ReadFile baseline) {
    * @throws UnreadableModel with one line naming the file and what is wrong
    */
   public static ReadModels read(ReadModel spec, FileReader files) throws UnreadableModel {
-    ReadFile model = file(spec.path(), spec.inputShape(), spec.inputValues(), files);
+    ReadFile model = file(spec.path(), spec.inputs(), files);
     if (!spec.hasBaseline()) {
       return new ReadModels(spec, model, null);
     }
-    ReadFile baseline = spec.baseline().equals(spec.path()) ? model : file(spec.baseline(), spec.inputShape(), spec.inputValues(), files);
+    ReadFile baseline = spec.baseline().equals(spec.path()) ? model : file(spec.baseline(), spec.inputs(), files);
     if (model.format() != baseline.format()) {
       // A series is one format: its checkpoints are timed against a baseline in the same engine.
       throw new UnreadableModel(spec.path() + " is " + model.format().description() + " but the series' baseline "
@@ -37,7 +38,7 @@ public record ReadModels(ReadModel spec, ReadFile model, ReadFile baseline) {
   }
 
   /** Reads and checks one file. */
-  public static ReadFile file(String path, long[] inputShape, InputValues values, FileReader files) throws UnreadableModel {
+  public static ReadFile file(String path, List<InputSpec> inputs, FileReader files) throws UnreadableModel {
     byte[] bytes;
     try {
       bytes = files.read(path);
@@ -45,6 +46,6 @@ public record ReadModels(ReadModel spec, ReadFile model, ReadFile baseline) {
       throw new UnreadableModel(e.getMessage() != null && e.getMessage().startsWith(path)
           ? e.getMessage() : path + " cannot be read: " + e, e);
     }
-    return new ReadFile(path, ReadFile.sha256(bytes), ModelCheck.check(path, bytes, inputShape, values));
+    return new ReadFile(path, ReadFile.sha256(bytes), ModelCheck.check(path, bytes, inputs));
   }
 }

@@ -1,10 +1,11 @@
 package dev.infersweep.run;
 
 import dev.infersweep.error.ConfigException;
-import dev.infersweep.net.InputValues;
+import dev.infersweep.net.InputSpec;
 import dev.infersweep.read.ReadFile;
 import dev.infersweep.read.ReadModels;
 import dev.infersweep.read.UnreadableModel;
+import java.util.List;
 
 /**
  * The driver's check of a read source before the sweep: it opens one file, the series' baseline or
@@ -20,9 +21,9 @@ public final class SourceCheck {
    * @return the file's precision label and tensor count, for the console
    */
   public static String check(
-      String file, String key, String path, long[] inputShape, InputValues values, ModelFiles files) {
+      String file, String key, String path, List<InputSpec> inputs, ModelFiles files) {
     try {
-      ReadFile read = ReadModels.file(path, inputShape, values, files);
+      ReadFile read = ReadModels.file(path, inputs, files);
       return read.precision().label() + ", " + read.stored().tensors().size() + " tensors, " + read.format().label();
     } catch (UnreadableModel e) {
       throw new ConfigException(file + ": " + key + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.infersweep.spark;
 
 import dev.infersweep.error.ConfigException;
 import dev.infersweep.grid.GridConfig;
+import dev.infersweep.net.InputSpec;
 import dev.infersweep.net.ModelSource;
 import dev.infersweep.net.ReadModel;
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class ModelListing {
   /** The files of {@code source}, in run order: a series by step, a registry by path. */
   static List<ReadModel> list(String file, ModelSource source, Configuration hadoop) {
     Map<String, FileStatus> found = new LinkedHashMap<>();
-    Map<String, long[]> shapes = new LinkedHashMap<>();
+    Map<String, List<InputSpec>> shapes = new LinkedHashMap<>();
     // A file matched by an entry with its own input_shape takes that shape over the source's default.
     Map<String, Boolean> own = new LinkedHashMap<>();
     for (int i = 0; i < source.patterns().size(); i++) {
@@ -45,11 +46,12 @@ final class ModelListing {
       boolean specific = p.inputShape() != null;
       for (FileStatus status : matches(file, key, p.glob(), hadoop)) {
         String path = status.getPath().toString();
-        long[] shape = source.shapeOf(p);
-        long[] earlier = shapes.get(path);
-        if (earlier != null && specific && own.get(path) && !java.util.Arrays.equals(earlier, shape)) {
+        List<InputSpec> shape = source.inputsOf(p);
+        List<InputSpec> earlier = shapes.get(path);
+        if (earlier != null && specific && own.get(path) && !earlier.equals(shape)) {
           throw new ConfigException(file + ": " + key + ": " + path + " is matched again with input_shape "
-              + java.util.Arrays.toString(shape) + " after " + java.util.Arrays.toString(earlier) + "; give each file one shape");
+              + java.util.Arrays.toString(shape.get(0).shape()) + " after " + java.util.Arrays.toString(earlier.get(0).shape())
+              + "; give each file one shape");
         }
         if (earlier == null || (specific && !own.get(path))) {
           shapes.put(path, shape);
@@ -62,12 +64,12 @@ final class ModelListing {
         ? series(file, source, found, shapes, hadoop)
         : found.values().stream().sorted(Comparator.comparing(s -> s.getPath().toString()))
             .map(s -> new ReadModel(ModelSource.Kind.REGISTRY, s.getPath().toString(), shapes.get(s.getPath().toString()),
-                source.inputValues(), null, null, s.getLen(), s.getModificationTime()))
+                null, null, s.getLen(), s.getModificationTime()))
             .toList();
   }
 
   private static List<ReadModel> series(
-      String file, ModelSource source, Map<String, FileStatus> found, Map<String, long[]> shapes, Configuration hadoop) {
+      String file, ModelSource source, Map<String, FileStatus> found, Map<String, List<InputSpec>> shapes, Configuration hadoop) {
     Map<Long, FileStatus> bySteps = new java.util.TreeMap<>();
     for (FileStatus status : found.values()) {
       String name = status.getPath().getName();
@@ -88,7 +90,7 @@ final class ModelListing {
         : bySteps.values().iterator().next().getPath().toString();
     List<ReadModel> out = new ArrayList<>();
     bySteps.forEach((steps, s) -> out.add(new ReadModel(ModelSource.Kind.SERIES, s.getPath().toString(),
-        shapes.get(s.getPath().toString()), source.inputValues(), steps, baseline, s.getLen(), s.getModificationTime())));
+        shapes.get(s.getPath().toString()), steps, baseline, s.getLen(), s.getModificationTime())));
     return out;
   }
 

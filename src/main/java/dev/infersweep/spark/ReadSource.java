@@ -28,7 +28,7 @@ public final class ReadSource {
     String key = source.kind() == ModelSource.Kind.SERIES
         ? (source.baseline() != null ? "model.baseline" : "model.checkpoints")
         : "model.files";
-    String facts = SourceCheck.check(grid.file(), key, path, first.inputShape(), first.inputValues(), ModelFiles.of(hadoop));
+    String facts = SourceCheck.check(grid.file(), key, path, first.inputs(), ModelFiles.of(hadoop));
     console.printf("[infersweep] models: %s%n", summary(source, files));
     console.printf("[infersweep] checked %s (%s); each task reads its own file%n", path, facts);
     console.flush();

@@ -99,7 +99,7 @@ public record TrainingTable(DataSpec.Table spec, TrainingSet samples) {
     Row stats = aggregate(df, columns, table.label(), model, where);
     checkValues(stats, columns, table.features().size(), where);
     checkLabel(stats, columns.size(), table.label(), model, where);
-
+    TableIds.check(df, table.features(), model.inputs(), where);
     TrainingSet samples = collect(df, table, (int) rows, where);
     return new TrainingTable(table.read(samples.samples(), digest(samples)), samples);
   }

@@ -131,7 +131,7 @@ public final class TorchScriptCheck {
   }
 
   /** {@code a forward pass of input_shape [6] (a batch (2, 6) of int64 ids in [0, 100)) fails: }, or of model.inputs. */
-  private static String forwardFails(List<InputSpec> inputs, String batch) {
+  public static String forwardFails(List<InputSpec> inputs, String batch) {
     if (inputs.size() > 1) {
       return "a forward pass of model.inputs " + inputs + " (batches " + batch + ") fails: ";
     }

@@ -50,19 +50,32 @@ class ReadSourceInputTest {
     "training keys refused  | {checkpoints: ['DIR/s/step_*.pt'], input_shape: [20]}                 | grid: {weight_decay: [0.01]} | grid: a grid of models that are read (model.checkpoints or model.files) trains nothing; remove 'grid'",
     "baseline in a registry | {files: ['DIR/s/*.pt'], input_shape: [20], baseline: 'DIR/s/step_0.pt'} | | model.baseline: a registry (model.files) has no baseline",
     "baseline not a model   | {checkpoints: ['DIR/s/step_*.pt'], input_shape: [20], baseline: 'DIR/notes.pt'} | | model.baseline: file:DIR/notes.pt is neither a TorchScript archive (a zip file) nor an ONNX model",
-    "unknown key            | {files: ['DIR/s/*.pt'], input_shape: [20], outputs: 2}                | | model.outputs: unknown key; allowed: baseline, checkpoints, files, input_dtype, input_range, input_shape",
+    "unknown key            | {files: ['DIR/s/*.pt'], input_shape: [20], outputs: 2}                | | model.outputs: unknown key; allowed: baseline, checkpoints, files, input_dtype, input_range, input_shape, inputs",
     "range without int type | {files: ['DIR/e/ids.pt'], input_shape: [6], input_range: [0, 100]}     | | model.input_range: applies to integer ids only",
     "int type without range | {files: ['DIR/e/ids.pt'], input_shape: [6], input_dtype: int32}        | | model.input_range: missing required key with input_dtype int32",
     "ids past the vocabulary | {files: ['DIR/e/ids.pt'], input_shape: [6], input_dtype: int64, input_range: [0, 101]} | | file:DIR/e/ids.pt: a forward pass of input_shape [6] (a batch (2, 6) of int64 ids in [0, 101)) fails: ",
     "ids as floats          | {files: ['DIR/e/ids.pt'], input_shape: [6]}                            | | file:DIR/e/ids.pt: a forward pass of input_shape [6] (a batch (2, 6)) fails: ",
-    "ids into an ONNX model | {files: ['DIR/o/mlp.onnx'], input_shape: [20], input_dtype: int64, input_range: [0, 9]} | | model.input_dtype int64 is timed for TorchScript files only",
+    "ids into a float ONNX model | {files: ['DIR/o/mlp.onnx'], input_shape: [20], input_dtype: int64, input_range: [0, 9]} | | model.files: file:DIR/o/mlp.onnx's input x is float32 but model.input_dtype is int64; declare float32 to match the file",
+    "ONNX ids as floats     | {files: ['DIR/o/embedding_mlp.onnx'], input_shape: [6]}             | | model.files: file:DIR/o/embedding_mlp.onnx's input ids is int64 but model.input_dtype is float32; declare int64 with its range (the ids' [low, high)) to match the file",
+    "ONNX int32 for int64   | {files: ['DIR/o/embedding_mlp.onnx'], input_shape: [6], input_dtype: int32, input_range: [0, 100]} | | model.files: file:DIR/o/embedding_mlp.onnx's input ids is int64 but model.input_dtype is int32; declare int64 with its range",
+    "ONNX ids past the vocabulary | {files: ['DIR/o/embedding_mlp.onnx'], input_shape: [6], input_dtype: int64, input_range: [0, 101]} | | model.files: file:DIR/o/embedding_mlp.onnx: a forward pass of input_shape [6] (a batch (2, 6) of int64 ids in [0, 101)) fails in ONNX Runtime: ",
+    "one input of an ONNX pair | {files: ['DIR/o/ids_mask.onnx'], input_shape: [6], input_dtype: int64, input_range: [0, 100]} | | model.files: file:DIR/o/ids_mask.onnx has 2 graph inputs [ids, mask]; model.input_shape declares 1 (give model.inputs, one per graph input in the graph's order)",
+    "two inputs of a one-input ONNX | {files: ['DIR/o/embedding_mlp.onnx'], inputs: [{shape: [6], dtype: int64, range: [0, 100]}, {shape: [6]}]} | | model.files: file:DIR/o/embedding_mlp.onnx has 1 graph input [ids]; model.inputs declares 2",
+    "ONNX inputs in the wrong order | {files: ['DIR/o/ids_mask.onnx'], inputs: [{shape: [6]}, {shape: [6], dtype: int64, range: [0, 100]}]} | | model.files: file:DIR/o/ids_mask.onnx's input ids is int64 but model.inputs[0].dtype is float32; declare int64",
+    "inputs in the wrong order | {files: ['DIR/m/ids_mask.pt'], inputs: [{shape: [6]}, {shape: [6], dtype: int64, range: [0, 100]}]} | | model.files: file:DIR/m/ids_mask.pt: a forward pass of model.inputs [[6], [6] int64 ids in [0, 100)] (batches [(2, 6), (2, 6)]) fails: ",
+    "inputs and input_shape | {files: ['DIR/m/ids_mask.pt'], input_shape: [6], inputs: [{shape: [6]}]} | | model.input_shape: give model.inputs (several inputs) or model.input_shape with input_dtype and input_range (one input), not both",
+    "an input without its range | {files: ['DIR/m/ids_mask.pt'], inputs: [{shape: [6], dtype: int64}, {shape: [6]}]} | | model.inputs[0].range: missing required key with dtype int64",
+    "an entry's shape with inputs | {files: [{path: 'DIR/m/ids_mask.pt', input_shape: [6]}], inputs: [{shape: [6], dtype: int64, range: [0, 100]}, {shape: [6]}]} | | input_shape: an entry's own input_shape is one input; with model.inputs every file takes the declared inputs",
   })
   void exitsTwoWithOneLineBeforeSparkStarts(String what, String model, String extra, String expected) throws Exception {
     Files.createDirectories(tmp.resolve("t"));
     Files.copy(FIXTURES.resolve("bn_mlp.pt"), tmp.resolve("t/model_10.pt"));
     Files.writeString(tmp.resolve("notes.pt"), "not a model");
     Files.copy(FIXTURES.resolve("embedding_mlp.pt"), Files.createDirectories(tmp.resolve("e")).resolve("ids.pt"));
-    Files.copy(FIXTURES.resolve("../onnx/mlp.onnx").normalize(), Files.createDirectories(tmp.resolve("o")).resolve("mlp.onnx"));
+    for (String onnx : new String[] {"mlp.onnx", "embedding_mlp.onnx", "ids_mask.onnx"}) {
+      Files.copy(FIXTURES.resolve("../onnx/" + onnx).normalize(), Files.createDirectories(tmp.resolve("o")).resolve(onnx));
+    }
+    Files.copy(FIXTURES.resolve("ids_mask.pt"), Files.createDirectories(tmp.resolve("m")).resolve("ids_mask.pt"));
     String dir = tmp.toString();
     Path grid = Files.writeString(tmp.resolve("g.yaml"),
         "model: " + model.replace("DIR", dir) + "\n" + (extra == null ? "" : extra + "\n"));
@@ -87,6 +100,47 @@ class ReadSourceInputTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8).strip()).contains("model.input_range: applies to integer ids only").hasLineCount(1);
     assertThat(tmp.resolve("r")).doesNotExist();
+  }
+
+  @Test
+  void scanTakesSeveralInputsInOrderAsModelInputs() {
+    ScanCommand scan = new picocli.CommandLine(new ScanCommand()).<ScanCommand>getCommand();
+    new picocli.CommandLine(scan).parseArgs("--models", "m/*.pt", "--input", "6:int64:0,100", "--input", "6", "--out", "r");
+    assertThat(scan.grid().model().inputs()).containsExactly(
+        new dev.infersweep.net.InputSpec(new long[] {6}, dev.infersweep.net.InputValues.ids(dev.infersweep.net.InputType.INT64, 0, 100)),
+        new dev.infersweep.net.InputSpec(new long[] {6}, dev.infersweep.net.InputValues.FLOAT32));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+    "a range of one     | 6:int64:0    | scan options: model.inputs[0].range: expected [low, high) as two integers, found 1 values",
+    "not a number       | 6x:int64     | scan options: --input 6x:int64: '6x' is not a list of integers (expected SHAPE[:TYPE[:LOW,HIGH]], e.g. 16:int64:0,30000)",
+    "too many parts     | 6:int64:0,9:1 | scan options: --input 6:int64:0,9:1: expected SHAPE[:TYPE[:LOW,HIGH]], e.g. 16:int64:0,30000 or 3,32,32",
+    "a range for floats | 6:float32:0,9 | scan options: model.inputs[0].range: applies to integer ids only",
+  })
+  void aBadScanInputExitsTwoWithOneLine(String what, String input, String expected) {
+    int code = Main.execute("scan", "--models", tmp.resolve("s/*.pt").toString(), "--input", input, "--input", "6",
+        "--out", tmp.resolve("r").toString());
+    String text = err.toString(StandardCharsets.UTF_8).strip();
+    assertThat(code).as(text).isEqualTo(2);
+    assertThat(text).startsWith("infersweep: error: " + expected).hasLineCount(1);
+    assertThat(tmp.resolve("r")).doesNotExist();
+  }
+
+  @Test
+  void planListsEachFileWithItsInputsAfterCheckingOne() throws Exception {
+    Files.copy(FIXTURES.resolve("ids_mask.pt"), Files.createDirectories(tmp.resolve("m")).resolve("ids_mask.pt"));
+    Path grid = Files.writeString(tmp.resolve("p.yaml"), "model: {files: ['" + tmp.resolve("m/*.pt")
+        + "'], inputs: [{shape: [6], dtype: int64, range: [0, 100]}, {shape: [6]}]}\n");
+    PrintStream saved = System.out;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertThat(Main.execute("plan", "--grid", grid.toString())).isZero();
+    } finally {
+      System.setOut(saved);
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("ids_mask.pt [[6] int64 ids in [0, 100), [6]], ");
   }
 
   @Test

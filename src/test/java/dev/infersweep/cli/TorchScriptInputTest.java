@@ -86,16 +86,6 @@ class TorchScriptInputTest {
     assertExitsTwo(grid, expected);
   }
 
-  @org.junit.jupiter.api.Test
-  void integerIdsWithATableAreRefused() throws Exception {
-    Path grid = Files.writeString(tmp.resolve("g.yaml"),
-        "model: {torchscript: '" + FIXTURES.resolve("embedding_mlp.pt") + "', input_shape: [6], input_dtype: int64,"
-            + " input_range: [0, 100], outputs: 2}\n"
-            + "data: {parquet: t.parquet, features: [a, b, c, d, e, f], label: y}\ngrid: {epochs: [0, 1]}\n");
-    assertExitsTwo(grid, "model.input_dtype: int64 ids are drawn synthetically from their range;"
-        + " a table (data.parquet) feeds float32 features");
-  }
-
   private void assertExitsTwo(Path grid, String expected) {
     Path results = tmp.resolve("results");
     int code = Main.execute("run", "--grid", grid.toString(), "--out", results.toString());

@@ -34,10 +34,15 @@ class ReadIdsTest {
   @TempDir Path tmp;
 
   private List<ResultRow> scan(String keys) throws Exception {
-    Path file = Files.copy(Path.of("src/test/resources/torchscript/embedding_mlp.pt"), tmp.resolve("ids.pt"));
-    GridConfig config = GridLoader.parse("r.yaml", "r", "model: {files: ['" + file + "'], input_shape: [6]" + keys + "}\n" + TIMING);
+    return scan("torchscript/embedding_mlp.pt", "input_shape: [6]" + keys);
+  }
+
+  /** Times {@code fixture} (under src/test/resources) as a registry's one file, declared by {@code keys}. */
+  private List<ResultRow> scan(String fixture, String keys) throws Exception {
+    Path file = Files.copy(Path.of("src/test/resources", fixture), tmp.resolve(Path.of(fixture).getFileName()));
+    GridConfig config = GridLoader.parse("r.yaml", "r", "model: {files: ['" + file + "'], " + keys + "}\n" + TIMING);
     ModelSource source = (ModelSource) config.model();
-    ReadModel listed = new ReadModel(ModelSource.Kind.REGISTRY, "file:" + file, new long[] {6}, source.inputValues(),
+    ReadModel listed = new ReadModel(ModelSource.Kind.REGISTRY, "file:" + file, source.inputsOf(source.patterns().get(0)),
         null, null, Files.size(file), Files.getLastModifiedTime(file).toMillis());
     config = config.withModel(source.withListing(List.of(listed)));
     RunSpec spec = GridExpander.expand(config, "s", "2026-01-01", 1, DeviceKind.CPU).get(0);
@@ -59,6 +64,55 @@ class ReadIdsTest {
       assertThat(row.<Object>getAs("flushed_vs_trained") != null).isEqualTo(FlushToZero.unavailableReason() == null);
       assertThat(row.<String>getAs("model_sha256")).hasSize(64);
     }
+  }
+
+  private static void assertTimed(List<ResultRow> rows) {
+    for (ResultRow r : rows) {
+      assertThat(r.status()).as("%s", r.outcome().errorTrace()).isEqualTo(RowStatus.OK);
+      Row row = ResultSchema.toRow(r);
+      assertThat(row.<Number>getAs("latency_p50_ns").doubleValue()).isPositive();
+      assertThat(row.<Object>getAs("subnormal_zeroed_ratio")).isNotNull();
+    }
+  }
+
+  @Test
+  void anOnnxEmbeddingIsTimedOnInt64IdsInOnnxRuntime() throws Exception {
+    List<ResultRow> rows = scan("onnx/embedding_mlp.onnx", "input_shape: [6], input_dtype: int64, input_range: [0, 100]");
+    assertTimed(rows);
+    assertThat(ResultSchema.toRow(rows.get(0)).<String>getAs("engine")).isEqualTo("onnxruntime");
+  }
+
+  @Test
+  void idsAndAMaskReadFromTorchScriptAndOnnxFilesAreTimedWithModelInputs() throws Exception {
+    String inputs = "inputs: [{shape: [6], dtype: int64, range: [0, 100]}, {shape: [6]}]";
+    List<ResultRow> torch = scan("torchscript/ids_mask.pt", inputs);
+    assertTimed(torch);
+    assertThat(torch.get(0).run().model().inputs()).hasSize(2);
+    assertTimed(scan("onnx/ids_mask.onnx", inputs));
+  }
+
+  @Test
+  void aFileThatTakesOtherInputsIsItsOwnFailedRowsInAScan() throws Exception {
+    // The tasks check their own files: a file unlike the one the driver checked fails its rows only.
+    List<ResultRow> rows = scan("onnx/embedding_mlp.onnx", "inputs: [{shape: [6], dtype: int64, range: [0, 100]}, {shape: [6]}]");
+    for (ResultRow r : rows) {
+      assertThat(r.status()).isEqualTo(RowStatus.FAILED);
+      assertThat(ResultSchema.toRow(r).<String>getAs("error"))
+          .contains("embedding_mlp.onnx has 1 graph input [ids]; model.inputs declares 2");
+    }
+  }
+
+  @Test
+  void severalInputsAreInTheRunIdAndTheResumeFingerprint() {
+    String files = "model: {files: ['m/*.pt'], ";
+    GridConfig one = GridLoader.parse("r.yaml", "r", files + "inputs: [{shape: [6], dtype: int64, range: [0, 100]}]}\n");
+    GridConfig single = GridLoader.parse("r.yaml", "r", files + "input_shape: [6], input_dtype: int64, input_range: [0, 100]}\n");
+    GridConfig two = GridLoader.parse("r.yaml", "r", files + "inputs: [{shape: [6], dtype: int64, range: [0, 100]}, {shape: [6]}]}\n");
+    // One input declared either way is the same model, with the same id.
+    assertThat(one.model().canonical()).isEqualTo(single.model().canonical());
+    assertThat(two.model().canonical()).isNotEqualTo(one.model().canonical());
+    assertThat(dev.infersweep.grid.GridFingerprint.of(two, DeviceKind.CPU).settings())
+        .containsEntry("model.inputs", "[[6] int64 ids in [0, 100), [6]]");
   }
 
   @Test

@@ -1,12 +1,10 @@
 package dev.infersweep.spark;
 
 import dev.infersweep.error.ConfigException;
-import dev.infersweep.grid.GridConfig;
 import dev.infersweep.net.InputSpec;
 import dev.infersweep.net.ModelSource;
 import dev.infersweep.net.ReadModel;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

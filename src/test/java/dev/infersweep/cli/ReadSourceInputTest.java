@@ -2,14 +2,11 @@ package dev.infersweep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,24 +17,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * folder {@code s/} holding {@code step_0.pt} and {@code step_10.pt} (the BN MLP fixture, input [20]).
  */
 class ReadSourceInputTest {
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
   private static final Path FIXTURES = Path.of("src/test/resources/torchscript").toAbsolutePath();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedErr;
 
   @TempDir Path tmp;
 
   @BeforeEach
-  void capture() throws Exception {
-    savedErr = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  void twoCheckpoints() throws Exception {
     Files.createDirectories(tmp.resolve("s"));
     Files.copy(FIXTURES.resolve("bn_mlp.pt"), tmp.resolve("s/step_0.pt"));
     Files.copy(FIXTURES.resolve("bn_mlp.pt"), tmp.resolve("s/step_10.pt"));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setErr(savedErr);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -81,7 +70,7 @@ class ReadSourceInputTest {
         "model: " + model.replace("DIR", dir) + "\n" + (extra == null ? "" : extra + "\n"));
     Path results = tmp.resolve("results");
     int code = Main.execute("run", "--grid", grid.toString(), "--out", results.toString());
-    String text = err.toString(StandardCharsets.UTF_8).strip();
+    String text = console.err().strip();
     assertThat(code).as(text).isEqualTo(2);
     assertThat(text).startsWith("infersweep: error: " + grid + ": ");
     assertThat(text).contains(expected.replace("DIR", dir));
@@ -98,7 +87,7 @@ class ReadSourceInputTest {
     int code = Main.execute("scan", "--models", tmp.resolve("s/*.pt").toString(), "--input-shape", "6",
         "--input-range", "0,100", "--out", tmp.resolve("r").toString());
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8).strip()).contains("model.input_range: applies to integer ids only").hasLineCount(1);
+    assertThat(console.err().strip()).contains("model.input_range: applies to integer ids only").hasLineCount(1);
     assertThat(tmp.resolve("r")).doesNotExist();
   }
 
@@ -121,7 +110,7 @@ class ReadSourceInputTest {
   void aBadScanInputExitsTwoWithOneLine(String what, String input, String expected) {
     int code = Main.execute("scan", "--models", tmp.resolve("s/*.pt").toString(), "--input", input, "--input", "6",
         "--out", tmp.resolve("r").toString());
-    String text = err.toString(StandardCharsets.UTF_8).strip();
+    String text = console.err().strip();
     assertThat(code).as(text).isEqualTo(2);
     assertThat(text).startsWith("infersweep: error: " + expected).hasLineCount(1);
     assertThat(tmp.resolve("r")).doesNotExist();
@@ -132,22 +121,15 @@ class ReadSourceInputTest {
     Files.copy(FIXTURES.resolve("ids_mask.pt"), Files.createDirectories(tmp.resolve("m")).resolve("ids_mask.pt"));
     Path grid = Files.writeString(tmp.resolve("p.yaml"), "model: {files: ['" + tmp.resolve("m/*.pt")
         + "'], inputs: [{shape: [6], dtype: int64, range: [0, 100]}, {shape: [6]}]}\n");
-    PrintStream saved = System.out;
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      assertThat(Main.execute("plan", "--grid", grid.toString())).isZero();
-    } finally {
-      System.setOut(saved);
-    }
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("ids_mask.pt [[6] int64 ids in [0, 100), [6]], ");
+    assertThat(Main.execute("plan", "--grid", grid.toString())).isZero();
+    assertThat(console.out()).contains("ids_mask.pt [[6] int64 ids in [0, 100), [6]], ");
   }
 
   @Test
   void scanWithoutAnInputShapeIsAUsageError() {
     int code = Main.execute("scan", "--models", tmp.resolve("s/*.pt").toString(), "--out", tmp.resolve("r").toString());
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--input-shape");
+    assertThat(console.err()).contains("--input-shape");
     assertThat(tmp.resolve("r")).doesNotExist();
   }
 }

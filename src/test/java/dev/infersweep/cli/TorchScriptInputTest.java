@@ -2,15 +2,11 @@ package dev.infersweep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,22 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
  * wrong, before Spark starts, and writes nothing.
  */
 class TorchScriptInputTest {
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
   private static final Path FIXTURES = Path.of("src/test/resources/torchscript").toAbsolutePath();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedErr;
 
   @TempDir Path tmp;
-
-  @BeforeEach
-  void capture() {
-    savedErr = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setErr(savedErr);
-  }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
@@ -89,7 +73,7 @@ class TorchScriptInputTest {
   private void assertExitsTwo(Path grid, String expected) {
     Path results = tmp.resolve("results");
     int code = Main.execute("run", "--grid", grid.toString(), "--out", results.toString());
-    String text = err.toString(StandardCharsets.UTF_8).strip();
+    String text = console.err().strip();
     assertThat(code).as(text).isEqualTo(2);
     assertThat(text).startsWith("infersweep: error: " + grid + ": ");
     assertThat(text).contains(expected);

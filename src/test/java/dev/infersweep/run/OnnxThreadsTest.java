@@ -41,7 +41,7 @@ class OnnxThreadsTest {
         + " block_size: 4, min_blocks: 4, max_seconds: 0.2}\n";
     GridConfig config = GridLoader.parse("r.yaml", "r", "model: {checkpoints: ['" + tmp + "/step_*.onnx'], input_shape: [20]}\n" + timing);
     ModelSource source = (ModelSource) config.model();
-    ReadModel listed = new ReadModel(ModelSource.Kind.SERIES, "file:" + file, new long[] {20}, InputValues.FLOAT32,
+    ReadModel listed = ReadModel.of(ModelSource.Kind.SERIES, "file:" + file, new long[] {20}, InputValues.FLOAT32,
         5L, "file:" + file, Files.size(file), Files.getLastModifiedTime(file).toMillis());
     config = config.withModel(source.withListing(List.of(listed)));
     RunSpec spec = GridExpander.expand(config, "s", "2026-01-01", 2, DeviceKind.CPU).get(0);

@@ -32,7 +32,7 @@ class OrtPoolVerdictTest {
 
   private static ReadModels series() throws Exception {
     String path = Path.of("src/test/resources/onnx/bn_mlp.onnx").toAbsolutePath().toString();
-    ReadModel spec = new ReadModel(ModelSource.Kind.SERIES, path, new long[] {20}, InputValues.FLOAT32, 0L, path,
+    ReadModel spec = ReadModel.of(ModelSource.Kind.SERIES, path, new long[] {20}, InputValues.FLOAT32, 0L, path,
         Files.size(Path.of(path)), 0L);
     return ReadModels.read(spec, p -> Files.readAllBytes(Path.of(p)));
   }

@@ -53,28 +53,44 @@ public final class ModelFiles implements FileReader, Serializable {
   }
 
   /**
-   * The file's bytes.
+   * The file's bytes, at most {@link #MAX_BYTES}.
    *
    * @throws IOException with a one-line message: it does not exist, is a folder, is too large, or cannot be read
    */
   @Override
   public byte[] read(String path) throws IOException {
-    Path p = new Path(path);
-    FileSystem fs = p.getFileSystem(hadoop());
+    return read(path, MAX_BYTES);
+  }
+
+  /**
+   * The file's bytes, refused above {@code maxBytes} before any is read.
+   *
+   * @throws IOException with a one-line message starting with the path: it does not exist, is a
+   *     folder, is larger than {@code maxBytes}, or cannot be read
+   */
+  public byte[] read(String path, long maxBytes) throws IOException {
     FileStatus status;
+    FileSystem fs;
+    Path p;
     try {
+      p = new Path(path);
+      fs = p.getFileSystem(hadoop());
       status = fs.getFileStatus(p);
     } catch (java.io.FileNotFoundException e) {
-      throw new IOException(path + " does not exist");
+      throw new IOException(path + " does not exist", e);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IOException(path + " cannot be read: " + e.getMessage(), e);
     }
     if (status.isDirectory()) {
       throw new IOException(path + " is a folder, not a model file");
     }
-    if (status.getLen() > MAX_BYTES) {
-      throw new IOException(path + " is " + status.getLen() + " bytes; at most " + MAX_BYTES + " are read");
+    if (status.getLen() > maxBytes) {
+      throw new IOException(path + " is " + status.getLen() + " bytes; at most " + maxBytes + " are read");
     }
     try (InputStream in = fs.open(p)) {
       return in.readAllBytes();
+    } catch (IOException e) {
+      throw new IOException(path + " cannot be read: " + e.getMessage(), e);
     }
   }
 

@@ -3,15 +3,12 @@ package dev.infersweep.spark;
 import dev.infersweep.error.ConfigException;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.net.ScriptedModel;
+import dev.infersweep.run.ModelFiles;
 import dev.infersweep.run.ScriptedCheck;
 import dev.infersweep.spec.Axes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
 /**
  * Reads a grid's TorchScript file once, on the driver, from any Hadoop path (local, HDFS, S3, …),
@@ -20,7 +17,7 @@ import org.apache.hadoop.fs.Path;
  * model.torchscript} and what is wrong.
  */
 public final class TorchScriptFile {
-  /** The largest file read: a run spec holding it travels to every task. */
+  /** The largest file read: a run spec holding it travels to every task (a read source's tasks open their own files, up to {@link ModelFiles#MAX_BYTES}). */
   static final long MAX_BYTES = 512L << 20;
 
   private TorchScriptFile() {}
@@ -41,26 +38,12 @@ public final class TorchScriptFile {
     return grid.withModel(m);
   }
 
+  /** The file's bytes through {@link ModelFiles}, its one-line refusals prefixed with the grid file and key. */
   static byte[] read(String file, String path, Configuration hadoop) {
-    String where = file + ": model.torchscript: " + path;
     try {
-      Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(hadoop);
-      if (!fs.exists(p)) {
-        throw new ConfigException(where + " does not exist");
-      }
-      FileStatus status = fs.getFileStatus(p);
-      if (status.isDirectory()) {
-        throw new ConfigException(where + " is a folder; name the .pt file torch.jit.save wrote");
-      }
-      if (status.getLen() > MAX_BYTES) {
-        throw new ConfigException(where + " is " + status.getLen() + " bytes; at most " + MAX_BYTES + " are shipped to the tasks");
-      }
-      try (InputStream in = fs.open(p)) {
-        return in.readAllBytes();
-      }
-    } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigException(where + " cannot be read: " + TrainingTable.firstLine(e), e);
+      return ModelFiles.of(hadoop).read(path, MAX_BYTES);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": model.torchscript: " + TrainingTable.firstLine(e), e);
     }
   }
 }

@@ -11,10 +11,6 @@ import dev.infersweep.error.ConfigException;
 import dev.infersweep.net.InputSpec;
 import dev.infersweep.net.InputValues;
 import dev.infersweep.spec.Precision;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -37,22 +33,6 @@ public final class TorchScriptCheck {
   }
 
   private TorchScriptCheck() {}
-
-  /** The one line for a file that does not exist. */
-  public static String missing(String path) {
-    return "model.torchscript: " + path + " does not exist";
-  }
-
-  /** Reads a local file's bytes, or fails with {@link #missing}. */
-  public static byte[] read(Path path) {
-    try {
-      return Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(missing(path.toString()));
-    } catch (IOException e) {
-      throw new ConfigException("model.torchscript: " + path + " cannot be read: " + e.getMessage(), e);
-    }
-  }
 
   /**
    * Loads the archive on the CPU and checks it: a TorchScript archive, a forward pass of a batch of

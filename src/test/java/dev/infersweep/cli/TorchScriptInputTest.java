@@ -22,6 +22,7 @@ class TorchScriptInputTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
     "missing file         | missing.pt       | [3, 32, 32] | 10 | fp32 | model.torchscript: MODEL does not exist",
+    "a folder             | folder           | [3, 32, 32] | 10 | fp32 | model.torchscript: MODEL is a folder, not a model file",
     "not an archive       | text             | [3, 32, 32] | 10 | fp32 | is not a TorchScript archive (not a zip file",
     "an ONNX model        | mlp.onnx         | [20]        | 2  | fp32 | model.torchscript: MODEL is an ONNX model (a protobuf ModelProto), not a TorchScript archive;",
     "forward fails        | conv.pt          | [20]        | 10 | fp32 | : a forward pass of input_shape [20] (a batch (2, 20)) fails: ",
@@ -34,6 +35,7 @@ class TorchScriptInputTest {
     Path model = switch (file) {
       case "missing.pt" -> tmp.resolve("missing.pt");
       case "text" -> Files.writeString(tmp.resolve("notes.pt"), "not a model");
+      case "folder" -> Files.createDirectories(tmp.resolve("model.pt"));
       case "mlp.onnx" -> Path.of("src/test/resources/onnx/mlp.onnx").toAbsolutePath();
       default -> FIXTURES.resolve(file);
     };

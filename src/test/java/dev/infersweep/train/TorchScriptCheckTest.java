@@ -7,13 +7,11 @@ import dev.infersweep.error.ConfigException;
 import dev.infersweep.spec.Precision;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Each bad TorchScript input gives one line naming model.torchscript and the file. */
 class TorchScriptCheckTest {
@@ -34,12 +32,6 @@ class TorchScriptCheckTest {
     assertThat(conv.parameterCount()).isEqualTo(8 * 3 * 9 + 8 + 10 * 2048 + 10);
     var mlp = TorchScriptCheck.check("mlp.pt", TorchScriptModelTest.fixture("mlp.pt"), ROW, 1, List.of(Precision.FP32));
     assertThat(mlp.parameters()).hasSize(6);
-  }
-
-  @Test
-  void missingFile(@TempDir Path dir) {
-    Path missing = dir.resolve("nope.pt");
-    fails(() -> TorchScriptCheck.read(missing), missing.toString()).hasMessageEndingWith("does not exist");
   }
 
   @Test

@@ -3,11 +3,6 @@ package dev.infersweep.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infersweep.archive.OnnxModel;
-import dev.infersweep.grid.GridConfig;
-import dev.infersweep.grid.GridLoader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OnnxSourceTest {
   private static final Path ONNX = Path.of("src/test/resources/onnx").toAbsolutePath();
   private static SparkSession spark;
+  private static ReadSweeps sweeps;
   private static SweepJob.Summary series;
   private static SweepJob.Summary registry;
 
@@ -45,16 +41,10 @@ class OnnxSourceTest {
     byte[] whole = Files.readAllBytes(ONNX.resolve("mlp.onnx"));
     Files.write(r.resolve("broken.onnx"), Arrays.copyOf(whole, whole.length / 2));
     spark = Sessions.create("infersweep-test", "local[2]", Map.of("spark.ui.enabled", "false"));
+    sweeps = new ReadSweeps(spark, tmp.resolve("out"));
     String timing = "timing: {batch_sizes: [1, 4], warmup_iterations: 5, min_blocks: 4, max_seconds: 0.3}\n";
-    series = sweep("series", "model: {checkpoints: ['" + s + "/step_*.onnx'], input_shape: [20]}\n" + timing);
-    registry = sweep("registry", "model: {files: ['" + r + "/*.onnx'], input_shape: [20]}\n" + timing);
-  }
-
-  private static SweepJob.Summary sweep(String id, String yaml) {
-    GridConfig grid = GridLoader.parse(id + ".yaml", id, yaml);
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    return SweepJob.run(spark, new SweepJob.Request(grid, tmp.resolve("out").toString(), id, "2026-12-04", false),
-        new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    series = sweeps.sweep("series", "model: {checkpoints: ['" + s + "/step_*.onnx'], input_shape: [20]}\n" + timing);
+    registry = sweeps.sweep("registry", "model: {files: ['" + r + "/*.onnx'], input_shape: [20]}\n" + timing);
   }
 
   @AfterAll
@@ -62,16 +52,11 @@ class OnnxSourceTest {
     spark.stop();
   }
 
-  private static List<Row> rows(String id) {
-    return spark.read().parquet(tmp.resolve("out").toString()).where("sweep_id = '" + id + "'")
-        .orderBy("model_path", "batch_size").collectAsList();
-  }
-
   @Test
   void aSeriesIsTimedByOnnxRuntimeWithEveryControl() {
     assertThat(series.rows()).isEqualTo(4);
     assertThat(series.rowsOk()).isEqualTo(4);
-    for (Row row : rows("series")) {
+    for (Row row : sweeps.rows("series")) {
       String path = row.getAs("model_path");
       assertThat(row.<String>getAs("status")).as(path).isEqualTo("ok");
       assertThat(row.<String>getAs("engine")).isEqualTo("onnxruntime");
@@ -90,7 +75,7 @@ class OnnxSourceTest {
   void aRegistryRefusesAFixedBatchItCannotTimeAndACorruptFileAsItsOwnRows() {
     assertThat(registry.rows()).isEqualTo(6);
     assertThat(registry.rowsOk()).isEqualTo(3);
-    for (Row row : rows("registry")) {
+    for (Row row : sweeps.rows("registry")) {
       String path = row.getAs("model_path");
       int batch = row.<Integer>getAs("batch_size");
       if (path.endsWith("broken.onnx")) {
@@ -115,7 +100,7 @@ class OnnxSourceTest {
 
   @Test
   void layersListTheInitializersAsTheOnnxPackageCountsThem() throws Exception {
-    Row bn = rows("registry").stream().filter(r -> r.<String>getAs("model_path").endsWith("/bn.onnx")).findFirst().orElseThrow();
+    Row bn = sweeps.rows("registry").stream().filter(r -> r.<String>getAs("model_path").endsWith("/bn.onnx")).findFirst().orElseThrow();
     List<Row> layers = bn.getList(bn.fieldIndex("layers"));
     var onnx = dev.infersweep.archive.OnnxFixtures.account("bn_mlp.onnx");
     assertThat(layers).hasSize(onnx.size());

@@ -3,11 +3,6 @@ package dev.infersweep.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infersweep.archive.TorchArchive;
-import dev.infersweep.grid.GridConfig;
-import dev.infersweep.grid.GridLoader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadSourceTest {
   private static final Path FIXTURES = Path.of("src/test/resources/torchscript").toAbsolutePath();
   private static SparkSession spark;
+  private static ReadSweeps sweeps;
   private static SweepJob.Summary series;
   private static SweepJob.Summary registry;
-  private static String console;
 
   @TempDir static Path tmp;
 
@@ -49,19 +44,11 @@ class ReadSourceTest {
     Files.write(r.resolve("broken.pt"), Arrays.copyOf(whole, whole.length / 2));
     Files.writeString(r.resolve("notes.pt"), "not a model");
     spark = Sessions.create("infersweep-test", "local[2]", Map.of("spark.ui.enabled", "false"));
+    sweeps = new ReadSweeps(spark, tmp.resolve("out"));
     String timing = "timing: {batch_sizes: [1, 8], warmup_iterations: 5, min_blocks: 4, max_seconds: 0.3}\n";
-    series = sweep("series", "model: {checkpoints: ['" + s + "/step_*.pt'], input_shape: [20]}\n" + timing);
-    registry = sweep("registry", "model: {files: ['" + tmp + "/registry/**/*.pt', {path: '" + r
+    series = sweeps.sweep("series", "model: {checkpoints: ['" + s + "/step_*.pt'], input_shape: [20]}\n" + timing);
+    registry = sweeps.sweep("registry", "model: {files: ['" + tmp + "/registry/**/*.pt', {path: '" + r
         + "/conv.pt', input_shape: [3, 32, 32]}], input_shape: [20]}\n" + timing);
-  }
-
-  private static SweepJob.Summary sweep(String id, String yaml) {
-    GridConfig grid = GridLoader.parse(id + ".yaml", id, yaml);
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    SweepJob.Summary summary = SweepJob.run(spark, new SweepJob.Request(grid, tmp.resolve("out").toString(), id, "2026-12-04", false),
-        new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    console = (console == null ? "" : console) + buffer.toString(StandardCharsets.UTF_8);
-    return summary;
   }
 
   @AfterAll
@@ -69,17 +56,12 @@ class ReadSourceTest {
     spark.stop();
   }
 
-  private static List<Row> rows(String id) {
-    return spark.read().parquet(tmp.resolve("out").toString()).where("sweep_id = '" + id + "'")
-        .orderBy("model_path", "batch_size").collectAsList();
-  }
-
   @Test
   void aSeriesIsTimedAgainstItsBaselineAndAnotherNetworkInItFails() {
     assertThat(series.rows()).isEqualTo(6);
     assertThat(series.rowsOk()).isEqualTo(4);
     assertThat(series.rowsFailed()).isEqualTo(2);
-    for (Row row : rows("series")) {
+    for (Row row : sweeps.rows("series")) {
       String path = row.getAs("model_path");
       assertThat(row.<String>getAs("model_source")).isEqualTo("checkpoints");
       assertThat(row.<String>getAs("baseline_path")).endsWith("/series/step_0.pt");
@@ -107,7 +89,7 @@ class ReadSourceTest {
     assertThat(registry.rows()).isEqualTo(10);
     assertThat(registry.rowsOk()).isEqualTo(6);
     assertThat(registry.anyFailed()).isTrue();
-    for (Row row : rows("registry")) {
+    for (Row row : sweeps.rows("registry")) {
       String path = row.getAs("model_path");
       String status = row.getAs("status");
       assertThat(row.<Object>getAs("steps")).isNull();
@@ -129,7 +111,7 @@ class ReadSourceTest {
 
   @Test
   void layersListEveryParameterAndBufferAsPyTorchCountsThem() throws Exception {
-    Row bn = rows("registry").stream().filter(r -> r.<String>getAs("model_path").endsWith("team/bn.pt")).findFirst().orElseThrow();
+    Row bn = sweeps.rows("registry").stream().filter(r -> r.<String>getAs("model_path").endsWith("team/bn.pt")).findFirst().orElseThrow();
     List<Row> layers = bn.getList(bn.fieldIndex("layers"));
     var pytorch = dev.infersweep.archive.Fixtures.pytorchAccount("bn_mlp.pt");
     assertThat(layers).hasSize(pytorch.size());
@@ -144,7 +126,7 @@ class ReadSourceTest {
 
   @Test
   void theDriverChecksOneFileAndSaysSo() {
-    assertThat(console).contains("[infersweep] models: 3 checkpoint(s) of a series, steps 0 to 900");
-    assertThat(console).contains("[infersweep] models: 5 file(s) in a registry");
+    assertThat(sweeps.console()).contains("[infersweep] models: 3 checkpoint(s) of a series, steps 0 to 900");
+    assertThat(sweeps.console()).contains("[infersweep] models: 5 file(s) in a registry");
   }
 }

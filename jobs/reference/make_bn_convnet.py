@@ -121,24 +121,15 @@ def main():
         return loss
 
     checkpoints, wall_s = rc.train_with_checkpoints(model, step, a.steps, a.every, work, x[:1], a.onnx)
-    rc.write_json(os.path.join(work, "manifest.json"), {
-        "maker": "jobs/reference/make_bn_convnet.py",
-        "argv": sys.argv[1:],
-        "input_shape": list(SHAPE),
-        "outputs": CLASSES,
-        "setup": {"net": "conv3x3(3,16) BN ReLU maxpool2 conv3x3(16,32) BN ReLU avgpool Linear(32,10)",
-                  "loss": "cross_entropy", "optimizer": a.optimizer, "lr": a.lr,
-                  "weight_decay": a.weight_decay, "momentum": a.momentum,
-                  "data": f"{a.samples} fixed torch.randn(3, 32, 32) images, labels randint(0, 10), full batch",
-                  "seed": a.seed, "steps": a.steps, "every": a.every,
-                  "threads": a.threads, "openblas_threads": blas_threads,
-                  "subnormal": "(t != 0) & (|t| < torch.finfo(t.dtype).tiny)"},
-        "environment": rc.environment(),
-        "wall_s": wall_s,
-        "checkpoints": checkpoints,
-    })
-    os.rename(work, a.out)
-    print(f"wrote {len(checkpoints)} checkpoints and manifest.json to {a.out}")
+    setup = {
+        "net": "conv3x3(3,16) BN ReLU maxpool2 conv3x3(16,32) BN ReLU avgpool Linear(32,10)",
+        "loss": "cross_entropy", "optimizer": a.optimizer, "lr": a.lr,
+        "weight_decay": a.weight_decay, "momentum": a.momentum,
+        "data": f"{a.samples} fixed torch.randn(3, 32, 32) images, labels randint(0, 10), full batch",
+        "seed": a.seed, "steps": a.steps, "every": a.every,
+        "threads": a.threads, "openblas_threads": blas_threads,
+    }
+    rc.publish_series(work, a.out, "jobs/reference/make_bn_convnet.py", SHAPE, CLASSES, setup, checkpoints, wall_s)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
 
 import torch
@@ -211,3 +212,21 @@ def train_with_checkpoints(model, step, steps, every, out_dir, example, with_onn
         step_ns.append(time.perf_counter_ns() - t0)
         losses.append(loss.item())
     return checkpoints, round(time.perf_counter() - started, 1)
+
+
+def publish_series(work, out, maker, input_shape, outputs, setup, checkpoints, wall_s):
+    """Writes work/manifest.json (the maker, its arguments, the input shape, the set-up with how
+    subnormals are counted, this machine, the checkpoints) and renames the finished folder work to
+    out, so a reader never sees half a series."""
+    write_json(os.path.join(work, "manifest.json"), {
+        "maker": maker,
+        "argv": sys.argv[1:],
+        "input_shape": list(input_shape),
+        "outputs": outputs,
+        "setup": {**setup, "subnormal": "(t != 0) & (|t| < torch.finfo(t.dtype).tiny)"},
+        "environment": environment(),
+        "wall_s": wall_s,
+        "checkpoints": checkpoints,
+    })
+    os.rename(work, out)
+    print(f"wrote {len(checkpoints)} checkpoints and manifest.json to {out}")

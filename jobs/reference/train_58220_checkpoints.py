@@ -121,23 +121,14 @@ def main():
 
     checkpoints, wall_s = rc.train_with_checkpoints(model, step, a.steps, a.every, work, example, a.onnx,
                                                     extra=lambda: {"optimizer_state": optimizer_report(optimizer)})
-    rc.write_json(os.path.join(work, "manifest.json"), {
-        "maker": "jobs/reference/train_58220_checkpoints.py",
-        "argv": sys.argv[1:],
-        "input_shape": [INPUT],
-        "outputs": CLASSES,
-        "setup": {"net": "Linear(20,256) ReLU Linear(256,2)", "loss": "cross_entropy",
-                  "optimizer": a.optimizer, "lr": LR, "weight_decay": a.weight_decay, "batch": BATCH,
-                  "data": "x = torch.rand(256, 20), y = torch.randint(0, 2, (256,)), fresh every step",
-                  "seed": a.seed, "steps": a.steps, "every": a.every,
-                  "threads": a.threads, "openblas_threads": blas_threads,
-                  "subnormal": "(t != 0) & (|t| < torch.finfo(t.dtype).tiny)"},
-        "environment": rc.environment(),
-        "wall_s": wall_s,
-        "checkpoints": checkpoints,
-    })
-    os.rename(work, a.out)
-    print(f"wrote {len(checkpoints)} checkpoints and manifest.json to {a.out}")
+    setup = {
+        "net": "Linear(20,256) ReLU Linear(256,2)", "loss": "cross_entropy",
+        "optimizer": a.optimizer, "lr": LR, "weight_decay": a.weight_decay, "batch": BATCH,
+        "data": "x = torch.rand(256, 20), y = torch.randint(0, 2, (256,)), fresh every step",
+        "seed": a.seed, "steps": a.steps, "every": a.every,
+        "threads": a.threads, "openblas_threads": blas_threads,
+    }
+    rc.publish_series(work, a.out, "jobs/reference/train_58220_checkpoints.py", [INPUT], CLASSES, setup, checkpoints, wall_s)
 
 
 if __name__ == "__main__":

@@ -25,13 +25,17 @@ time.perf_counter_ns; at least --min-rounds rounds and then as many as --seconds
 The figure is the median per call (p50), with p10/p90, the calls and rounds, beside the ratio of each
 file to the first FILE (e.g. the last checkpoint over the first). Inputs are torch.rand(batch, *shape),
 the shape from --input-shape or from the manifest.json of train_58220_checkpoints.py, make_bn_convnet.py
-or make_registry.py found beside the file or up to three folders above it.
+or make_registry.py found beside the file or up to three folders above it. With --input-dtype int64 or
+int32 (a model of token ids, e.g. an embedding) they are instead ids uniform in --input-range LOW HIGH,
+[LOW, HIGH), as torch.randint(LOW, HIGH, (batch, *shape)) of that type (infersweep's model.input_dtype
+and model.input_range); one input per model either way. Each file's timed input is drawn in turn from
+one generator seeded with the batch size, so the draws are the same in every process.
 
 Prints a table; --json FILE writes everything (the CPU, BLAS, load average, per-process thread counts).
 
     /usr/bin/python3 jobs/reference/eval_timing.py FILES... [--batch 1 256] [--threads 1 2]
-        [--flush none before after] [--input-shape 20] [--seconds 2] [--min-rounds 5] [--block-ms 2]
-        [--json FILE]
+        [--flush none before after] [--input-shape 20] [--input-dtype float32|int64|int32]
+        [--input-range LOW HIGH] [--seconds 2] [--min-rounds 5] [--block-ms 2] [--json FILE]
 """
 import argparse
 import json
@@ -43,6 +47,16 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FLUSH_MODES = ("none", "before", "after")
+INPUT_DTYPES = ("float32", "int64", "int32")
+
+
+def make_input(torch, f, batch, generator=None):
+    """One call's input for file spec f: uniform floats in [0, 1), or ids uniform in f's range."""
+    shape = (batch, *f["shape"])
+    if f["dtype"] == "float32":
+        return torch.rand(*shape, generator=generator)
+    low, high = f["range"]
+    return torch.randint(low, high, shape, generator=generator, dtype=getattr(torch, f["dtype"]))
 
 
 def manifest_shape(path):
@@ -81,6 +95,9 @@ def parse():
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--flush", nargs="+", default=list(FLUSH_MODES), help="none, before, after (default all)")
     p.add_argument("--input-shape", type=int, nargs="+", help="one sample's shape, e.g. 3 32 32 (all files)")
+    p.add_argument("--input-dtype", default="float32", help="float32 (default), int64 or int32 (token ids)")
+    p.add_argument("--input-range", type=int, nargs=2, metavar=("LOW", "HIGH"),
+                   help="ids uniform in [LOW, HIGH) for an integer --input-dtype (required then)")
     p.add_argument("--seconds", type=float, default=2.0, help="time budget per batch size and process")
     p.add_argument("--min-rounds", type=int, default=5)
     p.add_argument("--block-ms", type=float, default=2.0, help="about this long per file per round")
@@ -101,6 +118,14 @@ def parse():
         fail("--batch, --threads and --min-rounds must be >= 1, --seconds and --block-ms > 0")
     if a.input_shape is not None and min(a.input_shape) < 1:
         fail(f"--input-shape: {a.input_shape} has a size below 1")
+    if a.input_dtype not in INPUT_DTYPES:
+        fail(f"--input-dtype: {a.input_dtype!r} is not one of {', '.join(INPUT_DTYPES)}")
+    if a.input_dtype == "float32" and a.input_range is not None:
+        fail("--input-range: applies to an integer --input-dtype (int64, int32), not float32")
+    if a.input_dtype != "float32" and a.input_range is None:
+        fail(f"--input-range: required with --input-dtype {a.input_dtype} (ids uniform in [LOW, HIGH))")
+    if a.input_range is not None and not 0 <= a.input_range[0] < a.input_range[1]:
+        fail(f"--input-range: [{a.input_range[0]}, {a.input_range[1]}) needs 0 <= LOW < HIGH")
     specs, has_ort = [], ort_available()
     for f in a.files:
         if not os.path.isfile(f):
@@ -114,7 +139,10 @@ def parse():
         shape = a.input_shape or manifest_shape(f)
         if not shape:
             fail(f"--input-shape: not given and no manifest.json beside {f} names its input shape")
-        specs.append({"path": os.path.abspath(f), "name": f, "kind": ext[1:], "shape": list(shape)})
+        if ext == ".onnx" and a.input_dtype != "float32":
+            fail(f"--input-dtype: {a.input_dtype} ids are fed to TorchScript files only, not {f}")
+        specs.append({"path": os.path.abspath(f), "name": f, "kind": ext[1:], "shape": list(shape),
+                      "dtype": a.input_dtype, "range": a.input_range})
     if not specs:
         fail("FILES: nothing left to time (every file was .onnx and onnxruntime is not importable)")
     a.specs = specs
@@ -153,7 +181,7 @@ def child(spec):
         for f in spec["files"]:
             for b in spec["batches"]:
                 for _ in range(3):
-                    models[f["path"]](torch.rand(b, *f["shape"]))
+                    models[f["path"]](make_input(torch, f, b))
     diag["os_threads_pools_started"] = os_threads()
     if spec["flush"] == "after":
         diag["flush_denormal_supported"] = bool(torch.set_flush_denormal(True))
@@ -167,7 +195,7 @@ def child(spec):
 def time_batch(torch, models, spec, batch):
     gen = torch.Generator().manual_seed(batch)
     files = spec["files"]
-    xs = {f["path"]: torch.rand(batch, *f["shape"], generator=gen) for f in files}
+    xs = {f["path"]: make_input(torch, f, batch, gen) for f in files}
     clock = time.perf_counter_ns
     samples = {f["path"]: [] for f in files}
     with torch.inference_mode():

@@ -194,6 +194,23 @@ class IdsMask(nn.Module):
         return self.fc2(torch.relu(self.fc1(pooled)))
 
 
+#   recommender.pt  Recommender: the embedding + MLP recommender of conf/cases/recommender-adam.yaml, a
+#                   vocabulary large enough that a row is rarely in a minibatch: embedding (30000 ids ->
+#                   16, 1.9 MB of float32) over a bag of int64 ids [N, 8] -> mean over the bag -> linear
+#                   16 -> 32 -> relu -> linear 32 -> 2 (train with cross_entropy)
+class Recommender(nn.Module):
+    """A bag of ids [N, 8] in [0, 30000) -> embedding 16, mean-pooled -> linear 16 -> 32 -> relu -> 2."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(30000, 16)
+        self.fc1 = nn.Linear(16, 32)
+        self.fc2 = nn.Linear(32, 2)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.fc2(torch.relu(self.fc1(self.embedding(ids).mean(dim=1))))
+
+
 def bn_mlp(dtype):
     """BnMlp in dtype with subnormal values (in dtype) planted by exact arithmetic: fractions with few
     bits times dtype's smallest normal, a power of two, so every planted value is exact in dtype."""
@@ -229,8 +246,9 @@ MODELS = {
     "transformer.pt": Encoder,
     "embedding_mlp.pt": EmbeddingMlp,
     "ids_mask.pt": IdsMask,
+    "recommender.pt": Recommender,
 }
-SCRIPTED_CLASSES = (SmallConv, Mlp, NoParameters, BnMlp, Views, Lstm, Encoder, EmbeddingMlp, IdsMask)
+SCRIPTED_CLASSES = (SmallConv, Mlp, NoParameters, BnMlp, Views, Lstm, Encoder, EmbeddingMlp, IdsMask, Recommender)
 ACCOUNT = "tensors.json"
 
 

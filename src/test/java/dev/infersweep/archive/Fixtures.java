@@ -16,7 +16,7 @@ public final class Fixtures {
   /** Every fixture, in tensors.json's order. */
   public static final List<String> ALL =
       List.of("conv.pt", "mlp.pt", "no_parameters.pt", "bn_mlp.pt", "bn_mlp_fp16.pt", "bn_mlp_bf16.pt", "views.pt",
-          "lstm.pt", "transformer.pt", "embedding_mlp.pt", "ids_mask.pt");
+          "lstm.pt", "transformer.pt", "embedding_mlp.pt", "ids_mask.pt", "recommender.pt");
   /** The fixtures with planted subnormal values. */
   public static final List<String> SUBNORMAL = List.of("bn_mlp.pt", "bn_mlp_fp16.pt", "bn_mlp_bf16.pt", "views.pt");
 

@@ -36,7 +36,8 @@ class ShippedGridsTest {
             Map.entry("cases/threads.yaml", 16L),
             Map.entry("cases/resnet18-sgd.yaml", 12L),
             Map.entry("cases/transformer-adam-adamw.yaml", 24L),
-            Map.entry("cases/lstm-adam.yaml", 12L));
+            Map.entry("cases/lstm-adam.yaml", 12L),
+            Map.entry("cases/recommender-adam.yaml", 40L));
     rows.forEach((file, count) -> assertThat(GridLoader.load(conf(file)).rowCount()).as(file).isEqualTo(count));
   }
 

@@ -119,11 +119,6 @@ public record ModelSource(
     return !listed.isEmpty();
   }
 
-  /** The input shape of the models {@code pattern} matches (of their one input). */
-  public long[] shapeOf(Pattern pattern) {
-    return inputsOf(pattern).get(0).shape();
-  }
-
   /** The inputs of the models {@code pattern} matches: its own shape's one input, else the source's. */
   public List<InputSpec> inputsOf(Pattern pattern) {
     return pattern.inputShape() != null ? List.of(new InputSpec(pattern.inputShape(), inputValues)) : inputs;

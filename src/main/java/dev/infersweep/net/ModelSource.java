@@ -92,11 +92,6 @@ public record ModelSource(
     }
   }
 
-  /** The grid's declaration, before the driver lists the files. */
-  public static ModelSource declared(Kind kind, List<Pattern> patterns, long[] inputShape, String baseline) {
-    return declared(kind, patterns, inputShape, InputValues.FLOAT32, baseline);
-  }
-
   /** The grid's declaration of models whose input is {@code values} (e.g. int64 ids), for every pattern. */
   public static ModelSource declared(
       Kind kind, List<Pattern> patterns, long[] inputShape, InputValues values, String baseline) {

@@ -87,17 +87,7 @@ final class CallBenchOptions {
   private void ort(Map<String, Object> out) throws IOException {
     System.err.println("[bench] ONNX Runtime's call on " + ortModel + ", direct and through the timer, at 1 and 2 intra-op threads ...");
     CallBench.Figures f = CallBench.run(CallBench.Engine.ONNX_RUNTIME, ortModel, new long[0], ortRounds, System.err);
-    out.put("ort_model", f.model());
-    out.put("ort_version", f.engineVersion());
-    out.put("ort_rounds", f.rounds());
-    for (CallBench.Side s : f.sides()) {
-      String t = "_t" + s.threads();
-      out.put("ort_direct_infer_p50_us" + t, round(s.directP50Micros()));
-      out.put("ort_timed_infer_p50_us" + t, round(s.timedP50Micros()));
-      out.put("ort_timed_over_direct" + t, round(s.timedOverDirect()));
-      out.put("harness_overhead_fraction" + t, round(s.overheadFraction()));
-    }
-    out.put("harness_ratio_t2_over_t1", round(f.twoOverOne()));
+    put(out, f, "ort_", "");
     out.put("target_ort_infer_le_1.15x_direct", f.sides().get(0).timedOverDirect() <= WITHIN_DIRECT);
     out.put("target_harness_t2_within_1.15x_t1", f.twoOverOne() <= TWO_WITHIN_ONE);
   }
@@ -105,18 +95,27 @@ final class CallBenchOptions {
   private void pt(Map<String, Object> out) throws IOException {
     System.err.println("[bench] PyTorch's call on " + ptModel + ", direct (DJL's PtSymbolBlock) and through the timer, at 1 and 2 intra-op threads ...");
     CallBench.Figures f = CallBench.run(CallBench.Engine.PYTORCH, ptModel, ptInputShape, ptRounds, System.err);
-    out.put("pt_model", f.model());
-    out.put("pt_version", f.engineVersion());
-    out.put("pt_rounds", f.rounds());
+    put(out, f, "pt_", "pt_");
+    out.put("target_pt_harness_t2_within_1.15x_t1", f.twoOverOne() <= TWO_WITHIN_ONE);
+  }
+
+  /**
+   * One engine's figures under its keys: {@code engine} prefixes the model, version, rounds and
+   * p50s, {@code harness} the harness's overhead and ratio (none for ONNX Runtime, whose {@code
+   * harness_*} keys predate PyTorch's).
+   */
+  private static void put(Map<String, Object> out, CallBench.Figures f, String engine, String harness) {
+    out.put(engine + "model", f.model());
+    out.put(engine + "version", f.engineVersion());
+    out.put(engine + "rounds", f.rounds());
     for (CallBench.Side s : f.sides()) {
       String t = "_t" + s.threads();
-      out.put("pt_direct_infer_p50_us" + t, round(s.directP50Micros()));
-      out.put("pt_timed_infer_p50_us" + t, round(s.timedP50Micros()));
-      out.put("pt_timed_over_direct" + t, round(s.timedOverDirect()));
-      out.put("pt_harness_overhead_fraction" + t, round(s.overheadFraction()));
+      out.put(engine + "direct_infer_p50_us" + t, round(s.directP50Micros()));
+      out.put(engine + "timed_infer_p50_us" + t, round(s.timedP50Micros()));
+      out.put(engine + "timed_over_direct" + t, round(s.timedOverDirect()));
+      out.put(harness + "harness_overhead_fraction" + t, round(s.overheadFraction()));
     }
-    out.put("pt_harness_ratio_t2_over_t1", round(f.twoOverOne()));
-    out.put("target_pt_harness_t2_within_1.15x_t1", f.twoOverOne() <= TWO_WITHIN_ONE);
+    out.put(harness + "harness_ratio_t2_over_t1", round(f.twoOverOne()));
   }
 
   private static Double round(double v) {

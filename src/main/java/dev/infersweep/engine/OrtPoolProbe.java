@@ -32,7 +32,8 @@ public final class OrtPoolProbe {
   static final int RUNS_WITH_WORKER = 3;
 
   private static final Map<Integer, Verdict> VERDICTS = new HashMap<>();
-  private static volatile float tiny = 1e-20f;
+  /** Each element: normal, its square subnormal. */
+  private static final float TINY = 1e-20f;
 
   /**
    * What the probe saw at one thread count.
@@ -117,7 +118,7 @@ public final class OrtPoolProbe {
 
   private static float[] filled() {
     float[] a = new float[ELEMENTS];
-    java.util.Arrays.fill(a, tiny);
+    java.util.Arrays.fill(a, TINY);
     return a;
   }
 }

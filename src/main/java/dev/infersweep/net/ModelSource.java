@@ -92,11 +92,6 @@ public record ModelSource(
     }
   }
 
-  /** The grid's declaration, before the driver lists the files. */
-  public static ModelSource declared(Kind kind, List<Pattern> patterns, long[] inputShape, String baseline) {
-    return declared(kind, patterns, inputShape, InputValues.FLOAT32, baseline);
-  }
-
   /** The grid's declaration of models whose input is {@code values} (e.g. int64 ids), for every pattern. */
   public static ModelSource declared(
       Kind kind, List<Pattern> patterns, long[] inputShape, InputValues values, String baseline) {
@@ -117,11 +112,6 @@ public record ModelSource(
   /** Whether the driver has listed the files. */
   public boolean isListed() {
     return !listed.isEmpty();
-  }
-
-  /** The input shape of the models {@code pattern} matches (of their one input). */
-  public long[] shapeOf(Pattern pattern) {
-    return inputsOf(pattern).get(0).shape();
   }
 
   /** The inputs of the models {@code pattern} matches: its own shape's one input, else the source's. */

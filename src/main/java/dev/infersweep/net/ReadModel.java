@@ -82,7 +82,8 @@ public record ReadModel(
   @Override
   public String describe() {
     int slash = path.lastIndexOf('/');
-    return "torchscript " + path.substring(slash + 1) + " " + (singleInput() ? inputs.get(0).describe() : inputs.toString()) + " (read)";
+    // No engine word: the format is found in the file's bytes by the task, and the row's engine column says it.
+    return path.substring(slash + 1) + " " + (singleInput() ? inputs.get(0).describe() : inputs.toString()) + " (read)";
   }
 
   /** One input as before {@code model.inputs} existed (so its run ids stay), several as their list. */

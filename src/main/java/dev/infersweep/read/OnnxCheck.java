@@ -21,6 +21,12 @@ import java.util.List;
  * of two (or at the first input's fixed batch, where the file fixes one) giving one floating tensor.
  */
 final class OnnxCheck {
+  /**
+   * How the checks name one declared input: a one-element {@code model.inputs} ({@code scan --input})
+   * is the same source as {@code model.input_shape}, and the source no longer knows which was given.
+   */
+  private static final String ONE_INPUT = "model.input_shape (or a one-element model.inputs)";
+
   private OnnxCheck() {}
 
   static ModelCheck.Checked check(String path, byte[] bytes, List<InputSpec> inputs) throws UnreadableModel {
@@ -33,7 +39,7 @@ final class OnnxCheck {
     List<OnnxModel.Input> graph = model.inputs();
     if (graph.size() != inputs.size()) {
       throw new UnreadableModel(path + " has " + graph.size() + " graph input" + (graph.size() == 1 ? " " : "s ")
-          + graph.stream().map(OnnxModel.Input::name).toList() + "; " + (inputs.size() == 1 ? "model.input_shape" : "model.inputs")
+          + graph.stream().map(OnnxModel.Input::name).toList() + "; " + (inputs.size() == 1 ? ONE_INPUT : "model.inputs")
           + " declares " + inputs.size() + " (give model.inputs, one per graph input in the graph's order)");
     }
     for (int k = 0; k < graph.size(); k++) {

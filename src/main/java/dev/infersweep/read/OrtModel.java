@@ -78,14 +78,18 @@ public final class OrtModel implements ServedModel {
   }
 
   /** One tensor per graph input, in order, from the model's inputs in the same order. */
-  private Map<String, OnnxTensor> feed(NDList input) throws OrtException {
+  private Map<String, OnnxTensor> feed(NDList input) {
     if (input.size() != inputTypes.size()) {
       throw new IllegalStateException(input.size() + " inputs for a graph of " + inputTypes.size() + " " + inputTypes.keySet());
     }
     Map<String, OnnxTensor> feed = new LinkedHashMap<>();
     int i = 0;
-    for (Map.Entry<String, OnnxJavaType> in : inputTypes.entrySet()) {
-      feed.put(in.getKey(), tensor(input.get(i++), in.getValue()));
+    try {
+      for (Map.Entry<String, OnnxJavaType> in : inputTypes.entrySet()) {
+        feed.put(in.getKey(), tensor(input.get(i++), in.getValue()));
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime cannot make the input tensor: " + e.getMessage(), e);
     }
     return feed;
   }
@@ -97,12 +101,7 @@ public final class OrtModel implements ServedModel {
 
   @Override
   public Runnable call(NDList input) {
-    Map<String, OnnxTensor> feed;
-    try {
-      feed = feed(input);
-    } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot make the input tensor: " + e.getMessage(), e);
-    }
+    Map<String, OnnxTensor> feed = feed(input);
     return () -> {
       try (OrtSession.Result result = session.run(feed)) {
         // Copying the output out materialises it before the clock stops.
@@ -121,12 +120,7 @@ public final class OrtModel implements ServedModel {
 
   /** {@link #forward(NDArray)} of a graph of several inputs, in order. */
   public NDArray forward(NDList input) {
-    Map<String, OnnxTensor> feed;
-    try {
-      feed = feed(input);
-    } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot make the input tensor: " + e.getMessage(), e);
-    }
+    Map<String, OnnxTensor> feed = feed(input);
     try (OrtSession.Result result = session.run(feed)) {
       OnnxValue value = result.get(0);
       if (!(value instanceof OnnxTensor out)) {

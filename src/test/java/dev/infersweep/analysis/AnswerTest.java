@@ -125,7 +125,7 @@ class AnswerTest {
   @Test
   void aSeriesHasOneLinePerFileAndBatchSizeWithTheRepairCommand() {
     Map<String, Object> slowed = new HashMap<>(Map.of("model_source", "checkpoints", "model_path", "ckpt/step-20000.pt",
-        "network", "torchscript step-20000.pt [3, 32, 32] (read)", "steps", 20000L, "batch_size", 16,
+        "network", "step-20000.pt [3, 32, 32] (read)", "steps", 20000L, "batch_size", 16,
         "cause", "subnormal_weights", "subnormal_zeroed_ratio", 14.5, "flushed_latency_ratio", 1.2));
     slowed.putAll(ratio("latency_ratio", 14.8, 0.01));
     Map<String, Object> same = new HashMap<>(Map.of("model_source", "checkpoints", "model_path", "ckpt/step-100.pt",
@@ -140,7 +140,7 @@ class AnswerTest {
   @Test
   void aRegistryModelIsNamedWhenItsOwnControlsShowItPaysForSubnormalValues() {
     Map<String, Object> weights = new HashMap<>(Map.of("model_source", "files", "model_path", "reg/a.pt",
-        "network", "torchscript a.pt [8] (read)", "batch_size", 1, "cause", "subnormal_weights"));
+        "network", "a.pt [8] (read)", "batch_size", 1, "cause", "subnormal_weights"));
     weights.putAll(ratio("subnormal_zeroed_ratio", 1.31, 0.01));
     weights.putAll(ratio("flushed_vs_trained", 1 / 1.31, 0.01));
     Map<String, Object> arithmetic = new HashMap<>(Map.of("model_source", "files", "model_path", "reg/b.pt",

@@ -51,7 +51,7 @@ class ShippedGridsTest {
     ModelSource registry = (ModelSource) GridLoader.load(conf("cases/registry-scan.yaml")).model();
     assertThat(registry.kind()).isEqualTo(ModelSource.Kind.REGISTRY);
     assertThat(registry.patterns()).hasSize(5);
-    assertThat(registry.shapeOf(registry.patterns().get(2))).containsExactly(3, 32, 32);
+    assertThat(registry.inputsOf(registry.patterns().get(2)).get(0).shape()).containsExactly(3, 32, 32);
     assertThat(GridLoader.load(conf("cases/registry-scan.yaml")).axes().get(dev.infersweep.spec.Axes.BATCH_SIZE))
         .containsExactly(1, 64);
   }

@@ -2,10 +2,8 @@ package dev.infersweep.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.infersweep.cli.ConsoleCapture;
 import dev.infersweep.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +26,8 @@ class ReadInputsTest {
   private static SparkSession spark;
 
   @TempDir static Path tmp;
+
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   @BeforeAll
   static void start() {
@@ -46,17 +47,9 @@ class ReadInputsTest {
     Files.copy(RESOURCES.resolve("torchscript/ids_mask.pt"), r.resolve("b_ids_mask.pt"));
     Files.copy(RESOURCES.resolve("onnx/embedding_mlp.onnx"), r.resolve("c_embedding.onnx"));
     Path out = tmp.resolve("out");
-    PrintStream saved = System.out;
-    ByteArrayOutputStream console = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
-      code = Main.execute("scan", "--models", r + "/*", "--input", "6:int64:0,100", "--input", "6",
-          "--batch-sizes", "1,4", "--max-seconds", "0.2", "--out", out.toString(), "--sweep-id", "inputs");
-    } finally {
-      System.setOut(saved);
-    }
-    assertThat(code).as(console.toString(StandardCharsets.UTF_8)).isEqualTo(Main.RUNS_FAILED);
+    int code = Main.execute("scan", "--models", r + "/*", "--input", "6:int64:0,100", "--input", "6",
+        "--batch-sizes", "1,4", "--max-seconds", "0.2", "--out", out.toString(), "--sweep-id", "inputs");
+    assertThat(code).as(console.out() + console.err()).isEqualTo(Main.RUNS_FAILED);
     List<Row> rows = spark.read().parquet(out.toString()).orderBy("model_path", "batch_size").collectAsList();
     assertThat(rows).hasSize(6);
     for (Row row : rows.subList(0, 4)) {

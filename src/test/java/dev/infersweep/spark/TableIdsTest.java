@@ -2,28 +2,22 @@ package dev.infersweep.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.infersweep.cli.ConsoleCapture;
 import dev.infersweep.cli.Main;
 import dev.infersweep.grid.GridConfig;
 import dev.infersweep.grid.GridLoader;
 import dev.infersweep.result.RowStatus;
 import dev.infersweep.spec.TrainingSet;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,10 +34,7 @@ class TableIdsTest {
 
   @TempDir static Path tmp;
 
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private PrintStream savedErr;
-  private PrintStream savedOut;
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   @BeforeAll
   static void start() {
@@ -55,27 +46,8 @@ class TableIdsTest {
     spark.stop();
   }
 
-  @BeforeEach
-  void capture() {
-    savedErr = System.err;
-    savedOut = System.out;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setErr(savedErr);
-    System.setOut(savedOut);
-  }
-
   private static Path parquet(String name, String select, long n) throws Exception {
-    Path file = tmp.resolve(name + ".parquet");
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-        Statement st = duck.createStatement()) {
-      st.execute("COPY (SELECT " + select + " FROM range(" + n + ") t(i)) TO '" + file + "' (FORMAT parquet)");
-    }
-    return file;
+    return DuckTables.parquet(tmp, name, select, n);
   }
 
   private static Path grid(String name, Path table, String features, String model) throws Exception {
@@ -115,7 +87,7 @@ class TableIdsTest {
     assertThat(java.util.Arrays.copyOfRange(set.features(), 6, 12)).containsExactly(7f, 13f, 3f, 11f, 1f, 17f);
     Path results = tmp.resolve("results-ids");
     assertThat(Main.execute("run", "--grid", grid.toString(), "--out", results.toString(), "--sweep-id", "ids"))
-        .as(err.toString(StandardCharsets.UTF_8)).isZero();
+        .as(console.err()).isZero();
     assertTrains(results);
   }
 
@@ -126,16 +98,16 @@ class TableIdsTest {
     Path grid = grid("ids-mask", table, "a, b, c, d, e, f, m1, m2, m3, m4, m5, m6", idsAndMask());
     Path results = tmp.resolve("results-ids-mask");
     assertThat(Main.execute("run", "--grid", grid.toString(), "--out", results.toString(), "--sweep-id", "mask"))
-        .as(err.toString(StandardCharsets.UTF_8)).isZero();
+        .as(console.err()).isZero();
     assertTrains(results);
   }
 
   /** Runs {@code grid}: exit 2, one line naming the table and {@code problem}, nothing written. */
   private void refused(Path grid, Path table, String problem) {
-    err.reset();
+    console.reset();
     Path results = tmp.resolve("results-" + grid.getFileName().toString().replace(".yaml", ""));
     int code = Main.execute("run", "--grid", grid.toString(), "--out", results.toString(), "--sweep-id", "bad");
-    String text = err.toString(StandardCharsets.UTF_8).strip();
+    String text = console.err().strip();
     assertThat(code).as(text).isEqualTo(2);
     assertThat(text.lines()).as(text).hasSize(1);
     assertThat(text).isEqualTo("infersweep: error: " + grid + ": data.parquet " + table + ": " + problem);

@@ -20,9 +20,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -64,14 +61,8 @@ class TrainingTableTest {
     spark.stop();
   }
 
-  /** Writes {@code select} (over {@code range(n) t(i)}) as a Parquet file with DuckDB. */
   private static Path parquet(String name, String select, long n) throws Exception {
-    Path file = tmp.resolve(name + ".parquet");
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-        Statement st = duck.createStatement()) {
-      st.execute("COPY (SELECT " + select + " FROM range(" + n + ") t(i)) TO '" + file + "' (FORMAT parquet)");
-    }
-    return file;
+    return DuckTables.parquet(tmp, name, select, n);
   }
 
   /** A tiny grid over {@code data}; {@code train} adds keys to the train section (", batch_size: 16"). */

@@ -30,7 +30,9 @@ public final class OnnxRuntime {
   /** The JVM's environment, made once; its first session is a plain one (see the class comment). */
   public static synchronized OrtEnvironment environment() {
     if (environment == null) {
-      OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "infersweep");
+      // FATAL only: every error ONNX Runtime logs also comes back as an OrtException, which becomes
+      // infersweep's one line (or a failed row); its own log line on stderr would be a second one.
+      OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "infersweep");
       try (OrtSession.SessionOptions plain = options(1, false);
           OrtSession first = env.createSession(tinyModel("Identity", 1), plain)) {
         first.getInputNames();

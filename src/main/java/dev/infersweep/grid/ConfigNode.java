@@ -285,7 +285,7 @@ final class ConfigNode {
       return "a mapping";
     }
     if (n.isArray()) {
-      return "a list";
+      return n.isEmpty() ? "an empty list" : "a list";
     }
     if (n.isTextual()) {
       return "'" + n.asText() + "'";

@@ -3,6 +3,7 @@ package dev.infersweep.grid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infersweep.net.ModelSource;
+import dev.infersweep.spec.DataSpec;
 import dev.infersweep.spec.DeviceKind;
 import dev.infersweep.spec.RunSpec;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ class ShippedGridsTest {
             Map.entry("cases/resnet18-sgd.yaml", 12L),
             Map.entry("cases/transformer-adam-adamw.yaml", 24L),
             Map.entry("cases/lstm-adam.yaml", 12L),
-            Map.entry("cases/recommender-adam.yaml", 40L));
+            Map.entry("cases/recommender-adam.yaml", 40L),
+            Map.entry("cases/recommender-table.yaml", 24L));
     rows.forEach((file, count) -> assertThat(GridLoader.load(conf(file)).rowCount()).as(file).isEqualTo(count));
   }
 
@@ -54,6 +56,17 @@ class ShippedGridsTest {
     assertThat(registry.inputsOf(registry.patterns().get(2)).get(0).shape()).containsExactly(3, 32, 32);
     assertThat(GridLoader.load(conf("cases/registry-scan.yaml")).axes().get(dev.infersweep.spec.Axes.BATCH_SIZE))
         .containsExactly(1, 64);
+  }
+
+  @Test
+  void theRecommenderTableCaseDeclaresItsGeneratedTable() {
+    // The table is made by jobs/reference/make_recommender_table.py and is absent from a clean clone;
+    // loading a grid reads only the declaration (the driver reads the table), so it is checked here.
+    GridConfig grid = GridLoader.load(conf("cases/recommender-table.yaml"));
+    DataSpec.Table table = (DataSpec.Table) grid.data();
+    assertThat(table.path()).isEqualTo("/tmp/infersweep-rectable/train.parquet");
+    assertThat(table.features()).containsExactly("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7");
+    assertThat(table.label()).isEqualTo("y");
   }
 
   @Test

@@ -155,12 +155,6 @@ public final class TorchArchive implements StoredModel {
     return tensors;
   }
 
-  /** Subnormal values over every floating parameter and buffer. */
-  @Override
-  public long subnormals() {
-    return tensors.stream().mapToLong(StoredTensor::subnormals).sum();
-  }
-
   /**
    * The same archive with every subnormal value (in its own type) of every floating parameter and
    * buffer set to +0 and every other byte unchanged: the zip's layout, names and alignment are kept,

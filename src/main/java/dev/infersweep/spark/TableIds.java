@@ -11,7 +11,6 @@ import dev.infersweep.net.InputValues;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
@@ -29,17 +28,12 @@ final class TableIds {
   private TableIds() {}
 
   /**
-   * Checks every column that feeds an integer input of {@code inputs}; nothing when none does.
-   *
-   * @throws ConfigException naming the key, the column, how many rows and the first such value
+   * The aggregates {@link #check} reads, four per column that feeds an integer input of {@code
+   * inputs} (none when none does), to run in the table's one pass over its values.
    */
-  static void check(Dataset<Row> df, List<String> features, List<InputSpec> inputs, String where) {
-    List<IdColumn> columns = idColumns(features, inputs);
-    if (columns.isEmpty()) {
-      return;
-    }
+  static List<Column> aggregates(List<String> features, List<InputSpec> inputs) {
     List<Column> aggs = new ArrayList<>();
-    for (IdColumn c : columns) {
+    for (IdColumn c : idColumns(features, inputs)) {
       Column d = column(c.name()).cast("double");
       Column fraction = d.notEqual(rint(d));
       Column outside = d.lt(c.values().low()).or(d.geq(c.values().high()));
@@ -48,25 +42,31 @@ final class TableIds {
       aggs.add(count_if(outside));
       aggs.add(first(when(outside, d), true));
     }
-    Row stats;
-    try {
-      stats = df.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
-    } catch (Exception e) {
-      throw new ConfigException(where + "cannot be read as Parquet (" + TrainingTable.firstLine(e) + ")", e);
-    }
+    return aggs;
+  }
+
+  /**
+   * Checks every column that feeds an integer input of {@code inputs} from {@code stats}, the pass's
+   * row, whose {@link #aggregates} start at {@code from}.
+   *
+   * @throws ConfigException naming the key, the column, how many rows and the first such value
+   */
+  static void check(Row stats, int from, List<String> features, List<InputSpec> inputs, String where) {
+    List<IdColumn> columns = idColumns(features, inputs);
     for (int i = 0; i < columns.size(); i++) {
       IdColumn c = columns.get(i);
-      long fractions = stats.getLong(4 * i);
+      int at = from + 4 * i;
+      long fractions = stats.getLong(at);
       if (fractions > 0) {
         throw new ConfigException(where + c.dtypeKey() + " " + c.values().type().label() + ": feature column '" + c.name()
-            + "' feeds integer ids, but " + rows(fractions) + " not a whole number (the first: " + stats.getDouble(4 * i + 1)
+            + "' feeds integer ids, but " + rows(fractions) + " not a whole number (the first: " + stats.getDouble(at + 1)
             + "); ids are never rounded");
       }
-      long outside = stats.getLong(4 * i + 2);
+      long outside = stats.getLong(at + 2);
       if (outside > 0) {
         throw new ConfigException(where + c.rangeKey() + " [" + c.values().low() + ", " + c.values().high() + "): feature column '"
             + c.name() + "' has " + (outside == 1 ? "1 row" : outside + " rows") + " outside it (the first: "
-            + number(stats.getDouble(4 * i + 3)) + "); widen the range or fix the column, ids are never clipped");
+            + number(stats.getDouble(at + 3)) + "); widen the range or fix the column, ids are never clipped");
       }
     }
   }

@@ -99,7 +99,7 @@ public record TrainingTable(DataSpec.Table spec, TrainingSet samples) {
     Row stats = aggregate(df, columns, table.label(), model, where);
     checkValues(stats, columns, table.features().size(), where);
     checkLabel(stats, columns.size(), table.label(), model, where);
-    TableIds.check(df, table.features(), model.inputs(), where);
+    TableIds.check(stats, 4 * columns.size() + 2, table.features(), model.inputs(), where);
     TrainingSet samples = collect(df, table, (int) rows, where);
     return new TrainingTable(table.read(samples.samples(), digest(samples)), samples);
   }
@@ -163,10 +163,10 @@ public record TrainingTable(DataSpec.Table spec, TrainingSet samples) {
       aggs.add(count_if(abs(c.cast("float")).equalTo(infinity).and(abs(d).notEqual(infinity))));
     }
     Column y = column(label).cast("double");
-    Column notClass =
-        y.notEqual(rint(y)).or(y.lt(0)).or(y.geq(model.outputs()));
+    Column notClass = y.notEqual(rint(y)).or(y.lt(0)).or(y.geq(model.outputs()));
     aggs.add(count_if(notClass));
     aggs.add(first(when(notClass, y), true));
+    aggs.addAll(TableIds.aggregates(columns.subList(0, columns.size() - 1), model.inputs())); // last: after the label's two
     try {
       return df.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
     } catch (Exception e) {
